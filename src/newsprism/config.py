@@ -1,0 +1,48 @@
+"""Settings: package defaults, overlaid by environment variables.
+
+Every tunable limit lives here so that CLI, web app and tests read one place.
+Environment overrides use the `NEWSPRISM_` prefix and the upper-case field name,
+e.g. `NEWSPRISM_MAX_BYTES=1000000`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+DEFAULT_DB = "sqlite:///newsprism.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str = DEFAULT_DB
+    # Inputs larger than this are rejected unread (news articles are < 1 MB of HTML;
+    # 50 MB leaves room for WARC/JSONL bundles, which are streamed record by record).
+    max_bytes: int = 50_000_000
+    # Per-record cap inside WARC/JSONL/feeds and for fetched pages.
+    max_record_bytes: int = 10_000_000
+    fetch_timeout: float = 15.0
+    fetch_max_redirects: int = 5
+    # Seconds between two requests to the same host.
+    fetch_host_interval: float = 1.0
+    user_agent: str = "newsprism/0.1 (+https://github.com/newsprism/newsprism; news analysis)"
+    # Cleaning: texts with fewer words than this after cleaning are rejected as no-content.
+    min_words: int = 20
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then `NEWSPRISM_*` environment variables, then explicit overrides."""
+    settings = Settings()
+    env: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f"NEWSPRISM_{f.name.upper()}")
+        if raw is None:
+            continue
+        kind = type(getattr(settings, f.name))
+        try:
+            env[f.name] = kind(raw)
+        except ValueError as exc:
+            raise ValueError(f"NEWSPRISM_{f.name.upper()}={raw!r} is not a valid {kind.__name__}") from exc
+    settings = replace(settings, **env)  # type: ignore[arg-type]
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **given)  # type: ignore[arg-type]

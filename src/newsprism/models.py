@@ -1,0 +1,76 @@
+"""Typed records passed between pipeline stages.
+
+ingest  -> RawDocument | Rejection
+clean   -> Article | Rejection
+store   <- Article, Rejection
+report  <- Article, Rejection
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocumentKind = Literal["text", "html"]
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One input item as read, before cleaning.
+
+    `id` is the article id of the report: the file stem for single-article files,
+    `stem:N` for the N-th (1-based) record of a JSONL/WARC/feed file, the URL for
+    fetched pages.
+    """
+
+    id: str
+    origin: str  # path or URL the item was read from (with #N for multi-record files)
+    kind: DocumentKind
+    content: str | bytes  # text (kind="text") or HTML bytes/str (kind="html")
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None  # outlet, when the input names it
+    published: str | None = None  # ISO 8601 date or datetime, when the input gives it
+    encoding: str | None = None  # declared encoding (HTTP header, WARC), a hint only
+
+
+@dataclass(slots=True)
+class Rejection:
+    """An input item that did not become an article, and why.
+
+    `reason` is a short stable code (`empty`, `binary`, `too-large`, `bad-encoding`,
+    `bad-json`, `bad-warc`, `bad-feed`, `fetch-failed`, `no-content`, ...);
+    `detail` says in words what was wrong and, where possible, how to fix it.
+    """
+
+    id: str
+    origin: str
+    stage: Literal["ingest", "clean"]
+    reason: str
+    detail: str
+
+
+@dataclass(slots=True)
+class Removed:
+    """A span of input the cleaner dropped, with the rule that dropped it."""
+
+    text: str
+    reason: str  # e.g. error-page, disclaimer, widget, link-list, repeated, promo, metadata
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: the unit every later stage reads."""
+
+    id: str
+    origin: str
+    source: str
+    title: str
+    text: str  # clean text; every offset in the report indexes this string
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    word_count: int = 0
+    content_hash: str = ""
+    removed: list[Removed] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # non-fatal warnings
