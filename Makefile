@@ -1,0 +1,36 @@
+# Two commands for a fresh machine: `make demo`, then `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    := out
+
+.PHONY: install demo test eval bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)  ## analyze the bundled sample into out/
+	$(BIN)/newsprism analyze examples/istanbul-2025/raw --db sqlite:///$(OUT)/demo.db \
+		--json $(OUT)/report.json --html $(OUT)/report.html
+
+test: $(STAMP)  ## the whole test suite (PostgreSQL too when NEWSPRISM_TEST_PG is set)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/pytest -q
+
+eval: $(STAMP)  ## quality figures against gold data
+	$(BIN)/python -m newsprism.evaluation
+
+bench: $(STAMP)  ## throughput and peak memory
+	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+
+clean:
+	rm -rf $(OUT) build *.egg-info src/*.egg-info
