@@ -20,7 +20,7 @@ from newsprism.models import Article, RawDocument, Rejection
 from newsprism.report import build_report
 from newsprism.store import RunSummary, Store
 
-__all__ = ["RunResult", "clean_safely", "process", "report_for_run"]
+__all__ = ["RunResult", "clean_inputs", "clean_safely", "process", "report_for_run"]
 
 # One transaction per batch: large enough that SQLite's commit cost is amortised
 # (measured in `make bench`: 1 article/commit is ~8x slower), small enough that a
@@ -88,6 +88,13 @@ def _unique_ids(items: Iterable[Article | Rejection]) -> Iterator[Article | Reje
         yield item
 
 
+def clean_inputs(inputs: Sequence[str], *, settings: Settings | None = None, workers: int = 1,
+                 progress: Progress | None = None) -> Iterator[Article | Rejection]:
+    """Ingest and clean `inputs`: every input item comes out as an article or a rejection."""
+    settings = settings or load_settings()
+    return _unique_ids(_cleaned(_raw_items(inputs, settings, progress), settings, workers))
+
+
 def process(inputs: Sequence[str], *, store: Store, settings: Settings | None = None,
             workers: int = 1, progress: Progress | None = None) -> RunResult:
     """Ingest, clean and store `inputs` as one run; every input item ends stored or rejected."""
@@ -97,8 +104,7 @@ def process(inputs: Sequence[str], *, store: Store, settings: Settings | None = 
     batch: list[Article | Rejection] = []
     seq = 0
     try:
-        items = _unique_ids(_cleaned(_raw_items(inputs, settings, progress), settings, workers))
-        for item in items:
+        for item in clean_inputs(inputs, settings=settings, workers=workers, progress=progress):
             batch.append(item)
             if isinstance(item, Rejection):
                 rejected.append(item)

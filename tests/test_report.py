@@ -1,0 +1,68 @@
+"""The report contract: schema, offsets, and a safe self-contained HTML page."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from newsprism.models import Article, Rejection, Removed
+from newsprism.report import build_report, validate_report, write_html, write_json
+
+HOSTILE = 'Talks <script>alert("x")</script> ended <img src=x onerror=alert(1)> & "quotes"'
+
+
+def _items() -> list[Article | Rejection]:
+    return [
+        Article(id="a", origin="a.html", source="Example <b>News</b>", title=HOSTILE, text=HOSTILE + "\nSecond line.",
+                url="javascript:alert(1)", language="en", word_count=9, content_hash="h",
+                removed=[Removed("<iframe src=//evil></iframe> Share This Post", "widget")]),
+        Rejection("b", "b.bin", "ingest", "binary", "file starts with PNG magic bytes"),
+    ]
+
+
+def test_report_follows_schema_and_keeps_input_order(tmp_path: Path) -> None:
+    report = build_report(_items(), run={"id": 1, "inputs": ["x"], "ok": 1, "rejected": 1, "new": 1})
+    validate_report(report)
+    assert report["schema"] == "newsprism.report/1"
+    assert [(a["id"], a["status"]) for a in report["articles"]] == [("a", "ok"), ("b", "rejected")]
+    assert report["articles"][1]["problems"] == ["binary: file starts with PNG magic bytes"]
+    path = write_json(report, tmp_path / "r.json")
+    assert json.loads(path.read_text("utf-8"))["articles"][0]["text"].startswith("Talks <script>")
+
+
+def test_schema_rejects_broken_reports() -> None:
+    good = build_report(_items())
+    bad_status = copy.deepcopy(good)
+    bad_status["articles"][0]["status"] = "maybe"
+    rejected_without_reason = copy.deepcopy(good)
+    del rejected_without_reason["articles"][1]["rejection"]
+    for bad in (bad_status, rejected_without_reason, {**good, "schema": "newsprism.report/2"}):
+        with pytest.raises(jsonschema.ValidationError):
+            validate_report(bad)
+
+
+def test_offsets_must_index_the_clean_text() -> None:
+    text = _items()[0].text  # type: ignore[union-attr]
+    start = text.index("ended")
+    story = {"id": "s1", "title": "t", "articles": ["a"], "origins": [["a"]],
+             "claims": [{"id": "c1", "text": "ended", "status": "single", "sources": ["a"],
+                         "evidence": [{"article": "a", "text": "ended", "start": start, "end": start + 5}]}]}
+    validate_report(build_report(_items(), stories=[story]))
+    story["claims"][0]["evidence"][0]["start"] += 1
+    with pytest.raises(jsonschema.ValidationError, match="does not hold"):
+        validate_report(build_report(_items(), stories=[story]))
+
+
+def test_html_escapes_everything_and_loads_nothing(tmp_path: Path) -> None:
+    page = write_html(build_report(_items()), tmp_path / "r.html").read_text("utf-8")
+    assert "<script" not in page and "<iframe" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "javascript:" not in page  # only http(s) links are rendered
+    assert not re.search(r'(src|href)="(https?:)?//', page)  # no external assets
+    assert "Removed by cleaning (1)" in page and "widget" in page
+    assert "file starts with PNG magic bytes" in page
