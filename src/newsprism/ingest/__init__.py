@@ -24,7 +24,17 @@ from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.read import read_source
 from newsprism.models import RawDocument, Rejection
 
-__all__ = ["REASONS", "IngestError", "IngestStats", "Source", "SourceKind", "discover", "ingest"]
+__all__ = [
+    "REASONS",
+    "Fetcher",
+    "IngestError",
+    "IngestStats",
+    "Source",
+    "SourceKind",
+    "discover",
+    "ingest",
+    "read_source",
+]
 
 
 @dataclass(slots=True)
@@ -47,28 +57,27 @@ def ingest(
     client: httpx.Client | None = None,
     stats: IngestStats | None = None,
 ) -> Iterator[RawDocument | Rejection]:
-    """Discover `inputs` and read each one, lazily, in order.
+    """Discover `inputs` now, then read each one, lazily, in order.
 
-    `client` is used for URLs (and left open); without it one is made when the first
-    URL comes and closed at the end. `stats`, if given, is updated as items go by.
+    `client` is used for URLs (and left open); without it one is made if any input is
+    a URL, and closed at the end. `stats`, if given, is updated as items go by.
     Ids are unique across the run: a repeated id gets a suffix (`story~2`).
     """
     settings = settings or load_settings()
     stats = stats if stats is not None else IngestStats()
-    sources = discover(inputs, settings, on_skip=lambda _path, why: stats.skip(why))
-    fetcher: Fetcher | None = None
+    sources = discover(inputs, settings, on_skip=lambda _path, why: stats.skip(why))  # eager: errors now
+    return _read_all(sources, settings, client, stats)
 
-    def get_fetcher() -> Fetcher:
-        nonlocal fetcher
-        if fetcher is None:
-            fetcher = Fetcher(settings, client)
-        return fetcher
 
+def _read_all(
+    sources: list[Source], settings: Settings, client: httpx.Client | None, stats: IngestStats
+) -> Iterator[RawDocument | Rejection]:
+    fetcher = Fetcher(settings, client) if any(s.is_url for s in sources) else None
     used: set[str] = set()
     try:
         for source in sources:
             stats.sources += 1
-            for item in read_source(source, settings, fetcher=get_fetcher, skip=stats.skip):
+            for item in read_source(source, settings, fetcher=fetcher, skip=stats.skip):
                 item.id = _unique(item.id, used)
                 if isinstance(item, Rejection):
                     stats.rejected[item.reason] += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from newsprism.config import Settings
+from newsprism.config import Settings, load_settings
 from newsprism.ingest.discover import Source
 from newsprism.ingest.errors import INTERNAL_ERROR, Empty, IngestError, NotFound, Unreadable, Unsupported
 from newsprism.ingest.feeds import read_feed
@@ -28,16 +28,26 @@ _SNIFF_TYPES = frozenset({"", "text/xml", "application/xml", "application/octet-
 
 def read_source(
     source: Source,
-    settings: Settings,
+    settings: Settings | None = None,
     *,
-    fetcher: Callable[[], Fetcher],
-    skip: Callable[[str], None],
+    fetcher: Fetcher | None = None,
+    skip: Callable[[str], None] | None = None,
 ) -> Iterator[Item]:
-    """Documents and rejections of one source; `fetcher()` gives the shared `Fetcher`."""
+    """Documents and rejections of one source, lazily; never raises for a bad input.
+
+    Pass one `Fetcher` shared by all sources to keep the per-host interval and the
+    robots.txt cache across them; without one, a URL source gets its own, closed after.
+    `skip(reason)` counts records that are not articles (WARC requests, images...).
+    """
+    settings = settings or load_settings()
+    skip = skip or _ignore
     item_id = source.default_id
     try:
-        if source.is_url:
-            yield from _read_url(source, settings, fetcher())
+        if source.is_url and fetcher is None:
+            with Fetcher(settings) as own:
+                yield from _read_url(source, settings, own)
+        elif source.is_url:
+            yield from _read_url(source, settings, fetcher)  # type: ignore[arg-type]
         else:
             yield from _read_file(source, settings, skip)
     except IngestError as exc:
@@ -52,6 +62,10 @@ def read_source(
             reason=INTERNAL_ERROR,
             detail=f"{type(exc).__name__}: {exc} (a newsprism bug; please report it with this input)",
         )
+
+
+def _ignore(_reason: str) -> None:
+    pass
 
 
 def _read_file(source: Source, settings: Settings, skip: Callable[[str], None]) -> Iterator[Item]:
