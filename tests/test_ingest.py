@@ -390,3 +390,29 @@ def test_a_reader_bug_becomes_an_internal_error_rejection(
     items = run(tmp_path)
     assert [(i.id, getattr(i, "reason", "ok")) for i in items] == [("a", "ok"), ("b", "internal-error")]
     assert "KeyError" in items[1].detail
+
+
+# --- the gzip decoder under everything ------------------------------------------------
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096, 100_000])
+def test_gunzip_matches_stdlib_on_multi_member_streams(tmp_path: Path, chunk: int) -> None:
+    members = [os.urandom(n).hex().encode() * 3 for n in (10, 5000, 0, 70_000, 3)]
+    packed = b"".join(gzip.compress(m) for m in members) + b"\x00" * 16  # with trailing padding
+    path = tmp_path / "multi.gz"
+    path.write_bytes(packed)
+    with guards.open_guarded(path, cap=10**9) as stream:
+        parts = iter(lambda: stream.read(chunk), b"")
+        assert b"".join(parts) == b"".join(members) == gzip.decompress(packed)
+
+
+def test_gunzip_returns_every_good_byte_before_raising(tmp_path: Path) -> None:
+    data = os.urandom(50_000).hex().encode()
+    packed = gzip.compress(data[:40_000]) + gzip.compress(data[40_000:])
+    path = tmp_path / "cut.gz"
+    path.write_bytes(packed[:-10])
+    got = bytearray()
+    with guards.open_guarded(path, cap=10**9) as stream, pytest.raises(guards.BadGzip, match="truncated"):
+        while chunk := stream.read(1000):
+            got += chunk
+    assert data.startswith(bytes(got)) and len(got) > 40_000

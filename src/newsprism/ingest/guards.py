@@ -8,7 +8,6 @@ at most `cap` bytes of work. `looks_binary` and `sniff_kind` look at the first b
 
 from __future__ import annotations
 
-import gzip
 import io
 import stat
 import zlib
@@ -20,6 +19,7 @@ from newsprism.ingest.errors import BadGzip, Binary, Empty, NotFound, TooLarge, 
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 8192
+READ_CHUNK = 65536
 # Decompressed-size cap for streamed formats (WARC, JSONL): max(max_bytes, ratio x file
 # size). Article text gzips 2.2-2.9x here (gzip -6 on examples/), HTML pages and
 # Common Crawl WARCs are usually 4-8x; a run of zeros gzips 1,025x (measured). 20x
@@ -83,37 +83,85 @@ def open_binary(path: Path) -> BinaryIO:
         raise Unreadable(f"cannot open {path}: {exc.strerror or exc}") from exc
 
 
+class _Gunzip:
+    """Multi-member gzip decoder that returns every decodable byte before it raises.
+
+    (`gzip.GzipFile` reads ahead through a buffer and raises on a truncated stream
+    before returning the data decoded before the cut.)
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._input = b""
+        self._in_member = False
+
+    def read(self, size: int) -> bytes:
+        while True:
+            if self._decoder.eof:  # next member
+                self._input = self._decoder.unused_data + self._input
+                self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self._in_member = False
+            if not self._in_member:
+                self._input = self._input.lstrip(b"\x00")  # padding between/after members
+            if not self._input:
+                self._input = self._raw.read(READ_CHUNK)
+                if not self._input:
+                    if self._in_member:
+                        raise EOFError("compressed data ends before the end-of-stream marker")
+                    return b""
+                continue
+            self._in_member = True
+            out = self._decoder.decompress(self._input, size)
+            # at a member's end the rest is in unused_data (and may linger in unconsumed_tail)
+            self._input = b"" if self._decoder.eof else self._decoder.unconsumed_tail
+            if out:
+                return out
+
+    def close(self) -> None:
+        self._raw.close()
+
+
 class _Guarded(io.RawIOBase):
-    """Raw stream over a file, gunzipped when it starts with gzip magic, capped at `cap`."""
+    """Raw stream over a file, gunzipped when it starts with gzip magic, capped at `cap`.
+
+    A gzip error is not raised at once: the read that meets it ends the data (EOF)
+    and the error is kept in `error`, so that everything decoded before the damage
+    reaches the reader (a buffered reader would drop a chunk read before a raise).
+    `GuardedReader` raises it when the reader asks for more.
+    """
 
     def __init__(self, raw: BinaryIO, *, label: str, cap: int) -> None:
         super().__init__()
         self._raw = raw
         self.gzipped = raw.peek(2)[:2] == GZIP_MAGIC if hasattr(raw, "peek") else False
-        self._inner: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzipped else raw
+        self._inner: BinaryIO | _Gunzip = _Gunzip(raw) if self.gzipped else raw
         self._label = label
         self._cap = cap
         self._count = 0
+        self.error: BadGzip | TooLarge | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        want = min(len(buffer), self._cap + 1 - self._count) or 1
+        if self.error is not None:
+            return 0
+        want = min(len(buffer), self._cap + 1 - self._count)
         try:
             data = self._inner.read(want)
         except EOFError as exc:
-            detail = f"{self._label}: gzip stream is truncated ({exc}); re-download or re-compress it"
-            raise BadGzip(detail) from exc
-        except (gzip.BadGzipFile, zlib.error) as exc:
-            raise BadGzip(f"{self._label}: corrupt gzip data ({exc})") from exc
+            self.error = BadGzip(f"{self._label}: gzip stream is truncated ({exc}); re-download it")
+            return 0
+        except zlib.error as exc:
+            self.error = BadGzip(f"{self._label}: corrupt gzip data ({exc})")
+            return 0
         self._count += len(data)
         if self._count > self._cap:
             what = "decompresses to" if self.gzipped else "has"
-            raise TooLarge(
-                f"{self._label} {what} more than {self._cap:,} bytes"
-                + ("; a gzip bomb, or raise NEWSPRISM_MAX_BYTES" if self.gzipped else "")
-            )
+            hint = "; a gzip bomb? or raise NEWSPRISM_MAX_BYTES" if self.gzipped else ""
+            self.error = TooLarge(f"{self._label} {what} more than {self._cap:,} bytes{hint}")
+            return 0
         buffer[: len(data)] = data
         return len(data)
 
@@ -126,15 +174,40 @@ class _Guarded(io.RawIOBase):
         super().close()
 
 
-def open_guarded(path: Path, *, cap: int) -> io.BufferedReader:
+class GuardedReader(io.BufferedReader):
+    """Buffered reader that raises the stream's error instead of reporting a clean end.
+
+    A sized read or readline returns the good bytes before the damage first, and
+    raises on the next call (which would otherwise return b""); `read()` of the whole
+    stream raises at once.
+    """
+
+    raw: _Guarded
+
+    def _check(self, data: bytes, whole: bool) -> bytes:
+        if self.raw.error is not None and (whole or not data):
+            raise self.raw.error
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._check(super().read(size), size is None or size < 0)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._check(super().read1(size), False)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._check(super().readline(size), False)
+
+
+def open_guarded(path: Path, *, cap: int) -> GuardedReader:
     """Buffered reader over `path`'s content, gunzipped if needed, failing past `cap` bytes.
 
-    Reads raise `BadGzip` (truncated/corrupt gzip) or `TooLarge` (over `cap`).
+    Reads raise `BadGzip` (truncated/corrupt gzip) or `TooLarge` (over `cap`), after
+    the bytes before the problem were returned.
     """
     raw = open_binary(path)
     try:
-        buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
-        return io.BufferedReader(_Guarded(buffered, label=str(path), cap=cap))
+        return GuardedReader(_Guarded(raw, label=str(path), cap=cap))
     except BaseException:
         raw.close()
         raise

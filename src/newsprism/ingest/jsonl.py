@@ -39,6 +39,8 @@ def read_jsonl(
             too_long = len(line) > cap and not line.endswith(b"\n")
             if too_long:
                 _skip_line(stream, cap)
+            elif line and not line.endswith(b"\n"):
+                stream.readline(1)  # the last line: raises if it was cut short by damage
         except IngestError as exc:  # the stream broke: the rest of the file is lost
             exc.item_id, exc.origin = f"{stem}:{number + 1}", f"{origin}#{number + 1}"
             exc.detail = f"{exc.detail}; lines 1-{number} were read, the rest is lost"
