@@ -74,6 +74,8 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url)
     except Exception as exc:  # missing driver, malformed URL
         raise StoreError(f"cannot open database {url!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -1,0 +1,102 @@
+"""End to end through the CLI: the sample, a batch of bad inputs, re-runs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from newsprism.store import Store
+
+from .conftest import SAMPLE
+
+runner = CliRunner()
+
+
+def _analyze(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["analyze", *args])
+    return result.exit_code, result.output
+
+
+def test_sample_end_to_end(tmp_path: Path, db_url: str) -> None:
+    code, out = _analyze(str(SAMPLE / "raw"), "--db", db_url, "--json", str(tmp_path / "r.json"),
+                         "--html", str(tmp_path / "r.html"))
+    assert code == 0, out
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [a["id"] for a in report["articles"]] == sorted(p.stem for p in (SAMPLE / "raw").glob("*.txt"))
+    assert all(a["status"] == "ok" and a["language"] == "en" for a in report["articles"])
+    first = report["articles"][0]
+    assert "page you were looking for" not in first["text"] and "Legal Disclaimer" not in first["text"]
+    assert {"error-page", "repeated", "disclaimer"} <= {r["reason"] for r in first["removed"]}
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "Istanbul Talks 2.0 deemed good opportunity" in page and "Removed by cleaning" in page
+
+
+def test_rerun_adds_nothing(tmp_path: Path, db_url: str) -> None:
+    for _ in range(2):
+        code, out = _analyze(str(SAMPLE / "raw"), "--db", db_url)
+        assert code == 0, out
+    with Store(db_url) as store:
+        assert store.count_articles() == 5
+        assert [(r.n_ok, r.n_new) for r in store.runs()] == [(5, 5), (5, 0)]
+
+
+def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path, db_url: str) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SAMPLE / "raw" / "004_8b8496d1b130a673.txt", inputs / "good.txt")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    page = b"<html><body>" + (SAMPLE / "raw" / "002_905a684dd6f29ba4.txt").read_bytes() + b"</body></html>"
+    packed = gzip.compress(page)
+    (inputs / "cut.html.gz").write_bytes(packed[: len(packed) // 2])
+    (inputs / "lines.jsonl").write_text(
+        json.dumps({"url": "https://example.org/a", "title": "Talks", "source": "Example",
+                    "text": (SAMPLE / "raw" / "001_a41350389d8f096f.txt").read_text("utf-8")}) + "\n{not json\n",
+        "utf-8")
+    with open(inputs / "huge.txt", "wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    code, out = _analyze(str(inputs), "--db", db_url, "--json", str(tmp_path / "r.json"))
+    assert code == 1, out
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    status = {a["id"]: (a["status"], a.get("rejection", {}).get("reason")) for a in report["articles"]}
+    assert status["good"] == ("ok", None)
+    assert status["lines:1"] == ("ok", None)
+    assert status["lines:2"] == ("rejected", "bad-json")
+    assert status["empty"] == ("rejected", "empty")
+    assert status["image"] == ("rejected", "binary")
+    assert status["huge"] == ("rejected", "too-large")
+    assert status["cut"] == ("rejected", "bad-gzip")
+    assert "rejected" in out and "bad-json" in out
+    with Store(db_url) as store:
+        assert store.count_articles() == 2
+
+
+def test_workers_give_the_same_report(tmp_path: Path) -> None:
+    reports = []
+    for w in (1, 2):
+        out = tmp_path / f"r{w}.json"
+        code, log = _analyze(str(SAMPLE / "raw"), "--db", f"sqlite:///{tmp_path / f'w{w}.db'}", "--json", str(out),
+                             "--workers", str(w))
+        assert code == 0, log
+        reports.append([{k: a[k] for k in ("id", "text", "title", "content_hash")}
+                        for a in json.loads(out.read_text("utf-8"))["articles"]])
+    assert reports[0] == reports[1]
+
+
+def test_unusable_database_is_exit_3(tmp_path: Path) -> None:
+    code, out = _analyze(str(SAMPLE / "raw"), "--db", "mysql://nowhere/x")
+    assert code == 3 and "unsupported database URL" in out
+
+
+def test_report_command_rerenders_a_run(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert _analyze(str(SAMPLE / "raw"), "--db", db)[0] == 0
+    result = runner.invoke(app, ["report", "1", "--db", db, "--json", str(tmp_path / "again.json")])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads((tmp_path / "again.json").read_text("utf-8"))["articles"]) == 5
+    assert runner.invoke(app, ["report", "7", "--db", db]).exit_code == 2
