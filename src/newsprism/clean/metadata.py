@@ -1,0 +1,113 @@
+"""Article metadata: title, outlet, date, language, word count, content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+# A first line longer than this is a paragraph, not a headline (the sample's titles have
+# 8-14 words; dev-stories' headlines 7-19).
+MAX_TITLE_WORDS = 25
+# Titles made from a first sentence are cut at a word boundary near this length.
+MAX_TITLE_CHARS = 120
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+# Scripts written without spaces between words: each character counts as a word.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_WORD = re.compile(r"\w")
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated tokens holding a letter or digit, plus one per CJK/Thai character."""
+    count = 0
+    for token in text.split():
+        unspaced = len(_UNSPACED.findall(token))
+        count += unspaced if unspaced else bool(_WORD.search(token))
+    return count
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def looks_like_headline(line: str) -> bool:
+    line = line.strip()
+    words = line.split()
+    return 0 < len(words) <= MAX_TITLE_WORDS and not line.rstrip("\"'”’)").endswith((".", ";", ","))
+
+
+def shorten(sentence: str, limit: int = MAX_TITLE_CHARS) -> str:
+    sentence = sentence.strip()
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return cut + "…"
+
+
+def title_for(given: str | None, html_title: str | None, text: str) -> str:
+    """Given title, else HTML title, else a headline-like first line, else the first sentence."""
+    for candidate in (given, html_title):
+        if candidate and candidate.strip():
+            return " ".join(candidate.split())
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) > 1 and looks_like_headline(lines[0]):
+        return lines[0].strip()
+    first = _SENTENCE_END.split(lines[0], maxsplit=1)[0]
+    return shorten(first)
+
+
+def domain(url: str | None) -> str | None:
+    """``https://www.Example.com/a`` → ``example.com``."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def outlet_for(source: str | None, sitename: str | None, url: str | None, origin: str, doc_id: str) -> str:
+    """Given source, else the page's site name, else the URL's domain, else the file stem."""
+    for candidate in (source, sitename, domain(url)):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    path = origin.split("#", 1)[0] if origin else ""
+    stem = PurePosixPath(path.replace("\\", "/")).stem if path else ""
+    return stem or doc_id
+
+
+def iso_date(value: str | None) -> str | None:
+    """An ISO 8601 date or datetime string, or None when `value` is not one."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
+
+
+# Below this many letters py3langid's guesses are noise.
+MIN_LANGUAGE_LETTERS = 40
+
+
+def language_of(text: str) -> str | None:
+    """ISO 639-1 code from py3langid (offline model shipped with the package), or None."""
+    sample = text[:5000]
+    letters = sum(1 for c in sample if unicodedata.category(c).startswith("L"))
+    if letters < MIN_LANGUAGE_LETTERS:
+        return None
+    import py3langid  # loads its model (0.5 s) on first use
+
+    lang, _ = py3langid.classify(sample)
+    return lang
