@@ -30,8 +30,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NEWSPRISM_SHARED", ROOT.parent / "shared"))
 SAMPLE = ROOT / "examples" / "istanbul-2025" / "raw"
 BENCHMARK = SHARED / "data" / "article-extraction-benchmark" / "html"
-FILLER = ("officials", "said", "on", "Tuesday", "that", "the", "talks", "would", "continue", "next", "week",
-          "according", "to", "two", "people", "familiar", "with", "plans")
+FILLER = (
+    "officials",
+    "said",
+    "on",
+    "Tuesday",
+    "that",
+    "the",
+    "talks",
+    "would",
+    "continue",
+    "next",
+    "week",
+    "according",
+    "to",
+    "two",
+    "people",
+    "familiar",
+    "with",
+    "plans",
+)
 
 
 def _sentence(rng: random.Random, i: int) -> str:
@@ -56,7 +74,10 @@ def build_corpus(target: Path, n: int, seed: int = 13) -> dict[str, int]:
     texts = [p.read_text("utf-8") for p in sorted(SAMPLE.glob("*.txt"))]
     pages = []
     if BENCHMARK.is_dir():
-        pages = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in sorted(BENCHMARK.glob("*.html.gz"))]
+        pages = [
+            gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+            for p in sorted(BENCHMARK.glob("*.html.gz"))
+        ]
     else:
         print(f"note: {BENCHMARK} not found; the corpus is built from the sample texts only", file=sys.stderr)
     bases = [("txt", t) for t in texts] + [("html", h) for h in pages]
@@ -88,24 +109,38 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         counts = build_corpus(tmp / "corpus", args.n)
-        print(f"corpus: {args.n} articles ({counts['txt']} text, {counts['html']} HTML), "
-              f"built in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"corpus: {args.n} articles ({counts['txt']} text, {counts['html']} HTML), "
+            f"built in {time.perf_counter() - t0:.1f} s"
+        )
         settings = load_settings()
         results: dict[str, object] = {"n": args.n, "corpus": counts, "cpus": os.cpu_count()}
         for w in args.workers:
             t0 = time.perf_counter()
-            ok = sum(1 for item in clean_inputs([str(tmp / "corpus")], settings=settings, workers=w)
-                     if hasattr(item, "text"))
+            ok = sum(
+                1
+                for item in clean_inputs([str(tmp / "corpus")], settings=settings, workers=w)
+                if hasattr(item, "text")
+            )
             dt = time.perf_counter() - t0
-            results[f"ingest_clean_w{w}"] = {"articles_per_s": round(args.n / dt, 1), "seconds": round(dt, 1), "ok": ok}
-            print(f"ingest+clean, {w} worker(s): {args.n / dt:,.0f} articles/s ({dt:.1f} s, {ok} articles ok)")
+            results[f"ingest_clean_w{w}"] = {
+                "articles_per_s": round(args.n / dt, 1),
+                "seconds": round(dt, 1),
+                "ok": ok,
+            }
+            print(
+                f"ingest+clean, {w} worker(s): {args.n / dt:,.0f} articles/s ({dt:.1f} s, {ok} articles ok)"
+            )
         w = max(args.workers)
         t0 = time.perf_counter()
         with Store(f"sqlite:///{tmp / 'bench.db'}") as store:
             run = process([str(tmp / "corpus")], store=store, settings=settings, workers=w).run
         dt = time.perf_counter() - t0
-        results[f"ingest_clean_store_sqlite_w{w}"] = {"articles_per_s": round(args.n / dt, 1), "seconds": round(dt, 1),
-                                                      "stored": run.n_new}
+        results[f"ingest_clean_store_sqlite_w{w}"] = {
+            "articles_per_s": round(args.n / dt, 1),
+            "seconds": round(dt, 1),
+            "stored": run.n_new,
+        }
         print(f"ingest+clean+store (SQLite), {w} worker(s): {args.n / dt:,.0f} articles/s ({dt:.1f} s)")
         results["peak_rss_mb"] = round(_peak_mb(), 1)
         print(f"peak memory (largest process): {_peak_mb():,.0f} MB")

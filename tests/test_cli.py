@@ -23,8 +23,15 @@ def _analyze(*args: str) -> tuple[int, str]:
 
 
 def test_sample_end_to_end(tmp_path: Path, db_url: str) -> None:
-    code, out = _analyze(str(SAMPLE / "raw"), "--db", db_url, "--json", str(tmp_path / "r.json"),
-                         "--html", str(tmp_path / "r.html"))
+    code, out = _analyze(
+        str(SAMPLE / "raw"),
+        "--db",
+        db_url,
+        "--json",
+        str(tmp_path / "r.json"),
+        "--html",
+        str(tmp_path / "r.html"),
+    )
     assert code == 0, out
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert [a["id"] for a in report["articles"]] == sorted(p.stem for p in (SAMPLE / "raw").glob("*.txt"))
@@ -55,9 +62,17 @@ def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path, db_url: s
     packed = gzip.compress(page)
     (inputs / "cut.html.gz").write_bytes(packed[: len(packed) // 2])
     (inputs / "lines.jsonl").write_text(
-        json.dumps({"url": "https://example.org/a", "title": "Talks", "source": "Example",
-                    "text": (SAMPLE / "raw" / "001_a41350389d8f096f.txt").read_text("utf-8")}) + "\n{not json\n",
-        "utf-8")
+        json.dumps(
+            {
+                "url": "https://example.org/a",
+                "title": "Talks",
+                "source": "Example",
+                "text": (SAMPLE / "raw" / "001_a41350389d8f096f.txt").read_text("utf-8"),
+            }
+        )
+        + "\n{not json\n",
+        "utf-8",
+    )
     with open(inputs / "huge.txt", "wb") as f:
         f.truncate(200 * 1024 * 1024)
     code, out = _analyze(str(inputs), "--db", db_url, "--json", str(tmp_path / "r.json"))
@@ -80,11 +95,22 @@ def test_workers_give_the_same_report(tmp_path: Path) -> None:
     reports = []
     for w in (1, 2):
         out = tmp_path / f"r{w}.json"
-        code, log = _analyze(str(SAMPLE / "raw"), "--db", f"sqlite:///{tmp_path / f'w{w}.db'}", "--json", str(out),
-                             "--workers", str(w))
+        code, log = _analyze(
+            str(SAMPLE / "raw"),
+            "--db",
+            f"sqlite:///{tmp_path / f'w{w}.db'}",
+            "--json",
+            str(out),
+            "--workers",
+            str(w),
+        )
         assert code == 0, log
-        reports.append([{k: a[k] for k in ("id", "text", "title", "content_hash")}
-                        for a in json.loads(out.read_text("utf-8"))["articles"]])
+        reports.append(
+            [
+                {k: a[k] for k in ("id", "text", "title", "content_hash")}
+                for a in json.loads(out.read_text("utf-8"))["articles"]
+            ]
+        )
     assert reports[0] == reports[1]
 
 

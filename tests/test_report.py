@@ -18,9 +18,18 @@ HOSTILE = 'Talks <script>alert("x")</script> ended <img src=x onerror=alert(1)> 
 
 def _items() -> list[Article | Rejection]:
     return [
-        Article(id="a", origin="a.html", source="Example <b>News</b>", title=HOSTILE, text=HOSTILE + "\nSecond line.",
-                url="javascript:alert(1)", language="en", word_count=9, content_hash="h",
-                removed=[Removed("<iframe src=//evil></iframe> Share This Post", "widget")]),
+        Article(
+            id="a",
+            origin="a.html",
+            source="Example <b>News</b>",
+            title=HOSTILE,
+            text=HOSTILE + "\nSecond line.",
+            url="javascript:alert(1)",
+            language="en",
+            word_count=9,
+            content_hash="h",
+            removed=[Removed("<iframe src=//evil></iframe> Share This Post", "widget")],
+        ),
         Rejection("b", "b.bin", "ingest", "binary", "file starts with PNG magic bytes"),
     ]
 
@@ -49,9 +58,21 @@ def test_schema_rejects_broken_reports() -> None:
 def test_offsets_must_index_the_clean_text() -> None:
     text = _items()[0].text  # type: ignore[union-attr]
     start = text.index("ended")
-    story = {"id": "s1", "title": "t", "articles": ["a"], "origins": [["a"]],
-             "claims": [{"id": "c1", "text": "ended", "status": "single", "sources": ["a"],
-                         "evidence": [{"article": "a", "text": "ended", "start": start, "end": start + 5}]}]}
+    story = {
+        "id": "s1",
+        "title": "t",
+        "articles": ["a"],
+        "origins": [["a"]],
+        "claims": [
+            {
+                "id": "c1",
+                "text": "ended",
+                "status": "single",
+                "sources": ["a"],
+                "evidence": [{"article": "a", "text": "ended", "start": start, "end": start + 5}],
+            }
+        ],
+    }
     validate_report(build_report(_items(), stories=[story]))
     story["claims"][0]["evidence"][0]["start"] += 1
     with pytest.raises(jsonschema.ValidationError, match="does not hold"):

@@ -13,10 +13,20 @@ from newsprism.store import Store, StoreError
 def _article(aid: str, text: str) -> Article:
     import hashlib
 
-    return Article(id=aid, origin=f"{aid}.txt", source="Example News", title=f"Title {aid}", text=text,
-                   url=f"https://example.org/{aid}", published="2025-05-16", language="en",
-                   word_count=len(text.split()), content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                   removed=[Removed("Share This Post", "widget")], problems=["stripped 2 NUL bytes"])
+    return Article(
+        id=aid,
+        origin=f"{aid}.txt",
+        source="Example News",
+        title=f"Title {aid}",
+        text=text,
+        url=f"https://example.org/{aid}",
+        published="2025-05-16",
+        language="en",
+        word_count=len(text.split()),
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        removed=[Removed("Share This Post", "widget")],
+        problems=["stripped 2 NUL bytes"],
+    )
 
 
 def test_migrations_create_schema(store: Store) -> None:
@@ -34,8 +44,11 @@ def test_round_trip_keeps_every_field(store: Store) -> None:
 
 
 def test_rerun_stores_nothing_twice(store: Store) -> None:
-    items = [_article("a", "one text"), _article("b", "another text"),
-             Rejection("c", "c.bin", "ingest", "binary", "looks like a PNG image")]
+    items = [
+        _article("a", "one text"),
+        _article("b", "another text"),
+        Rejection("c", "c.bin", "ingest", "binary", "looks like a PNG image"),
+    ]
     for expected_new in (2, 0):
         run = store.begin_run(["x"])
         assert store.save(run, items) == expected_new

@@ -21,17 +21,27 @@ from newsprism.pipeline import RunResult, process, report_for_run
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import Store, StoreError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Compare many news reports of the same events, claim by claim.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Compare many news reports of the same events, claim by claim.",
+)
 console = Console(stderr=True)
 
 EXIT_REJECTED = 1
 EXIT_STORE = 3
 
-DbOption = Annotated[str | None, typer.Option(
-    "--db", help="Database URL (sqlite:///FILE or postgresql://...). Default: $NEWSPRISM_DB or sqlite:///newsprism.db")]
-InputsArg = Annotated[list[str], typer.Argument(
-    help="Files, directories (recursive), WARC, JSONL, RSS/Atom feeds or http(s) URLs.")]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///FILE or postgresql://...). Default: $NEWSPRISM_DB or sqlite:///newsprism.db",
+    ),
+]
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(help="Files, directories (recursive), WARC, JSONL, RSS/Atom feeds or http(s) URLs."),
+]
 WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes for cleaning.")]
 
 
@@ -47,8 +57,14 @@ def _open_store(db: str | None) -> Store:
 def _run(inputs: list[str], db: str | None, workers: int) -> tuple[Store, RunResult]:
     store = _open_store(db)
     settings = load_settings(db=store.url)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("reading and cleaning", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -61,8 +77,10 @@ def _run(inputs: list[str], db: str | None, workers: int) -> tuple[Store, RunRes
 
 def _summary(result: RunResult) -> None:
     run = result.run
-    console.print(f"run {run.id}: [green]{run.n_ok} articles[/] ({run.n_new} new), "
-                  f"[{'red' if run.n_rejected else 'green'}]{run.n_rejected} rejected[/]")
+    console.print(
+        f"run {run.id}: [green]{run.n_ok} articles[/] ({run.n_new} new), "
+        f"[{'red' if run.n_rejected else 'green'}]{run.n_rejected} rejected[/]"
+    )
     if result.rejected:
         table = Table("input", "stage", "reason", "detail", title="Rejected inputs", title_justify="left")
         for rej in result.rejected[:50]:
@@ -128,8 +146,15 @@ def runs(db: DbOption = None) -> None:
     store = _open_store(db)
     table = Table("run", "status", "started", "articles", "new", "rejected", "inputs")
     for r in store.runs():
-        table.add_row(str(r.id), r.status, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), str(r.n_ok), str(r.n_new),
-                      str(r.n_rejected), " ".join(r.inputs)[:60])
+        table.add_row(
+            str(r.id),
+            r.status,
+            r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            str(r.n_ok),
+            str(r.n_new),
+            str(r.n_rejected),
+            " ".join(r.inputs)[:60],
+        )
     Console().print(table)
 
 

@@ -25,6 +25,7 @@ class Settings:
     fetch_max_redirects: int = 5
     # Seconds between two requests to the same host.
     fetch_host_interval: float = 1.0
+    fetch_obey_robots: bool = True
     user_agent: str = "newsprism/0.1 (+https://github.com/newsprism/newsprism; news analysis)"
     # Cleaning: texts with fewer words than this after cleaning are rejected as no-content.
     min_words: int = 20
@@ -39,6 +40,11 @@ def load_settings(**overrides: object) -> Settings:
         if raw is None:
             continue
         kind = type(getattr(settings, f.name))
+        if kind is bool:
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(f"NEWSPRISM_{f.name.upper()}={raw!r} is not a boolean (true/false)")
+            env[f.name] = raw.lower() in ("1", "true", "yes")
+            continue
         try:
             env[f.name] = kind(raw)
         except ValueError as exc:

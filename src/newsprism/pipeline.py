@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from newsprism.clean import clean
 from newsprism.config import Settings, load_settings
-from newsprism.ingest import discover, read_source
+from newsprism.ingest import Fetcher, discover, read_source
 from newsprism.models import Article, RawDocument, Rejection
 from newsprism.report import build_report
 from newsprism.store import RunSummary, Store
@@ -41,8 +42,13 @@ def clean_safely(doc: RawDocument, settings: Settings) -> Article | Rejection:
     try:
         return clean(doc, settings)
     except Exception as exc:  # a bug or a pathological input must not stop the batch
-        return Rejection(id=doc.id, origin=doc.origin, stage="clean", reason="error",
-                         detail=f"cleaning failed: {type(exc).__name__}: {exc}")
+        return Rejection(
+            id=doc.id,
+            origin=doc.origin,
+            stage="clean",
+            reason="error",
+            detail=f"cleaning failed: {type(exc).__name__}: {exc}",
+        )
 
 
 def _clean_chunk(args: tuple[list[RawDocument], Settings]) -> list[Article | Rejection]:
@@ -50,17 +56,30 @@ def _clean_chunk(args: tuple[list[RawDocument], Settings]) -> list[Article | Rej
     return [clean_safely(d, settings) for d in docs]
 
 
-def _raw_items(inputs: Sequence[str], settings: Settings, progress: Progress | None,
-               ) -> Iterator[RawDocument | Rejection]:
+def _raw_items(
+    inputs: Sequence[str],
+    settings: Settings,
+    progress: Progress | None,
+) -> Iterator[RawDocument | Rejection]:
     sources = discover(inputs, settings)
-    for done, source in enumerate(sources, start=1):
-        yield from read_source(source, settings=settings)
-        if progress:
-            progress(done, len(sources))
+    # One fetcher for the whole run keeps the per-host interval and robots.txt cache across URLs.
+    needs_fetcher = any(s.is_url for s in sources)
+    with (
+        Fetcher(settings, obey_robots=settings.fetch_obey_robots)
+        if needs_fetcher
+        else nullcontext() as fetcher
+    ):
+        for done, source in enumerate(sources, start=1):
+            yield from read_source(source, settings=settings, fetcher=fetcher)
+            if progress:
+                progress(done, len(sources))
 
 
-def _cleaned(raw: Iterable[RawDocument | Rejection], settings: Settings, workers: int,
-             ) -> Iterator[Article | Rejection]:
+def _cleaned(
+    raw: Iterable[RawDocument | Rejection],
+    settings: Settings,
+    workers: int,
+) -> Iterator[Article | Rejection]:
     if workers <= 1:
         for item in raw:
             yield clean_safely(item, settings) if isinstance(item, RawDocument) else item
@@ -70,9 +89,13 @@ def _cleaned(raw: Iterable[RawDocument | Rejection], settings: Settings, workers
         while chunk := list(islice(it, BATCH_SIZE * workers)):
             docs = [x for x in chunk if isinstance(x, RawDocument)]
             parts = [docs[i::workers] for i in range(workers)]
-            cleaned = {id(d): r for part, res in zip(
-                parts, pool.map(_clean_chunk, [(p, settings) for p in parts]), strict=True)
-                for d, r in zip(part, res, strict=True)}
+            cleaned = {
+                id(d): r
+                for part, res in zip(
+                    parts, pool.map(_clean_chunk, [(p, settings) for p in parts]), strict=True
+                )
+                for d, r in zip(part, res, strict=True)
+            }
             for x in chunk:
                 yield cleaned[id(x)] if isinstance(x, RawDocument) else x
 
@@ -88,15 +111,26 @@ def _unique_ids(items: Iterable[Article | Rejection]) -> Iterator[Article | Reje
         yield item
 
 
-def clean_inputs(inputs: Sequence[str], *, settings: Settings | None = None, workers: int = 1,
-                 progress: Progress | None = None) -> Iterator[Article | Rejection]:
+def clean_inputs(
+    inputs: Sequence[str],
+    *,
+    settings: Settings | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> Iterator[Article | Rejection]:
     """Ingest and clean `inputs`: every input item comes out as an article or a rejection."""
     settings = settings or load_settings()
     return _unique_ids(_cleaned(_raw_items(inputs, settings, progress), settings, workers))
 
 
-def process(inputs: Sequence[str], *, store: Store, settings: Settings | None = None,
-            workers: int = 1, progress: Progress | None = None) -> RunResult:
+def process(
+    inputs: Sequence[str],
+    *,
+    store: Store,
+    settings: Settings | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> RunResult:
     """Ingest, clean and store `inputs` as one run; every input item ends stored or rejected."""
     settings = settings or load_settings()
     run_id = store.begin_run(inputs)
@@ -128,5 +162,11 @@ def report_for_run(store: Store, run_id: int) -> dict[str, Any]:
     items = [it.article or it.rejection for it in store.run_items(run_id)]
     return build_report(
         [x for x in items if x is not None],
-        run={"id": run.id, "inputs": run.inputs, "ok": run.n_ok, "rejected": run.n_rejected, "new": run.n_new},
+        run={
+            "id": run.id,
+            "inputs": run.inputs,
+            "ok": run.n_ok,
+            "rejected": run.n_rejected,
+            "new": run.n_new,
+        },
     )

@@ -20,7 +20,15 @@ from newsprism import __version__
 from newsprism.models import Article, Rejection
 from newsprism.report.html import render_html
 
-__all__ = ["SCHEMA_ID", "build_report", "load_schema", "render_html", "validate_report", "write_html", "write_json"]
+__all__ = [
+    "SCHEMA_ID",
+    "build_report",
+    "load_schema",
+    "render_html",
+    "validate_report",
+    "write_html",
+    "write_json",
+]
 
 SCHEMA_ID = "newsprism.report/1"
 
@@ -91,9 +99,12 @@ def validate_report(report: dict[str, Any]) -> None:
             text = texts.get(span["article"])
             if text is None:
                 raise jsonschema.ValidationError(f"span cites unknown article {span['article']!r}")
-            if not (0 <= span["start"] <= span["end"] <= len(text)) or text[span["start"]:span["end"]] != span["text"]:
-                raise jsonschema.ValidationError(
-                    f"span {span['start']}:{span['end']} of {span['article']!r} does not hold {span['text']!r}")
+            if (
+                not (0 <= span["start"] <= span["end"] <= len(text))
+                or text[span["start"] : span["end"]] != span["text"]
+            ):
+                where = f"span {span['start']}:{span['end']} of {span['article']!r}"
+                raise jsonschema.ValidationError(f"{where} does not hold {span['text']!r}")
 
 
 def _spans(story: dict[str, Any]):  # type: ignore[no-untyped-def]

@@ -8,18 +8,24 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
 CSS = """
 body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{background:#1d2330;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.4rem}
+header{background:#1d2330;color:#fff;padding:1.2rem 2rem}
+header h1{margin:0;font-size:1.4rem}
 header p{margin:.3rem 0 0;color:#c9d1e0}
 main{max-width:60rem;margin:0 auto;padding:1rem 2rem 4rem}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:.35rem .6rem;border-bottom:1px solid #e3e6ec;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{padding:.35rem .6rem;border-bottom:1px solid #e3e6ec;text-align:left;vertical-align:top}
 th{background:#eef1f5;font-weight:600}
-.ok{color:#17663a;font-weight:600}.rejected{color:#a3261b;font-weight:600}
+.ok{color:#17663a;font-weight:600}
+.rejected{color:#a3261b;font-weight:600}
 article{background:#fff;border:1px solid #e3e6ec;border-radius:6px;padding:1rem 1.4rem;margin:1.2rem 0}
-article h3{margin:.2rem 0 .4rem}.meta{color:#5b6475;font-size:.9rem}
+article h3{margin:.2rem 0 .4rem}
+.meta{color:#5b6475;font-size:.9rem}
 .text p{margin:.5rem 0}
-details{margin-top:.8rem}summary{cursor:pointer;color:#5b6475}
+details{margin-top:.8rem}
+summary{cursor:pointer;color:#5b6475}
 .removed{background:#fff4f2;border-left:3px solid #d9695c;padding:.3rem .6rem;margin:.3rem 0;white-space:pre-wrap;font-size:.9rem;color:#6b3a34}
 .reason{font-weight:600;color:#a3261b;margin-right:.4rem}
 .problems{color:#a3261b}
@@ -35,10 +41,22 @@ def _paragraphs(text: str) -> str:
 
 
 def _article(a: dict[str, Any], anchor: int) -> str:
-    meta = " · ".join(_e(x) for x in (a.get("source"), a.get("published"), a.get("language"),
-                                       f"{a.get('word_count', 0)} words" if a["status"] == "ok" else None) if x)
+    meta = " · ".join(
+        _e(x)
+        for x in (
+            a.get("source"),
+            a.get("published"),
+            a.get("language"),
+            f"{a.get('word_count', 0)} words" if a["status"] == "ok" else None,
+        )
+        if x
+    )
     url = a.get("url")
-    link = f' · <a href="{_e(url)}" rel="noopener noreferrer nofollow">link</a>' if url and str(url).startswith(("http://", "https://")) else ""
+    link = (
+        f' · <a href="{_e(url)}" rel="noopener noreferrer nofollow">link</a>'
+        if url and str(url).startswith(("http://", "https://"))
+        else ""
+    )
     problems = "".join(f"<li>{_e(p)}</li>" for p in a.get("problems", []))
     removed = "".join(
         f'<div class="removed"><span class="reason">{_e(r["reason"])}</span>{_e(r["text"])}</div>'
@@ -54,7 +72,9 @@ def _article(a: dict[str, Any], anchor: int) -> str:
     if a["status"] == "ok":
         parts.append(f'<div class="text">{_paragraphs(a["text"])}</div>')
     if removed:
-        parts.append(f"<details><summary>Removed by cleaning ({len(a['removed'])})</summary>{removed}</details>")
+        parts.append(
+            f"<details><summary>Removed by cleaning ({len(a['removed'])})</summary>{removed}</details>"
+        )
     parts.append("</article>")
     return "".join(parts)
 
@@ -65,7 +85,7 @@ def render_html(report: dict[str, Any]) -> str:
     rows = "".join(
         f'<tr><td><a href="#a{i}">{_e(a["id"])}</a></td><td>{_e(a.get("source"))}</td>'
         f'<td>{_e(a.get("title"))}</td><td class="{_e(a["status"])}">{_e(a["status"])}</td>'
-        f'<td>{_e("; ".join(a.get("problems", [])))}</td></tr>'
+        f"<td>{_e('; '.join(a.get('problems', [])))}</td></tr>"
         for i, a in enumerate(articles)
     )
     stories = "".join(
@@ -74,9 +94,9 @@ def render_html(report: dict[str, Any]) -> str:
         for s in report.get("stories", [])
     )
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>newsprism report</title><style>{CSS}</style></head><body>"
         f"<header><h1>newsprism report</h1><p>{_e(report.get('created'))} · {len(articles)} inputs · "
         f"{n_ok} articles · {len(articles) - n_ok} rejected</p></header><main>"

@@ -130,7 +130,9 @@ class Store:
     # -- runs ------------------------------------------------------------------
     def begin_run(self, inputs: Sequence[str]) -> int:
         with Session(self.engine) as s, s.begin():
-            run = RunRow(started_at=_now(), inputs=list(inputs), status="running", n_ok=0, n_new=0, n_rejected=0)
+            run = RunRow(
+                started_at=_now(), inputs=list(inputs), status="running", n_ok=0, n_new=0, n_rejected=0
+            )
             s.add(run)
             s.flush()
             return run.id
@@ -156,8 +158,14 @@ class Store:
     @staticmethod
     def _summary(run: RunRow) -> RunSummary:
         return RunSummary(
-            id=run.id, status=run.status, inputs=list(run.inputs), n_ok=run.n_ok, n_new=run.n_new,
-            n_rejected=run.n_rejected, started_at=run.started_at, finished_at=run.finished_at,
+            id=run.id,
+            status=run.status,
+            inputs=list(run.inputs),
+            n_ok=run.n_ok,
+            n_new=run.n_new,
+            n_rejected=run.n_rejected,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
         )
 
     # -- writing ---------------------------------------------------------------
@@ -167,15 +175,40 @@ class Store:
             articles = [it for it in items if isinstance(it, Article)]
             new = self._insert_articles(s, articles)
             hashes = {a.content_hash for a in articles}
-            pks = dict(s.execute(select(ArticleRow.content_hash, ArticleRow.pk).where(
-                ArticleRow.content_hash.in_(hashes))).all()) if hashes else {}
+            pks = (
+                dict(
+                    s.execute(
+                        select(ArticleRow.content_hash, ArticleRow.pk).where(
+                            ArticleRow.content_hash.in_(hashes)
+                        )
+                    ).all()
+                )
+                if hashes
+                else {}
+            )
             for seq, it in enumerate(items, start=first_seq):
                 if isinstance(it, Article):
-                    s.add(RunItemRow(run_id=run_id, seq=seq, item_id=it.id, origin=it.origin,
-                                     article_pk=pks[it.content_hash]))
+                    s.add(
+                        RunItemRow(
+                            run_id=run_id,
+                            seq=seq,
+                            item_id=it.id,
+                            origin=it.origin,
+                            article_pk=pks[it.content_hash],
+                        )
+                    )
                 else:
-                    s.add(RunItemRow(run_id=run_id, seq=seq, item_id=it.id, origin=it.origin,
-                                     stage=it.stage, reason=it.reason, detail=it.detail))
+                    s.add(
+                        RunItemRow(
+                            run_id=run_id,
+                            seq=seq,
+                            item_id=it.id,
+                            origin=it.origin,
+                            stage=it.stage,
+                            reason=it.reason,
+                            detail=it.detail,
+                        )
+                    )
             run = s.get(RunRow, run_id)
             assert run is not None
             run.n_ok += len(articles)
@@ -186,13 +219,24 @@ class Store:
     def _insert_articles(self, s: Session, articles: Iterable[Article]) -> int:
         rows = {}
         for a in articles:  # first one wins inside a batch, as across batches
-            rows.setdefault(a.content_hash, {
-                "content_hash": a.content_hash, "article_id": a.id, "origin": a.origin, "source": a.source,
-                "title": a.title, "text": a.text, "url": a.url, "published": a.published,
-                "language": a.language, "word_count": a.word_count,
-                "removed": [{"text": r.text, "reason": r.reason} for r in a.removed],
-                "problems": list(a.problems), "created_at": _now(),
-            })
+            rows.setdefault(
+                a.content_hash,
+                {
+                    "content_hash": a.content_hash,
+                    "article_id": a.id,
+                    "origin": a.origin,
+                    "source": a.source,
+                    "title": a.title,
+                    "text": a.text,
+                    "url": a.url,
+                    "published": a.published,
+                    "language": a.language,
+                    "word_count": a.word_count,
+                    "removed": [{"text": r.text, "reason": r.reason} for r in a.removed],
+                    "problems": list(a.problems),
+                    "created_at": _now(),
+                },
+            )
         if not rows:
             return 0
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
@@ -204,16 +248,24 @@ class Store:
     def run_items(self, run_id: int) -> list[RunItem]:
         """A run's items in input order, with their articles or rejections."""
         with Session(self.engine) as s:
-            q = (select(RunItemRow, ArticleRow)
-                 .outerjoin(ArticleRow, RunItemRow.article_pk == ArticleRow.pk)
-                 .where(RunItemRow.run_id == run_id).order_by(RunItemRow.seq))
+            q = (
+                select(RunItemRow, ArticleRow)
+                .outerjoin(ArticleRow, RunItemRow.article_pk == ArticleRow.pk)
+                .where(RunItemRow.run_id == run_id)
+                .order_by(RunItemRow.seq)
+            )
             out = []
             for item, row in s.execute(q).all():
                 if row is not None:
                     out.append(RunItem(item.item_id, _row_to_article(row, item.item_id), None))
                 else:
-                    rej = Rejection(id=item.item_id, origin=item.origin, stage=item.stage or "ingest",  # type: ignore[arg-type]
-                                    reason=item.reason or "", detail=item.detail or "")
+                    rej = Rejection(
+                        id=item.item_id,
+                        origin=item.origin,
+                        stage=item.stage or "ingest",  # type: ignore[arg-type]
+                        reason=item.reason or "",
+                        detail=item.detail or "",
+                    )
                     out.append(RunItem(item.item_id, None, rej))
             return out
 

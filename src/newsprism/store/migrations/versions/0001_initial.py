@@ -46,7 +46,9 @@ def upgrade() -> None:
     op.create_table(
         "run_items",
         sa.Column("pk", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("run_id", sa.Integer(), sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column(
+            "run_id", sa.Integer(), sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.String(2048), nullable=False),
         sa.Column("origin", sa.Text(), nullable=False),
