@@ -35,6 +35,10 @@ _HTML_START = re.compile(
 )
 
 
+# Whitespace plus the invisible characters `normalize` deletes (BOM, zero-width space...).
+_BLANK = " \t\n\r\x0b\x0c\u00a0\u200b\u2060\ufeff\u00ad\u3000"
+
+
 def _size(content: str | bytes, limit: int) -> int:
     if isinstance(content, bytes) or len(content) * 4 <= limit:
         return len(content)
@@ -66,7 +70,7 @@ def clean(doc: RawDocument, settings: Settings | None = None) -> Article | Rejec
         text = to_text(doc.content, doc.encoding, problems)
     except BinaryContent as exc:
         return reject("binary", f"not text: {exc}")
-    if not text.strip():
+    if not text.strip(_BLANK):
         return reject("empty", "the document has no text")
 
     kind = doc.kind

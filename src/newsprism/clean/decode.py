@@ -171,8 +171,15 @@ def _guess(data: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - installed with trafilatura
         return None
-    best = from_bytes(data[:200_000]).best()
-    return best.encoding if best else None
+    results = from_bytes(data[:200_000])
+    best = results.best()
+    if best is None:
+        return None
+    # Latin-script text often scores the same under several code pages (cp1250 and
+    # cp1252 tie on French or German); the tie goes to cp1252, the web's commonest legacy
+    # encoding, so "Genève" does not come out as "Genčve".
+    tied = {r.encoding for r in results if (r.chaos, r.coherence) == (best.chaos, best.coherence)}
+    return "cp1252" if "cp1252" in tied else best.encoding
 
 
 def fix_mojibake(text: str, problems: list[str]) -> str:

@@ -44,6 +44,8 @@ class Lexicon:
             kind: re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.I)
             for kind, patterns in data["prefixes"].items()
         }
+        # The separator is part of the pattern so that "leggi anche:" is tried after "leggi".
+        self.inline_prefix = re.compile(self.prefixes["widget"].pattern + _SEPARATOR.pattern.removeprefix("^"), re.I)
         dates = data["dates"]
         self.months = set(dates["months"])
         self.weekdays = set(dates["weekdays"])
@@ -69,10 +71,7 @@ class Lexicon:
 
     def inline_widget(self, text: str) -> bool:
         """``Read more: <headline>``: a widget prefix, a separator, then a short link title."""
-        m = self.prefixes["widget"].match(text.strip())
-        if not m or not _SEPARATOR.match(text[m.end() :]):
-            return False
-        return len(_WORD.findall(text)) <= 25
+        return bool(self.inline_prefix.match(text.strip())) and len(_WORD.findall(text)) <= 25
 
     def byline(self, text: str) -> bool:
         """``By Jane Doe``, ``Author: Marty Kaufmann``, ``Photo: Reuters``: names only."""

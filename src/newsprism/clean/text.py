@@ -257,7 +257,7 @@ def _headers(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
             for r in rest:
                 if r.header and r.header != "widget":
                     break  # its own rule handles it and what follows
-                _drop(r, "widget")
+                _drop(r, _phrase_reason(r) or ("link-list" if _list_like(r, lex, flat) else "widget"))
             continue
         for r in rest:
             if r.removed is not None:
