@@ -165,6 +165,15 @@ def test_headings_between_paragraphs_kept() -> None:
     assert result.text == text
 
 
+def test_heading_after_a_mid_article_widget_kept() -> None:
+    para = ("The delegations met for two hours in the palace and agreed to meet again next month, "
+            "officials from both sides said after the talks.")
+    text = f"Talks resume\n{para}\nAdvertisement\nWhy Now?\n{para.replace('two', 'three')}\n{para}"
+    result = clean_text(text)
+    assert result.text == f"Talks resume\n{para}\nWhy Now?\n{para.replace('two', 'three')}"
+    assert [r.reason for r in result.removed] == ["widget", "repeated"]
+
+
 def test_repeated_paragraphs_dropped_once() -> None:
     a = "The first paragraph says that the ministers met on Monday and talked for an hour."
     b = "The second paragraph adds that no agreement was reached on the main questions."
@@ -183,13 +192,24 @@ def test_metadata_prefix_stripped_and_dated() -> None:
     assert result.removed[0].reason == "metadata"
 
 
-def test_navigation_menu_and_tab_widget() -> None:
-    para = "The government confirmed the ceasefire late on Tuesday and said it would hold if attacks stopped."
+def test_navigation_menu_tab_widget_and_footer_links() -> None:
+    para = ("The government confirmed the ceasefire late on Tuesday and said it would hold for as long as "
+            "the attacks on border towns stopped.")
+    later = para.replace("Tuesday", "Monday")
     text = "\n".join(["Home", "World", "Business", "Sport", "Ceasefire holds on second day",
-                      para, "Analysis", "Reactions", "Timeline", "What comes next", para.replace("Tuesday", "Monday")])
+                      "Analysis", "Reactions", "Timeline", "What comes next", para, later,
+                      "About us", "Contact", "Privacy policy", "Terms of use"])
     result = clean_text(text)
-    assert result.text.split("\n") == ["Ceasefire holds on second day", para, para.replace("Tuesday", "Monday")]
+    assert result.text.split("\n") == ["Ceasefire holds on second day", para, later]
     assert {r.reason for r in result.removed} == {"navigation"}
+
+
+def test_lists_inside_and_after_the_body_kept() -> None:
+    para = "The organisers announced the list of qualified teams on Thursday after the last group games ended."
+    text = "\n".join(["Teams confirmed for the finals", para, "Qualified teams:", "England", "Czech Republic",
+                      "Switzerland", "Denmark", para.replace("Thursday", "Friday"), "Group winners",
+                      "England (Group A)", "Denmark (Group D)", "Spain (Group E)"])
+    assert clean_text(text).text == text
 
 
 def test_cut_off_last_sentence_kept() -> None:
