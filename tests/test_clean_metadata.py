@@ -68,6 +68,10 @@ def test_date_from_metadata_prefix() -> None:
     [
         (f"Talks end with prisoner swap\n{BODY}", "Talks end with prisoner swap"),
         (BODY, "Ukraine and Russia held talks in Istanbul on Friday."),
+        ("In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined remedies. More follows.",
+         "In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined remedies."),
+        ("Sept. 3, 2025 A milestone was reached yesterday. Details follow.",
+         "Sept. 3, 2025 A milestone was reached yesterday."),
         ("A very long first sentence that goes on and on about the talks in Istanbul, the delegations, "
          "the prisoners, the palace, the mediators and the many questions left open for the next round "
          "of negotiations. Second sentence.",

@@ -15,6 +15,13 @@ MAX_TITLE_WORDS = 25
 # Titles made from a first sentence are cut at a word boundary near this length.
 MAX_TITLE_CHARS = 120
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+# Words after which a full stop does not end a sentence ("U.S. District Judge", "Sept. 3").
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Za-z]|\b(?:[A-Z]\.)+[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Jr|Sr|"
+    r"No|vs|etc|Inc|Corp|Ltd|Co|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
+)
+# A "first sentence" shorter than this is a fragment (a date, a dateline), not a title.
+MIN_SENTENCE_WORDS = 4
 # Scripts written without spaces between words: each character counts as a word.
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"\w")
@@ -57,8 +64,19 @@ def title_for(given: str | None, html_title: str | None, text: str) -> str:
         return ""
     if len(lines) > 1 and looks_like_headline(lines[0]):
         return lines[0].strip()
-    first = _SENTENCE_END.split(lines[0], maxsplit=1)[0]
-    return shorten(first)
+    return shorten(first_sentence(lines[0]))
+
+
+def first_sentence(paragraph: str) -> str:
+    """The paragraph up to the first sentence end that follows MIN_SENTENCE_WORDS words
+    and no abbreviation: ``"Sept. 3, 2025 U.S. judge rules. More."`` → up to "rules."."""
+    for m in _SENTENCE_END.finditer(paragraph):
+        head = paragraph[: m.start()].rstrip()
+        last_word = head.rsplit(None, 1)[-1] if head else ""
+        if _ABBREVIATION.search(last_word) or len(head.split()) < MIN_SENTENCE_WORDS:
+            continue
+        return head
+    return paragraph
 
 
 def domain(url: str | None) -> str | None:
