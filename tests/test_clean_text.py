@@ -135,6 +135,25 @@ def test_wrapped_disclaimer_and_promo_trailer() -> None:
     assert "warranty of any kind" in result.removed[0].text
 
 
+def test_cookie_banner_paywall_and_captions() -> None:
+    para = ("Regulators fined the company on Wednesday for failing to report the outage to customers "
+            "within the legal deadline, the agency said in a statement.")
+    text = "\n".join([
+        "We use cookies to improve your experience. By continuing to use this site you agree to our cookie policy.",
+        "Accept all cookies",
+        "Company fined over outage",
+        "Listen to this article 3 min",
+        para,
+        "Image caption, The company's headquarters in the capital",
+        "Story continues below advertisement",
+        para.replace("Wednesday", "Thursday"),
+        "Subscribe to continue reading. Already a subscriber? Log in.",
+    ])
+    result = clean_text(text)
+    assert result.text.split("\n") == ["Company fined over outage", para, para.replace("Wednesday", "Thursday")]
+    assert {r.reason for r in result.removed} == {"widget", "promo"}
+
+
 def test_error_page_preamble_removed_in_spanish() -> None:
     text = (
         "Error 404\n"
@@ -201,7 +220,7 @@ def test_navigation_menu_tab_widget_and_footer_links() -> None:
                       "About us", "Contact", "Privacy policy", "Terms of use"])
     result = clean_text(text)
     assert result.text.split("\n") == ["Ceasefire holds on second day", para, later]
-    assert {r.reason for r in result.removed} == {"navigation"}
+    assert {r.reason for r in result.removed} == {"navigation", "widget"}  # footer links are labels
 
 
 def test_lists_inside_and_after_the_body_kept() -> None:

@@ -359,9 +359,11 @@ def _dangling_label(b: Block, lex: Lexicon) -> bool:
 
 
 def _phrase_reason(b: Block) -> str | None:
-    for category in ("disclaimer", "promo", "error-page"):
+    """The `Removed.reason` for a block's lexicon phrases (cookie notices are widgets)."""
+    for category, reason in (("disclaimer", "disclaimer"), ("promo", "promo"),
+                             ("consent", "widget"), ("error-page", "error-page")):
         if category in b.hits:
-            return category
+            return reason
     return None
 
 
