@@ -246,6 +246,15 @@ def test_short_real_article_survives_but_stub_does_not() -> None:
     assert isinstance(clean(_doc(short), Settings(min_words=30)), Rejection)
 
 
+def test_title_that_reads_like_a_widget_and_quoted_promo_at_the_end() -> None:
+    para = ("Negotiators from both sides met again on Thursday in the palace and agreed on an "
+            "exchange of the bodies of fallen soldiers, officials said.")
+    last = ("“We will stay tuned to every proposal they make,” the foreign minister told reporters "
+            "after the meeting, adding that the delegation would return home on Friday.")
+    text = f"Latest news on the talks\n{para}\n{last}"
+    assert clean_text(text).text == text
+
+
 def test_quoted_phrases_inside_body_not_removed() -> None:
     para = (
         "“We are sorry for the delay, but the page has been turned,” the minister said, adding that "

@@ -58,6 +58,10 @@ TITLE_CASE = 0.8
 # Error-page, promo and disclaimer phrases inside a paragraph this long are quoted text,
 # not page furniture (the longest error/promo lines in dev-stories have 12-27 words).
 MAX_FURNITURE_WORDS = 30
+# One phrase is enough to drop a line this short ("Click here to subscribe"); a longer
+# one needs two (sample 003's promo trailer has three in 27 words; a quoted "stay tuned"
+# in a 28-word paragraph is one).
+SHORT_FURNITURE_WORDS = 15
 
 
 @dataclass(slots=True)
@@ -192,9 +196,8 @@ def _metadata(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
 
 
 def _navigation(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
-    """Runs of NAV_RUN+ menu items (short, no digits or commas, colons, brackets, no
-    sentence end) above the body,
-    or below it up to the end of the text: menus, tab widgets, footer links.
+    """Menus, tab widgets, footer links: NAV_RUN+ menu items in a row (short, no sentence
+    end, no digits, commas, colons or brackets) above the body, or below it up to the end.
 
     Runs inside the body, runs introduced by a line ending in ":" and runs followed by
     more text are lists (teams, results, ingredients), and stay.
@@ -277,6 +280,8 @@ def _headers(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
         before += b.n_words
         if b.removed is not None or b.header is None or b.header == "error-page":
             continue
+        if i == 0 and b.header in ("list", "label") and len(blocks) > 1 and blocks[1].prose():
+            continue  # a title that happens to read like a widget ("Latest on the talks")
         rest = blocks[i + 1 :]
         if b.header in ("comments", "author"):
             _drop(b, b.header if b.header == "comments" else "widget")
@@ -320,8 +325,10 @@ def _headers(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
 def _furniture(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
     """Disclaimers, promos, inline widgets; and the tail after the last body paragraph.
 
-    In the tail (after the last `strong` block) a block goes when it has any lexicon
-    phrase. Before the tail, only when it is short or carries two or more phrases.
+    A block with lexicon phrases goes when it has at most SHORT_FURNITURE_WORDS words,
+    or two phrases (in the tail after the last `strong` block: of any kinds; before it:
+    of one kind). Paragraphs over three times MAX_FURNITURE_WORDS always stay: there a
+    phrase is quoted, not furniture.
     In flat text, Title Case labels left dangling at the very end go too ("Share This
     Post", "Market Research"); lists in the tail stay unless a widget header announced
     them, and a lower-case line that does not end a sentence is a cut-off sentence.
@@ -332,12 +339,12 @@ def _furniture(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
         reason = _phrase_reason(b)
         if lex.inline_widget(b.text):
             _drop(b, "widget")
-        elif i > last_strong >= 0:
-            if reason:
-                _drop(b, reason)
-        elif reason and b.n_words <= 3 * MAX_FURNITURE_WORDS:
-            if b.n_words <= 15 or max(b.hits.values()) >= 2:
-                _drop(b, reason)
+        elif not reason or b.n_words > 3 * MAX_FURNITURE_WORDS:
+            continue
+        elif b.n_words <= SHORT_FURNITURE_WORDS:
+            _drop(b, reason)
+        elif (sum(b.hits.values()) if i > last_strong >= 0 else max(b.hits.values())) >= 2:
+            _drop(b, reason)
     if not flat or last_strong < 0:
         return
     for b in reversed(live[last_strong + 1 :]):
