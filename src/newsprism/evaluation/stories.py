@@ -29,7 +29,6 @@ import json
 import os
 import random
 import re
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -425,19 +424,50 @@ def tune(*, embedder: str | None = None, shared: Path | None = None) -> dict[str
     return {"grid": list(grid.values()), "chosen": dict(grid[best], smoothed_f1=round(smoothed(best), 4))}
 
 
+def _table(figures: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"stories: {figures['articles']} articles ({', '.join(f'{v} {k}' for k, v in figures['parts'].items())})",
+                  title_justify="left")
+    for col in ("condition", "story P", "story R", "story F1", "ARI", "origin F1", "sample: stories/origins",
+                "joined sample", "copies grouped"):
+        table.add_column(col)
+    for key in ("sample_dated", "sample_undated", "no_dates_at_all"):
+        f = figures[key]
+        s, o = f["stories"], f["origins"]
+        table.add_row(key.replace("_", " "), f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
+                      f"{s['ari']:.3f}", f"{o['f1']:.3f}", f"{f['sample_stories']}/{f['sample_story_origins']}",
+                      ", ".join(x.rsplit("/", 1)[-1] for x in f["joined_sample_story"][:3])
+                      + (" ..." if len(f["joined_sample_story"]) > 3 else "") or "none",
+                      f["synthetic_copies_grouped"])
+    return table
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    """Print the figures as a table (`make eval`); `--json PATH` also writes them."""
+    from rich.console import Console
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--embedder", default=None)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--tune", action="store_true", help="score the (w_tfidf, threshold) grid instead")
-    args = ap.parse_args(argv)
+    args, _ = ap.parse_known_args(argv)  # `python -m newsprism.evaluation stories` passes its section name
+    console = Console()
+    if shared_dir() is None:
+        console.print("stories: shared data not found (set NEWSPRISM_SHARED); evaluating the sample only")
     t0 = time.perf_counter()
     figures = tune(embedder=args.embedder) if args.tune else run(embedder=args.embedder)
-    figures["seconds"] = round(time.perf_counter() - t0, 1)
+    figures["seconds_total"] = round(time.perf_counter() - t0, 1)
+    if args.tune:
+        console.print_json(data=figures["chosen"])
+    else:
+        console.print(_table(figures))
+        for note in figures["notes"]:
+            console.print(f"note: {note}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
-    print(json.dumps(figures, indent=2), file=sys.stdout)
+        console.print(f"figures written to {args.json}")
 
 
 if __name__ == "__main__":

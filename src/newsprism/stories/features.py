@@ -84,7 +84,8 @@ def featurize(article: Article, params: StoryParams) -> Features:
     for term, n in counts.items():
         b = _bucket(term)
         terms[b] = terms.get(b, 0.0) + 1.0 + math.log(n)
-    return Features(status=status, day=article_day(article.published), sketch=sketch(tokens), terms=terms,
+    # Copies are recognised by their body: syndicators rewrite headlines more than text.
+    return Features(status=status, day=article_day(article.published), sketch=sketch(body), terms=terms,
                     lead=lead_text(article.title, article.text, params.lead_words))
 
 
