@@ -118,6 +118,17 @@ def test_too_large_rejected_before_decoding() -> None:
     assert "NEWSPRISM_MAX_RECORD_BYTES" in result.detail
 
 
+def test_line_flood_rejected_quickly() -> None:
+    import time
+
+    start = time.perf_counter()
+    result = _clean("\n".join(["Home", "Related", "- link"] * 10_000))
+    assert time.perf_counter() - start < 5.0
+    assert isinstance(result, Rejection)
+    assert result.reason == "too-large"
+    assert "lines" in result.detail
+
+
 def test_wrong_argument_type_raises() -> None:
     with pytest.raises(TypeError):
         clean("not a document")  # type: ignore[arg-type]

@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsprism.clean.lexicon import Lexicon
+from newsprism.clean.lexicon import Lexicon, key
 
 _WORD = re.compile(r"\w")
+_WORDS = re.compile(r"\S*\w\S*")
 _TOKENS = re.compile(r"\w+")
+# Longer blocks are body text whatever phrases they quote; matching the lexicon
+# against them would only cost time (a 7 MB one-line text: seconds).
+MAX_MATCH_CHARS = 3000
 _CLOSERS = "\"'”’»)]*"
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►▸◦‣○●■□✓]|\d{1,2}[.)])\s")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
@@ -91,21 +95,21 @@ def _continues(previous: str, line: str) -> bool:
 def segment(text: str, lex: Lexicon) -> tuple[list[str], list[Block]]:
     """Split `text` into lines and blocks; blank lines separate blocks."""
     lines = text.split("\n")
-    blocks: list[Block] = []
-    current: Block | None = None
+    spans: list[list[int]] = []  # [first line, end line]
     for i, line in enumerate(lines):
         if not line.strip():
-            current = None
             continue
-        if current is not None and _continues(lines[i - 1], line):
-            current.end = i + 1
-            current.text += "\n" + line
-            continue
-        current = Block(start=i, end=i + 1, text=line)
-        blocks.append(current)
-    for n, block in enumerate(blocks):
-        block.index = n
-        block.words = [w for w in block.text.split() if _WORD.search(w)]
-        block.hits = lex.hits(block.text)
-        block.header = lex.header(block.text)
+        if spans and spans[-1][1] == i and _continues(lines[i - 1], line):
+            spans[-1][1] = i + 1
+        else:
+            spans.append([i, i + 1])
+    blocks = []
+    for n, (start, end) in enumerate(spans):
+        block = Block(start=start, end=end, text="\n".join(lines[start:end]), index=n)
+        block.words = _WORDS.findall(block.text)
+        if len(block.text) <= MAX_MATCH_CHARS:
+            k = key(block.text)
+            block.hits = lex.hits(block.text, k)
+            block.header = lex.header(block.text, k)
+        blocks.append(block)
     return lines, blocks

@@ -10,7 +10,8 @@ What it changes, and why:
   one plain space; runs of spaces collapse; lines are stripped; at most one blank line
   separates paragraphs; the text has no leading or trailing blank lines.
 - Invisible characters are removed: zero-width space, word joiner, BOM/ZWNBSP, soft
-  hyphen. ZWNJ and ZWJ are kept: they are spelling in Persian, Indic scripts and emoji.
+  hyphen, and control characters (C0 but TAB/LF, DEL, C1). ZWNJ and ZWJ are kept: they
+  are spelling in Persian, Indic scripts and emoji.
 - Typographic quotes and dashes (“ ” ‘ ’ « » – —) are KEPT: they are the author's text,
   and users and gold data quote articles literally. Only look-alikes that break token and
   number matching are folded: Unicode hyphens and the minus sign become ``-``; the
@@ -25,6 +26,7 @@ import re
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e"), None)
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _LOOKALIKES = str.maketrans(
     {
         "\u2010": "-",  # hyphen
@@ -47,7 +49,7 @@ def normalize(text: str) -> str:
     >>> normalize("  A\\u00a0 b\\t \\r\\n\\n\\n\\nc\\u200b ")
     'A b\\n\\nc'
     """
-    text = _LINE_BREAKS.sub("\n", text)
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
     text = text.translate(_INVISIBLE).translate(_LOOKALIKES).translate(_FULLWIDTH)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)

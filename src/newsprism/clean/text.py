@@ -40,6 +40,8 @@ _NUMERIC_WIDGET = re.compile(r"^[\W\d_]*(?:[^\W\d_]{1,4}[\W\d_]*)?$")
 # Navigation and tab widgets: at least this many short lines in a row. Two short lines
 # in a row occur in real articles (title + one-word section label); three did not, in
 # the sample and dev-stories, except as menus.
+# Date lines, bylines and age stamps ("Business & Markets 4 hours ago") are this short.
+MAX_META_WORDS = 8
 NAV_RUN = 3
 NAV_WORDS = 6
 # Shorter repeats are structure, not copy-paste accidents: table headers ("Pos Player
@@ -106,18 +108,18 @@ def clean_text(text: str, *, flat: bool = True, lex: Lexicon | None = None) -> T
 
 def _removed_spans(blocks: list[Block]) -> list[Removed]:
     """Consecutive blocks removed for the same reason become one `Removed`."""
-    spans: list[Removed] = []
+    spans: list[tuple[str, list[str]]] = []
     previous: Block | None = None
     for b in blocks:
         if b.removed is None:
             previous = None
             continue
         if previous is not None and previous.removed == b.removed:
-            spans[-1].text += "\n" + b.text
+            spans[-1][1].append(b.text)
         else:
-            spans.append(Removed(b.text, b.removed))
+            spans.append((b.removed, [b.text]))
         previous = b
-    return spans
+    return [Removed("\n".join(texts), reason) for reason, texts in spans]
 
 
 def _drop(block: Block, reason: str) -> None:
@@ -139,10 +141,12 @@ def _error_page(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
 
 
 def _metadata_line(b: Block, lex: Lexicon) -> bool:
+    if b.n_words > 2 * MAX_META_WORDS:  # a date and a byline at most
+        return False
     parts = _SPLIT_META.split(b.text.strip())
     if all(lex.date_line(p) or lex.byline(p) for p in parts):
         return True
-    return b.n_words <= 8 and lex.relative_time(b.text)
+    return b.n_words <= MAX_META_WORDS and lex.relative_time(b.text)
 
 
 def _numeric_widget(b: Block) -> bool:
@@ -275,6 +279,11 @@ def _headers(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
       the text and no paragraph of BODY_AFTER_WIDGET+ words follows.
     """
     total = sum(b.n_words for b in blocks) or 1
+    # body_after[i]: a paragraph of BODY_AFTER_WIDGET+ words follows block i.
+    body_after = [False] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        b = blocks[i]
+        body_after[i] = body_after[i + 1] or (b.prose() and b.n_words >= BODY_AFTER_WIDGET)
     before = 0
     for i, b in enumerate(blocks):
         before += b.n_words
@@ -288,6 +297,7 @@ def _headers(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
             if before > total / 2:
                 for r in rest:
                     _drop(r, b.removed or "comments")
+                return
             continue
         if b.header == "disclaimer":
             _drop(b, "disclaimer")
@@ -299,8 +309,7 @@ def _headers(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
         _drop(b, "widget")
         if b.header == "label":
             continue
-        body_after = any(r.prose() and r.n_words >= BODY_AFTER_WIDGET for r in rest if r.removed is None)
-        if flat and before > total / 2 and not body_after:
+        if flat and before > total / 2 and not body_after[i + 1]:
             for r in rest:
                 if r.header and r.header not in ("list", "label"):
                     break  # its own rule handles it and what follows
