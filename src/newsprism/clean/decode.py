@@ -12,7 +12,9 @@ Order of attempts for bytes (first that works wins):
 5. charset_normalizer's best guess;
 6. cp1252 with replacement characters, noted as a problem.
 
-`BinaryContent` is raised for non-text input; `decode` never raises anything else.
+`to_text` raises `BinaryContent` for non-text input (magic bytes of a known binary
+format, runs of NULs, or more than MAX_CONTROL_RATIO control characters) and TypeError
+for content that is neither str nor bytes; it never fails on a text's encoding.
 """
 
 from __future__ import annotations
