@@ -82,10 +82,6 @@ class Block:
             return 0.0
         return sum(1 for w in content if w[:1].isupper()) / len(content)
 
-    def heading_like(self) -> bool:
-        """Short, and not ended by a full stop: a title, heading, label or link text."""
-        return 0 < self.n_words <= 15 and self.last_char not in {".", ";", "…"} and not self.bullet
-
 
 def _continues(previous: str, line: str) -> bool:
     prev = previous.rstrip().rstrip(_CLOSERS)

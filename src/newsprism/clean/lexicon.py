@@ -109,11 +109,6 @@ class Lexicon:
         """Contains an age stamp such as ``4 hours ago`` / ``hace 2 horas``."""
         return bool(self.ago.search(key(text)))
 
-    def stop_ratio(self, words: list[str]) -> float:
-        if not words:
-            return 0.0
-        return sum(1 for w in words if w.casefold() in self.stopwords) / len(words)
-
 
 @cache
 def lexicon() -> Lexicon:
