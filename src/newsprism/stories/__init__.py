@@ -6,7 +6,7 @@
     [('Istanbul Talks 2.0 deemed good opportunity for Zelensky to absorb reality', 5, 5)]
 """
 
-from newsprism.stories.cluster import ClusterResult, cluster, cluster_stories
+from newsprism.stories.cluster import ClusterResult, assign, cluster, cluster_stories
 from newsprism.stories.embed import EncoderError, load_encoder
 from newsprism.stories.features import featurize
 from newsprism.stories.index import StoryIndex
@@ -15,5 +15,5 @@ from newsprism.stories.records import ArticleStatus, Assignment, Story
 
 __all__ = [
     "ArticleStatus", "Assignment", "ClusterResult", "EncoderError", "Story", "StoryIndex", "StoryParams",
-    "cluster", "cluster_stories", "featurize", "load_encoder", "load_story_params",
+    "assign", "cluster", "cluster_stories", "featurize", "load_encoder", "load_story_params",
 ]

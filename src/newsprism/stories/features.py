@@ -31,7 +31,8 @@ class Features:
     status: ArticleStatus
     day: int | None  # proleptic ordinal of the publication date
     sketch: Sketch
-    terms: dict[int, float]  # hashed term -> 1 + ln(tf), stop words dropped
+    term_keys: np.ndarray  # int64, sorted: hashed terms (stop words dropped)
+    term_vals: np.ndarray  # float64: 1 + ln(tf) of each
     lead: str  # headline + first words: what the embedding reads
 
 
@@ -84,12 +85,8 @@ def featurize(article: Article, params: StoryParams) -> Features:
     for term, n in counts.items():
         b = _bucket(term)
         terms[b] = terms.get(b, 0.0) + 1.0 + math.log(n)
+    keys = np.fromiter(sorted(terms), dtype=np.int64, count=len(terms))
+    vals = np.fromiter((terms[k] for k in keys.tolist()), dtype=np.float64, count=len(terms))
     # Copies are recognised by their body: syndicators rewrite headlines more than text.
-    return Features(status=status, day=article_day(article.published), sketch=sketch(body), terms=terms,
-                    lead=lead_text(article.title, article.text, params.lead_words))
-
-
-def term_arrays(terms: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-    keys = np.fromiter(terms.keys(), dtype=np.int64, count=len(terms))
-    vals = np.fromiter(terms.values(), dtype=np.float64, count=len(terms))
-    return keys, vals
+    return Features(status=status, day=article_day(article.published), sketch=sketch(body), term_keys=keys,
+                    term_vals=vals, lead=lead_text(article.title, article.text, params.lead_words))

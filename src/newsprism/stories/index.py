@@ -1,24 +1,27 @@
 """The story index: story representations that one article at a time is assigned against.
 
-Batch clustering (`cluster_stories`) and incremental assignment (`newsprism add`) run
-the same `StoryIndex.assign` over articles in input order, so on the same input order
-they form the same stories; the only difference is numerical (a vector computed alone
-vs in a padded batch differs by < 1e-6 in cosine), which `tests/test_stories_index.py`
-checks never changes an assignment on the development set.
+Batch clustering (`cluster_stories`) and incremental assignment (`assign`, `newsprism
+add`) run the same `StoryIndex.assign` over articles in input order, so on the same
+input order they form the same stories. The tolerance is numerical only: a lead vector
+computed alone differs from one computed in a padded batch by < 1e-6 in cosine (bf16:
+< 1e-4), far below the distance of any score in the development set to the threshold;
+`tests/test_stories_index.py` checks that batch and one-at-a-time through the store
+give identical stories on the development set.
 
 For each article, in order:
 
 1. an empty article opens a story of its own (status `empty`);
 2. a near-duplicate of an indexed article (`dedup`) joins that article's origin and
-   story, whatever its status: copies are one voice and never scored;
+   story, whatever its status: copies are one voice and are never scored;
 3. an article that is not `ok` (too short, other language) opens a story of its own;
-4. otherwise it is scored against the stories of its `neighbours` nearest origins
-   (embedding cosine) and joins the best one at `score >= threshold`, or opens one.
+4. otherwise it is scored against the stories of its `neighbours` nearest origins by
+   embedding (origins published too far away to ever pass are skipped) and joins the
+   best at `score >= threshold`, or opens a story.
 
 A story is represented by its origins only (the first article of each near-duplicate
-group): the sum of their lead embeddings (mean cosine to the origins is one dot
-product), the sum of their term frequencies, and their publication span. Document
-frequencies also count origins only, so forty copies of a wire story weigh as one.
+group): the sum of their lead vectors (mean cosine to the origins is one dot product),
+the sum of their term frequencies and their publication span. Document frequencies
+count origins only too, so forty copies of a wire story weigh as one text.
 """
 
 from __future__ import annotations
@@ -33,197 +36,235 @@ import numpy as np
 from newsprism.models import Article
 from newsprism.stories.dedup import NearDuplicates
 from newsprism.stories.embed import DIM
-from newsprism.stories.features import TERM_BUCKETS, Features, term_arrays
+from newsprism.stories.features import TERM_BUCKETS, Features
 from newsprism.stories.params import StoryParams
 from newsprism.stories.records import ArticleStatus, Assignment, Story
 
-__all__ = ["StoryIndex", "story_id_for"]
+__all__ = ["StoryIndex", "StoryState", "story_id_for"]
 
 VectorFn = Callable[[str], np.ndarray]
 
 
 def story_id_for(article: Article) -> str:
-    """A story's id: derived from its first article, so stable across runs and stores."""
+    """A story's id: derived from its first article's text, so stable across runs and stores."""
     basis = article.content_hash or hashlib.sha256(article.text.encode()).hexdigest()
     return "st-" + basis[:12]
 
 
 @dataclass(slots=True)
-class _StoryState:
+class StoryState:
+    """A story's members and representation (what the store persists per story)."""
+
     id: str
     status: ArticleStatus
     articles: list[str] = field(default_factory=list)
     origins: dict[str, list[str]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # origin id -> headline
-    published: dict[str, str] = field(default_factory=dict)  # article id -> published
+    titles: dict[str, str] = field(default_factory=dict)  # origin key -> headline
+    published: dict[str, str] = field(default_factory=dict)  # article key -> published
     vec_sum: np.ndarray = field(default_factory=lambda: np.zeros(DIM, dtype=np.float64))
     n_vec: int = 0
-    terms: dict[int, float] = field(default_factory=dict)
+    term_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    term_vals: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     first_day: int | None = None
     last_day: int | None = None
 
 
+def _add_sparse(k1: np.ndarray, v1: np.ndarray, k2: np.ndarray, v2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.union1d(k1, k2)
+    vals = np.zeros(len(keys), dtype=np.float64)
+    vals[np.searchsorted(keys, k1)] += v1
+    vals[np.searchsorted(keys, k2)] += v2
+    return keys, vals
+
+
 class StoryIndex:
-    """In-memory story representations; the store persists and reloads them (`store.stories`)."""
+    """In-memory story representations; `newsprism.store` persists and reloads them."""
 
     def __init__(self, params: StoryParams | None = None) -> None:
         self.params = params or StoryParams()
         self.dedup = NearDuplicates()
-        self.stories: list[_StoryState] = []
+        self.stories: list[StoryState] = []
         self._story_pos: dict[str, int] = {}
-        self.story_of: dict[str, int] = {}  # article id -> position in self.stories
+        self.story_of: dict[str, int] = {}  # article key -> position in self.stories
         self.origin_of: dict[str, str] = {}
         self.df = np.zeros(TERM_BUCKETS, dtype=np.int32)
         self.n_docs = 0
         self._reps = np.zeros((0, DIM), dtype=np.float32)  # origin vectors, capacity-doubled
+        self._rep_day = np.zeros(0, dtype=np.float64)  # NaN: undated
         self._rep_story: list[int] = []
-        self.vectors: dict[str, np.ndarray] = {}  # origin id -> lead vector
+        self.rep_keys: list[str] = []
+        self._rep_row: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.story_of)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.story_of
+
+    def position(self, story_id: str) -> int:
+        return self._story_pos[story_id]
+
+    def vector(self, key: str) -> np.ndarray:
+        """The lead vector of an origin."""
+        return self._reps[self._rep_row[key]]
 
     # -- scoring -----------------------------------------------------------------
     def _idf(self, keys: np.ndarray) -> np.ndarray:
         return np.log((1.0 + self.n_docs) / (1.0 + self.df[keys])) + 1.0
 
-    def _tfidf_cos(self, a_keys: np.ndarray, a_w: np.ndarray, story: _StoryState) -> float:
-        if not story.terms or not a_keys.size:
+    def _tfidf_cos(self, feats: Features, story: StoryState) -> float:
+        if not story.term_keys.size or not feats.term_keys.size:
             return 0.0
-        s_keys, s_vals = term_arrays(story.terms)
-        s_w = s_vals * self._idf(s_keys)
-        common, ia, is_ = np.intersect1d(a_keys, s_keys, assume_unique=True, return_indices=True)
-        if not common.size:
+        a_w = feats.term_vals * self._idf(feats.term_keys)
+        s_w = story.term_vals * self._idf(story.term_keys)
+        _, ia, is_ = np.intersect1d(feats.term_keys, story.term_keys, assume_unique=True, return_indices=True)
+        if not ia.size:
             return 0.0
         return float(a_w[ia] @ s_w[is_] / (np.linalg.norm(a_w) * np.linalg.norm(s_w)))
 
-    def _day_gap(self, day: int | None, story: _StoryState) -> float:
+    @staticmethod
+    def _day_gap(day: int | None, story: StoryState) -> float:
         if day is None or story.first_day is None or story.last_day is None:
             return 0.0
         return float(max(story.first_day - day, day - story.last_day, 0))
 
-    def _candidates(self, vec: np.ndarray) -> list[int]:
+    def max_gap(self) -> float:
+        """Days outside a story's span beyond which no article can reach the threshold
+        (a score is at most 1 + w_tfidf before the time penalty)."""
+        p = self.params
+        if p.day_penalty <= 0:
+            return float("inf")
+        return p.grace_days + (1.0 + p.w_tfidf - p.threshold) / p.day_penalty
+
+    def _candidates(self, vec: np.ndarray, day: int | None) -> list[int]:
         n = len(self._rep_story)
         if n == 0:
             return []
         sims = self._reps[:n] @ vec
+        if day is not None:
+            far = np.abs(self._rep_day[:n] - day) > self.max_gap()  # NaN (undated) compares False
+            sims = np.where(far, -np.inf, sims)
         k = min(self.params.neighbours, n)
         top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
         seen: dict[int, None] = {}
         for i in sorted(top.tolist(), key=lambda i: (-sims[i], i)):
-            seen.setdefault(self._rep_story[i], None)
+            if np.isfinite(sims[i]):
+                seen.setdefault(self._rep_story[i], None)
         return list(seen)
 
-    def score(self, vec: np.ndarray, feats: Features, story: _StoryState) -> float:
+    def score(self, vec: np.ndarray, feats: Features, story: StoryState) -> float:
         p = self.params
         emb = float(vec.astype(np.float64) @ story.vec_sum) / story.n_vec if story.n_vec else 0.0
-        a_keys, a_vals = term_arrays(feats.terms)
-        order = np.argsort(a_keys)
-        a_keys, a_vals = a_keys[order], a_vals[order]
-        tfidf = self._tfidf_cos(a_keys, a_vals * self._idf(a_keys), story)
         gap = self._day_gap(feats.day, story)
-        return emb + p.w_tfidf * tfidf - p.day_penalty * max(0.0, gap - p.grace_days)
+        return emb + p.w_tfidf * self._tfidf_cos(feats, story) - p.day_penalty * max(0.0, gap - p.grace_days)
 
     # -- updates -----------------------------------------------------------------
-    def _new_story(self, article: Article, status: ArticleStatus) -> int:
-        sid = story_id_for(article)
-        while sid in self._story_pos:  # same text twice under different ids: keep ids unique
+    def open_story(self, story_id: str, status: ArticleStatus) -> int:
+        sid = story_id
+        while sid in self._story_pos:  # one text twice under two keys: keep story ids unique
             sid = sid + "~"
-        self.stories.append(_StoryState(id=sid, status=status))
+        self.stories.append(StoryState(id=sid, status=status))
         self._story_pos[sid] = len(self.stories) - 1
         return len(self.stories) - 1
 
-    def _join(self, pos: int, article: Article, origin: str) -> None:
+    def join(self, pos: int, key: str, origin: str, published: str | None) -> None:
         st = self.stories[pos]
-        st.articles.append(article.id)
-        st.origins.setdefault(origin, []).append(article.id)
-        if article.published:
-            st.published[article.id] = article.published
-        self.story_of[article.id] = pos
-        self.origin_of[article.id] = origin
+        st.articles.append(key)
+        st.origins.setdefault(origin, []).append(key)
+        if published:
+            st.published[key] = published
+        self.story_of[key] = pos
+        self.origin_of[key] = origin
 
-    def _add_representation(self, pos: int, article: Article, feats: Features, vec: np.ndarray) -> None:
+    def add_representation(self, pos: int, key: str, title: str, feats: Features, vec: np.ndarray) -> None:
         st = self.stories[pos]
         st.vec_sum += vec.astype(np.float64)
         st.n_vec += 1
-        for k, v in feats.terms.items():
-            st.terms[k] = st.terms.get(k, 0.0) + v
+        st.term_keys, st.term_vals = _add_sparse(st.term_keys, st.term_vals, feats.term_keys, feats.term_vals)
         if feats.day is not None:
             st.first_day = feats.day if st.first_day is None else min(st.first_day, feats.day)
             st.last_day = feats.day if st.last_day is None else max(st.last_day, feats.day)
-        if article.title:
-            st.titles[article.id] = article.title
+        if title:
+            st.titles[key] = title
         n = len(self._rep_story)
         if n == len(self._reps):
-            grown = np.zeros((max(64, 2 * n), DIM), dtype=np.float32)
-            grown[:n] = self._reps[:n]
-            self._reps = grown
+            cap = max(64, 2 * n)
+            reps = np.zeros((cap, DIM), dtype=np.float32)
+            days = np.full(cap, np.nan)
+            reps[:n], days[:n] = self._reps[:n], self._rep_day[:n]
+            self._reps, self._rep_day = reps, days
         self._reps[n] = vec
+        self._rep_day[n] = np.nan if feats.day is None else feats.day
         self._rep_story.append(pos)
-        self.vectors[article.id] = vec
+        self.rep_keys.append(key)
+        self._rep_row[key] = n
 
-    def _count_terms(self, feats: Features) -> None:
-        if feats.terms:
-            keys = np.fromiter(feats.terms.keys(), dtype=np.int64, count=len(feats.terms))
-            self.df[keys] += 1
+    def count_terms(self, feats: Features) -> None:
+        self.df[feats.term_keys] += 1
         self.n_docs += 1
 
-    def assign(self, article: Article, feats: Features, vector: VectorFn) -> Assignment:
-        """Put `article` in a story (see the module docstring); `vector(lead)` embeds on demand."""
-        if article.id in self.story_of:
-            raise ValueError(f"article {article.id!r} is already in the index")
+    def assign(self, article: Article, feats: Features, vector: VectorFn, *, key: str | None = None) -> Assignment:
+        """Put `article` in a story (see the module docstring); `vector(lead)` embeds on demand.
+        `key` names the article inside the index (default: its id)."""
+        key = key or article.id
+        if key in self.story_of:
+            raise ValueError(f"article {key!r} is already in the index")
+        new_id = story_id_for(article)
         if feats.status == "empty":
-            pos = self._new_story(article, "empty")
-            self._join(pos, article, article.id)
-            return Assignment(article.id, self.stories[pos].id, article.id, "empty", new_story=True)
+            pos = self.open_story(new_id, "empty")
+            self.join(pos, key, key, article.published)
+            return Assignment(key, self.stories[pos].id, key, "empty", new_story=True)
         match = self.dedup.match(feats.sketch)
-        self.dedup.add(article.id, feats.sketch)
+        self.dedup.add(key, feats.sketch)
         if match is not None:
             pos = self.story_of[match[0]]
             origin = self.origin_of[match[0]]
-            self._join(pos, article, origin)
-            return Assignment(article.id, self.stories[pos].id, origin, feats.status, new_story=False,
+            self.join(pos, key, origin, article.published)
+            return Assignment(key, self.stories[pos].id, origin, feats.status, new_story=False,
                               copy_of=match[0], score=round(match[1], 4))
         if feats.status != "ok":
-            pos = self._new_story(article, feats.status)
-            self._join(pos, article, article.id)
-            return Assignment(article.id, self.stories[pos].id, article.id, feats.status, new_story=True)
+            pos = self.open_story(new_id, feats.status)
+            self.join(pos, key, key, article.published)
+            return Assignment(key, self.stories[pos].id, key, feats.status, new_story=True)
         vec = vector(feats.lead)
-        self._count_terms(feats)
-        scored = sorted(((self.score(vec, feats, self.stories[c]), c) for c in self._candidates(vec)),
+        self.count_terms(feats)
+        scored = sorted(((self.score(vec, feats, self.stories[c]), c) for c in self._candidates(vec, feats.day)),
                         key=lambda x: (-x[0], x[1]))
         cands = [(self.stories[c].id, round(s, 4)) for s, c in scored[:5]]
-        if scored and scored[0][0] >= self.params.threshold:
-            best, pos = scored[0]
-            self._join(pos, article, article.id)
-            self._add_representation(pos, article, feats, vec)
-            return Assignment(article.id, self.stories[pos].id, article.id, "ok", new_story=False,
-                              score=round(best, 4), candidates=cands)
-        pos = self._new_story(article, "ok")
-        self._join(pos, article, article.id)
-        self._add_representation(pos, article, feats, vec)
-        return Assignment(article.id, self.stories[pos].id, article.id, "ok", new_story=True, candidates=cands)
+        joined = bool(scored) and scored[0][0] >= self.params.threshold
+        pos = scored[0][1] if joined else self.open_story(new_id, "ok")
+        self.join(pos, key, key, article.published)
+        self.add_representation(pos, key, article.title, feats, vec)
+        return Assignment(key, self.stories[pos].id, key, "ok", new_story=not joined,
+                          score=round(scored[0][0], 4) if joined else None, candidates=cands)
 
     # -- output ------------------------------------------------------------------
-    def _title(self, st: _StoryState) -> str:
+    def title_of(self, pos: int) -> str:
+        st = self.stories[pos]
         if not st.titles:
             return ""
         if len(st.titles) == 1 or st.n_vec == 0:
             return next(iter(st.titles.values()))
         centre = st.vec_sum / max(np.linalg.norm(st.vec_sum), 1e-12)
-        best = max(st.titles, key=lambda a: (float(self.vectors[a] @ centre) if a in self.vectors else -1.0))
+        rows = self._rep_row
+        best = max(st.titles, key=lambda k: (float(self._reps[rows[k]] @ centre) if k in rows else -1.0))
         return st.titles[best]
 
-    def story(self, pos: int) -> Story:
+    def story(self, pos: int, names: dict[str, str] | None = None) -> Story:
+        """The `Story` record of a story; `names` maps index keys to report ids."""
         st = self.stories[pos]
-        dates = sorted(st.published.values(), key=lambda d: (d[:10], d))
-        dated = [d for d in dates if _valid_date(d)]
-        return Story(id=st.id, title=self._title(st), articles=list(st.articles),
-                     origins=[list(v) for v in st.origins.values()],
+
+        def name(k: str) -> str:
+            return names.get(k, k) if names else k
+
+        dated = sorted((d for d in st.published.values() if _valid_date(d)), key=lambda d: (d[:10], d))
+        return Story(id=st.id, title=self.title_of(pos), articles=[name(a) for a in st.articles],
+                     origins=[[name(a) for a in v] for v in st.origins.values()],
                      first_published=dated[0] if dated else None, last_published=dated[-1] if dated else None,
                      status=st.status)
 
-    def all_stories(self) -> list[Story]:
-        return [self.story(i) for i in range(len(self.stories))]
+    def all_stories(self, names: dict[str, str] | None = None) -> list[Story]:
+        return [self.story(i, names) for i in range(len(self.stories))]
 
 
 def _valid_date(value: str) -> bool:
@@ -232,4 +273,3 @@ def _valid_date(value: str) -> bool:
     except ValueError:
         return False
     return True
-
