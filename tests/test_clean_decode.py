@@ -112,7 +112,9 @@ def test_empty_rejected(content: str | bytes) -> None:
 def test_too_large_rejected_before_decoding() -> None:
     from newsprism.config import Settings
 
-    result = clean(RawDocument(id="d", origin="d.txt", kind="text", content=b"a " * 600), Settings(max_record_bytes=1000))
+    result = clean(
+        RawDocument(id="d", origin="d.txt", kind="text", content=b"a " * 600), Settings(max_record_bytes=1000)
+    )
     assert isinstance(result, Rejection)
     assert result.reason == "too-large"
     assert "NEWSPRISM_MAX_RECORD_BYTES" in result.detail

@@ -56,8 +56,10 @@ def test_gold_note_classes() -> None:
     assert is_furniture(["teaser widget", "cut off mid-word"])
 
 
-@pytest.mark.skipif(not (SHARED / "corpus" / "dev-stories").exists(),
-                    reason=f"dev-stories not found under {SHARED} (set NEWSPRISM_SHARED)")
+@pytest.mark.skipif(
+    not (SHARED / "corpus" / "dev-stories").exists(),
+    reason=f"dev-stories not found under {SHARED} (set NEWSPRISM_SHARED)",
+)
 def test_dev_stories_floor() -> None:
     figures = evaluate_dev_stories()
     # Measured 0.974 / 0.841 (37 of 44 furniture lines, 1 false alarm); floors leave
@@ -67,8 +69,10 @@ def test_dev_stories_floor() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (SHARED / "data" / "article-extraction-benchmark").exists(),
-                    reason=f"benchmark not found under {SHARED} (set NEWSPRISM_SHARED)")
+@pytest.mark.skipif(
+    not (SHARED / "data" / "article-extraction-benchmark").exists(),
+    reason=f"benchmark not found under {SHARED} (set NEWSPRISM_SHARED)",
+)
 def test_benchmark_not_worse_than_trafilatura() -> None:
     figures = evaluate_benchmark()
     assert figures["pages"] == 181

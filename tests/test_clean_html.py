@@ -34,7 +34,9 @@ def _page(body: str = BODY, head: str = "") -> str:
     )
 
 
-def _clean(html: str | bytes, url: str | None = "https://www.example-times.com/world/talks") -> Article | Rejection:
+def _clean(
+    html: str | bytes, url: str | None = "https://www.example-times.com/world/talks"
+) -> Article | Rejection:
     return clean(RawDocument(id="p", origin="p.html", kind="html", content=html, url=url))
 
 
@@ -84,7 +86,9 @@ def _timed(html: str) -> tuple[Article | Rejection, float]:
 
 
 def test_five_megabyte_attribute() -> None:
-    html = _page(body=f'<div data-blob="{"A" * 5_000_000}">{BODY}</div><img src="data:image/png;base64,{"B" * 2_000_000}">')
+    html = _page(
+        body=f'<div data-blob="{"A" * 5_000_000}">{BODY}</div><img src="data:image/png;base64,{"B" * 2_000_000}">'
+    )
     result, seconds = _timed(html)
     assert seconds < HOSTILE_SECONDS
     assert isinstance(result, Article)
@@ -97,7 +101,9 @@ def test_billion_laughs_not_expanded() -> None:
     entities = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)
     )
-    html = f"<!DOCTYPE html [{entities}]>" + _page(body=BODY + "<p>&lol9;&lol9;</p>")[len("<!DOCTYPE html>") :]
+    html = (
+        f"<!DOCTYPE html [{entities}]>" + _page(body=BODY + "<p>&lol9;&lol9;</p>")[len("<!DOCTYPE html>") :]
+    )
     result, seconds = _timed(html)
     assert seconds < HOSTILE_SECONDS
     assert isinstance(result, Article)
@@ -139,6 +145,6 @@ def test_pages_without_article_rejected(html: str) -> None:
 def test_sanitize_and_depth_helpers() -> None:
     problems: list[str] = []
     cleaned = sanitize('<!DOCTYPE x [<!ENTITY a "b">]><p title="' + "x" * 20_000 + '">hi</p>', problems)
-    assert cleaned == '<!DOCTYPE html><p >hi</p>'
+    assert cleaned == "<!DOCTYPE html><p >hi</p>"
     assert len(problems) == 2
     assert nesting_depth("<div><p>a<br>b</p><div><span>c</span></div></div>") == 3

@@ -49,7 +49,10 @@ def test_hash_changes_with_text_not_with_whitespace_noise() -> None:
 def test_given_fields_win() -> None:
     article = _article(title="Given title", source="Wire", published="2025-05-16", url="https://x.org/a")
     assert (article.title, article.source, article.published, article.url) == (
-        "Given title", "Wire", "2025-05-16", "https://x.org/a",
+        "Given title",
+        "Wire",
+        "2025-05-16",
+        "https://x.org/a",
     )
 
 
@@ -68,15 +71,21 @@ def test_date_from_metadata_prefix() -> None:
     [
         (f"Talks end with prisoner swap\n{BODY}", "Talks end with prisoner swap"),
         (BODY, "Ukraine and Russia held talks in Istanbul on Friday."),
-        ("In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined remedies. More follows.",
-         "In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined remedies."),
-        ("Sept. 3, 2025 A milestone was reached yesterday. Details follow.",
-         "Sept. 3, 2025 A milestone was reached yesterday."),
-        ("A very long first sentence that goes on and on about the talks in Istanbul, the delegations, "
-         "the prisoners, the palace, the mediators and the many questions left open for the next round "
-         "of negotiations. Second sentence.",
-         "A very long first sentence that goes on and on about the talks in Istanbul, the delegations, "
-         "the prisoners, the palace…"),
+        (
+            "In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined remedies. More follows.",
+            "In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined remedies.",
+        ),
+        (
+            "Sept. 3, 2025 A milestone was reached yesterday. Details follow.",
+            "Sept. 3, 2025 A milestone was reached yesterday.",
+        ),
+        (
+            "A very long first sentence that goes on and on about the talks in Istanbul, the delegations, "
+            "the prisoners, the palace, the mediators and the many questions left open for the next round "
+            "of negotiations. Second sentence.",
+            "A very long first sentence that goes on and on about the talks in Istanbul, the delegations, "
+            "the prisoners, the palace…",
+        ),
     ],
 )
 def test_title_fallbacks(text: str, title: str) -> None:
@@ -95,4 +104,7 @@ def test_helpers() -> None:
     assert word_count("— 1,000 — people") == 2
     assert word_count("俄乌代表团在伊斯坦布尔会谈") == 13
     assert language_of("Too short") is None
-    assert language_of("Die Delegationen trafen sich am Freitag in Istanbul und vereinbarten einen Austausch.") == "de"
+    assert (
+        language_of("Die Delegationen trafen sich am Freitag in Istanbul und vereinbarten einen Austausch.")
+        == "de"
+    )

@@ -51,7 +51,12 @@ def test_title_and_headings_kept() -> None:
     assert by_id["000"].text.startswith("Istanbul Talks 2.0 deemed good opportunity")
     assert by_id["000"].title == "Istanbul Talks 2.0 deemed good opportunity for Zelensky to absorb reality"
     lines = by_id["003"].text.split("\n")
-    for heading in ("A Tentative Return to the Table", "Why Now?", "The Players", "Fragile Optimism, Real Risks"):
+    for heading in (
+        "A Tentative Return to the Table",
+        "Why Now?",
+        "The Players",
+        "Fragile Optimism, Real Risks",
+    ):
         assert heading in lines
     assert "Demands for a Putin-Zelenskyy Summit Mount" in by_id["004"].text.split("\n")
     assert all(a.language == "en" for a in by_id.values())

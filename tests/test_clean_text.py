@@ -77,8 +77,16 @@ Notícias relacionadas
 Todos os direitos reservados."""
 
 CASES = {
-    "en": (ENGLISH, ["Flood waters recede", "Residents of the river town", "The county emergency office",
-                     "What Happens Next", "Engineers will inspect"]),
+    "en": (
+        ENGLISH,
+        [
+            "Flood waters recede",
+            "Residents of the river town",
+            "The county emergency office",
+            "What Happens Next",
+            "Engineers will inspect",
+        ],
+    ),
     "es": (SPANISH, ["Acuerdo de alto el fuego en la frontera", "Los gobiernos", "El acuerdo prevé"]),
     "fr": (FRENCH, ["Les négociations reprennent", "Les délégations", "Selon plusieurs diplomates"]),
     "de": (GERMAN, ["Waffenruhe tritt in Kraft", "Die zwischen beiden", "Beobachter der Vereinten"]),
@@ -99,7 +107,12 @@ def test_widgets_removed_body_kept(lang: str) -> None:
         assert line.startswith(start)
     assert article.language == lang
     assert {r.reason for r in article.removed} <= {
-        "widget", "link-list", "comments", "disclaimer", "promo", "metadata",
+        "widget",
+        "link-list",
+        "comments",
+        "disclaimer",
+        "promo",
+        "metadata",
     }
 
 
@@ -136,21 +149,29 @@ def test_wrapped_disclaimer_and_promo_trailer() -> None:
 
 
 def test_cookie_banner_paywall_and_captions() -> None:
-    para = ("Regulators fined the company on Wednesday for failing to report the outage to customers "
-            "within the legal deadline, the agency said in a statement.")
-    text = "\n".join([
-        "We use cookies to improve your experience. By continuing to use this site you agree to our cookie policy.",
-        "Accept all cookies",
-        "Company fined over outage",
-        "Listen to this article 3 min",
-        para,
-        "Image caption, The company's headquarters in the capital",
-        "Story continues below advertisement",
-        para.replace("Wednesday", "Thursday"),
-        "Subscribe to continue reading. Already a subscriber? Log in.",
-    ])
+    para = (
+        "Regulators fined the company on Wednesday for failing to report the outage to customers "
+        "within the legal deadline, the agency said in a statement."
+    )
+    text = "\n".join(
+        [
+            "We use cookies to improve your experience. By continuing to use this site you agree to our cookie policy.",
+            "Accept all cookies",
+            "Company fined over outage",
+            "Listen to this article 3 min",
+            para,
+            "Image caption, The company's headquarters in the capital",
+            "Story continues below advertisement",
+            para.replace("Wednesday", "Thursday"),
+            "Subscribe to continue reading. Already a subscriber? Log in.",
+        ]
+    )
     result = clean_text(text)
-    assert result.text.split("\n") == ["Company fined over outage", para, para.replace("Wednesday", "Thursday")]
+    assert result.text.split("\n") == [
+        "Company fined over outage",
+        para,
+        para.replace("Wednesday", "Thursday"),
+    ]
     assert {r.reason for r in result.removed} == {"widget", "promo"}
 
 
@@ -177,7 +198,9 @@ def test_error_page_only_is_rejected() -> None:
 
 
 def test_headings_between_paragraphs_kept() -> None:
-    para = "The delegations met for two hours in the palace and agreed to meet again next month, officials said."
+    para = (
+        "The delegations met for two hours in the palace and agreed to meet again next month, officials said."
+    )
     text = f"Talks resume\n{para}\nWhy Now?\n{para.replace('two', 'three')}\nThe Players\n{para.replace('two', 'four')}"
     result = clean_text(text)
     assert result.removed == []
@@ -185,8 +208,10 @@ def test_headings_between_paragraphs_kept() -> None:
 
 
 def test_heading_after_a_mid_article_widget_kept() -> None:
-    para = ("The delegations met for two hours in the palace and agreed to meet again next month, "
-            "officials from both sides said after the talks.")
+    para = (
+        "The delegations met for two hours in the palace and agreed to meet again next month, "
+        "officials from both sides said after the talks."
+    )
     text = f"Talks resume\n{para}\nAdvertisement\nWhy Now?\n{para.replace('two', 'three')}\n{para}"
     result = clean_text(text)
     assert result.text == f"Talks resume\n{para}\nWhy Now?\n{para.replace('two', 'three')}"
@@ -212,27 +237,62 @@ def test_metadata_prefix_stripped_and_dated() -> None:
 
 
 def test_navigation_menu_tab_widget_and_footer_links() -> None:
-    para = ("The government confirmed the ceasefire late on Tuesday and said it would hold for as long as "
-            "the attacks on border towns stopped.")
+    para = (
+        "The government confirmed the ceasefire late on Tuesday and said it would hold for as long as "
+        "the attacks on border towns stopped."
+    )
     later = para.replace("Tuesday", "Monday")
-    text = "\n".join(["Home", "World", "Business", "Sport", "Ceasefire holds on second day",
-                      "Analysis", "Reactions", "Timeline", "What comes next", para, later,
-                      "About us", "Contact", "Privacy policy", "Terms of use"])
+    text = "\n".join(
+        [
+            "Home",
+            "World",
+            "Business",
+            "Sport",
+            "Ceasefire holds on second day",
+            "Analysis",
+            "Reactions",
+            "Timeline",
+            "What comes next",
+            para,
+            later,
+            "About us",
+            "Contact",
+            "Privacy policy",
+            "Terms of use",
+        ]
+    )
     result = clean_text(text)
     assert result.text.split("\n") == ["Ceasefire holds on second day", para, later]
     assert {r.reason for r in result.removed} == {"navigation", "widget"}  # footer links are labels
 
 
 def test_lists_inside_and_after_the_body_kept() -> None:
-    para = "The organisers announced the list of qualified teams on Thursday after the last group games ended."
-    text = "\n".join(["Teams confirmed for the finals", para, "Qualified teams:", "England", "Czech Republic",
-                      "Switzerland", "Denmark", para.replace("Thursday", "Friday"), "Group winners",
-                      "England (Group A)", "Denmark (Group D)", "Spain (Group E)"])
+    para = (
+        "The organisers announced the list of qualified teams on Thursday after the last group games ended."
+    )
+    text = "\n".join(
+        [
+            "Teams confirmed for the finals",
+            para,
+            "Qualified teams:",
+            "England",
+            "Czech Republic",
+            "Switzerland",
+            "Denmark",
+            para.replace("Thursday", "Friday"),
+            "Group winners",
+            "England (Group A)",
+            "Denmark (Group D)",
+            "Spain (Group E)",
+        ]
+    )
     assert clean_text(text).text == text
 
 
 def test_cut_off_last_sentence_kept() -> None:
-    para = "The river rose more than twenty feet in three hours before dawn, the weather service said on Friday."
+    para = (
+        "The river rose more than twenty feet in three hours before dawn, the weather service said on Friday."
+    )
     text = f"Floods hit the valley\n{para}\nOfficials said the warning system had failed in several"
     assert clean_text(text).text == text
 
@@ -247,10 +307,14 @@ def test_short_real_article_survives_but_stub_does_not() -> None:
 
 
 def test_title_that_reads_like_a_widget_and_quoted_promo_at_the_end() -> None:
-    para = ("Negotiators from both sides met again on Thursday in the palace and agreed on an "
-            "exchange of the bodies of fallen soldiers, officials said.")
-    last = ("“We will stay tuned to every proposal they make,” the foreign minister told reporters "
-            "after the meeting, adding that the delegation would return home on Friday.")
+    para = (
+        "Negotiators from both sides met again on Thursday in the palace and agreed on an "
+        "exchange of the bodies of fallen soldiers, officials said."
+    )
+    last = (
+        "“We will stay tuned to every proposal they make,” the foreign minister told reporters "
+        "after the meeting, adding that the delegation would return home on Friday."
+    )
     text = f"Latest news on the talks\n{para}\n{last}"
     assert clean_text(text).text == text
 

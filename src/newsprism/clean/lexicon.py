@@ -37,9 +37,7 @@ class Lexicon:
             kind: re.compile("|".join(f"(?:{p})" for p in patterns))
             for kind, patterns in data["headers"].items()
         }
-        self.phrases = {
-            kind: [re.compile(p) for p in patterns] for kind, patterns in data["phrases"].items()
-        }
+        self.phrases = {kind: [re.compile(p) for p in patterns] for kind, patterns in data["phrases"].items()}
         # Searched one by one: Python's re scans for each pattern's literal prefix
         # (~0.1 µs per short block), while one alternation of them all backtracks at
         # every position (~40 µs, measured).
@@ -49,7 +47,9 @@ class Lexicon:
             for kind, patterns in data["prefixes"].items()
         }
         # The separator is part of the pattern so that "leggi anche:" is tried after "leggi".
-        self.inline_prefix = re.compile(self.prefixes["widget"].pattern + _SEPARATOR.pattern.removeprefix("^"), re.I)
+        self.inline_prefix = re.compile(
+            self.prefixes["widget"].pattern + _SEPARATOR.pattern.removeprefix("^"), re.I
+        )
         dates = data["dates"]
         self.months = set(dates["months"])
         self.weekdays = set(dates["weekdays"])

@@ -324,8 +324,9 @@ def _headers(blocks: list[Block], lex: Lexicon, flat: bool) -> None:
             items.append(r)
         # One plain short line after a header is a section heading ("Advertisement",
         # then "Why Now?"), not a list: it takes bullets, links or two items to be one.
-        if len(items) == 1 and not (items[0].bullet or items[0].url_share > 0.5
-                                    or lex.inline_widget(items[0].text)):
+        if len(items) == 1 and not (
+            items[0].bullet or items[0].url_share > 0.5 or lex.inline_widget(items[0].text)
+        ):
             items = []
         for r in items:
             _drop(r, "link-list")
@@ -376,8 +377,12 @@ def _dangling_label(b: Block, lex: Lexicon) -> bool:
 
 def _phrase_reason(b: Block) -> str | None:
     """The `Removed.reason` for a block's lexicon phrases (cookie notices are widgets)."""
-    for category, reason in (("disclaimer", "disclaimer"), ("promo", "promo"),
-                             ("consent", "widget"), ("error-page", "error-page")):
+    for category, reason in (
+        ("disclaimer", "disclaimer"),
+        ("promo", "promo"),
+        ("consent", "widget"),
+        ("error-page", "error-page"),
+    ):
         if category in b.hits:
             return reason
     return None

@@ -32,10 +32,22 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 # a body line), so they are scored apart ("structure"). Each note is classified by the
 # first rule that matches; a line is furniture when any of its notes is.
 _NOTE_RULES = [
-    (re.compile(r"standfirst|prefix|cut off|cut at|off-topic|list items|bullet points|structure|"
-                r"body starts|pull-quote|outlet tag", re.I), "structure"),
-    (re.compile(r"duplicate|widget|caption|chrome|masthead|navigation|footer|byline|date line|"
-                r"empty|copyright|markup|logo|menu|section label|metadata", re.I), "furniture"),
+    (
+        re.compile(
+            r"standfirst|prefix|cut off|cut at|off-topic|list items|bullet points|structure|"
+            r"body starts|pull-quote|outlet tag",
+            re.I,
+        ),
+        "structure",
+    ),
+    (
+        re.compile(
+            r"duplicate|widget|caption|chrome|masthead|navigation|footer|byline|date line|"
+            r"empty|copyright|markup|logo|menu|section label|metadata",
+            re.I,
+        ),
+        "furniture",
+    ),
     (re.compile(r"headlines?|(sub)?headings?", re.I), "structure"),
 ]
 
@@ -161,8 +173,10 @@ def evaluate_dev_stories(folder: Path | None = None) -> dict:
             gold_all = set(marked) & scored
             gold_furniture = {n for n in gold_all if is_furniture(marked[n])}
             # Structure lines are neither rewarded nor punished in the furniture score.
-            for label, gold, ignore in (("furniture", gold_furniture, gold_all - gold_furniture),
-                                        ("all", gold_all, set())):
+            for label, gold, ignore in (
+                ("furniture", gold_furniture, gold_all - gold_furniture),
+                ("all", gold_all, set()),
+            ):
                 pred = predicted - ignore
                 counts[label][0] += len(pred & gold)
                 counts[label][1] += len(pred - gold)
@@ -267,8 +281,11 @@ def main() -> None:
             table.add_column(column)
         for label in ("furniture", "all"):
             s = figures[label]
-            table.add_row(label, *(f"{s[k]:.3f}" for k in ("precision", "recall", "f1")),
-                          *(str(s[k]) for k in ("tp", "fp", "fn")))
+            table.add_row(
+                label,
+                *(f"{s[k]:.3f}" for k in ("precision", "recall", "f1")),
+                *(str(s[k]) for k in ("tp", "fp", "fn")),
+            )
         console.print(table)
     else:
         console.print(f"[yellow]skipped dev-stories: no {dev} (set NEWSPRISM_SHARED)")
