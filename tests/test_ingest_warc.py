@@ -22,6 +22,14 @@ def page(n: int) -> bytes:
 
 def build_warc(records: list[tuple[str, str, str, str, bytes]], *, gz: bool) -> bytes:
     """WARC bytes from (type, uri, http status, content type, body) tuples."""
+    return build_warc_with_offsets(records, gz=gz)[0]
+
+
+def build_warc_with_offsets(
+    records: list[tuple[str, str, str, str, bytes]], *, gz: bool
+) -> tuple[bytes, list[int]]:
+    """WARC bytes and the offset where each record ends (record ids and dates vary in size)."""
+    ends: list[int] = []
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=gz)
     for rec_type, uri, status, ctype, body in records:
@@ -38,7 +46,8 @@ def build_warc(records: list[tuple[str, str, str, str, bytes]], *, gz: bool) -> 
             )
         writer.write_record(record)
         record.raw_stream.close()  # warcio spools digests to a temp file and leaves it open
-    return out.getvalue()
+        ends.append(out.tell())
+    return out.getvalue(), ends
 
 
 def articles(n: int) -> list[tuple[str, str, str, str, bytes]]:
@@ -86,9 +95,9 @@ def test_html_responses_become_documents_and_the_rest_is_counted(tmp_path: Path,
 
 
 def test_truncated_warc_gz_yields_records_before_the_damage(tmp_path: Path) -> None:
-    data = build_warc(articles(6), gz=True)
+    data, ends = build_warc_with_offsets(articles(6), gz=True)
     path = tmp_path / "cut.warc.gz"
-    path.write_bytes(data[: len(data) // 2])  # cut inside the 4th record's gzip member
+    path.write_bytes(data[: (ends[2] + ends[3]) // 2])  # cut inside the 4th record's gzip member
     items = run(path)
     docs, last = items[:-1], items[-1]
     assert [d.id for d in docs] == [f"https://news.example/{i}" for i in range(1, 4)]

@@ -1,0 +1,24 @@
+"""`make eval`: every quality figure newsprism prints, scored against gold data.
+
+    python -m newsprism.evaluation [SECTION...]     # sections: cleaning (default: all)
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+SECTIONS = ("cleaning",)
+
+
+def main(argv: list[str]) -> None:
+    chosen = argv or list(SECTIONS)
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        sys.exit(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    for name in chosen:
+        import_module(f"newsprism.evaluation.{name}").main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
