@@ -22,9 +22,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from newsprism.models import Article, Rejection, Removed
+from newsprism.store.stories import IndexUpdate, LoadedIndex, StoryIndexMixin
 from newsprism.store.tables import ArticleRow, RunItemRow, RunRow
 
-__all__ = ["RunItem", "RunSummary", "Store", "StoreError", "create_db_engine", "migrate"]
+__all__ = [
+    "IndexUpdate", "LoadedIndex", "RunItem", "RunSummary", "Store", "StoreError", "create_db_engine", "migrate",
+]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -110,7 +113,7 @@ def _row_to_article(row: ArticleRow, article_id: str | None = None) -> Article:
     )
 
 
-class Store:
+class Store(StoryIndexMixin):
     """Typed access to the database; nothing outside this package issues SQL."""
 
     def __init__(self, url: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -63,3 +63,47 @@ class RunItemRow(Base):
     stage: Mapped[str | None] = mapped_column(String(16), nullable=True)
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# -- story index (newsprism.stories; read and written by newsprism.store.stories) ------------
+class StoryRow(Base):
+    """A story of the incremental index; its representation is derived from its members."""
+
+    __tablename__ = "stories"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    story_id: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoryMemberRow(Base):
+    """One article's place in the story index, in assignment order (`seq`), with the
+    features the index is rebuilt from without re-embedding: the lead vector (origins
+    only), the MinHash sketch, hashed term frequencies; `checksum` covers all of it."""
+
+    __tablename__ = "story_members"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.pk", ondelete="CASCADE"), unique=True)
+    story_pk: Mapped[int] = mapped_column(ForeignKey("stories.pk", ondelete="CASCADE"), index=True)
+    origin_pk: Mapped[int] = mapped_column(Integer)  # article pk of the origin's first article
+    status: Mapped[str] = mapped_column(String(16))
+    copy_of_pk: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    day: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    sketch_size: Mapped[int] = mapped_column(Integer, default=0)
+    terms: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    checksum: Mapped[str] = mapped_column(String(64))
+
+
+class StoryIndexMetaRow(Base):
+    """Key/value facts about the story index: settings fingerprint, model hash, member count."""
+
+    __tablename__ = "story_index_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -5,7 +5,7 @@ first of each near-duplicate group, status ok).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,35 +26,44 @@ class ClusterResult:
     stories: list[Story]
     assignments: list[Assignment]  # one per article, in input order
     index: StoryIndex
+    features: list[Features]  # one per article, in input order
 
 
-def needs_vector(feats: Sequence[Features]) -> list[bool]:
-    """Which articles `StoryIndex.assign` will embed: status ok and not a copy of an earlier one."""
+def needs_vector(feats: Sequence[Features], existing: NearDuplicates | None = None) -> list[bool]:
+    """Which articles `StoryIndex.assign` will embed: status ok and not a copy of an earlier
+    one (in the batch, or in `existing`, the index's near-duplicate index)."""
     nd = NearDuplicates()
     out = []
     for i, f in enumerate(feats):
-        if f.status == "empty":
+        if f.status != "ok":
             out.append(False)
             continue
-        match = nd.match(f.sketch)
+        copy = (existing is not None and existing.match(f.sketch) is not None) or nd.match(f.sketch) is not None
         nd.add(str(i), f.sketch)
-        out.append(match is None and f.status == "ok")
+        out.append(not copy)
     return out
 
 
 def cluster(articles: Sequence[Article], *, params: StoryParams | None = None, encoder: Encoder | None = None,
-            index: StoryIndex | None = None, features: Sequence[Features] | None = None) -> ClusterResult:
-    """Assign `articles`, in order, to the stories of `index` (a new one by default)."""
+            index: StoryIndex | None = None, features: Sequence[Features] | None = None,
+            keys: Sequence[str] | None = None, known: Mapping[str, np.ndarray] | None = None) -> ClusterResult:
+    """Assign `articles`, in order, to the stories of `index` (a new one by default).
+    `keys` name the articles inside the index (default: their ids); `known` gives lead
+    vectors already computed, by key (a rebuild reuses the stored ones)."""
     params = params or (index.params if index is not None else load_story_params())
-    ids = [a.id for a in articles]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
+    keys = list(keys) if keys is not None else [a.id for a in articles]
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
         raise ValueError(f"article id {dup!r} occurs twice: ids must be unique within a batch")
     feats = list(features) if features is not None else [featurize(a, params) for a in articles]
     index = index if index is not None else StoryIndex(params)
-    want = needs_vector(feats) if not len(index) else [f.status == "ok" for f in feats]
+    want = needs_vector(feats, index.dedup if len(index) else None)
     vectors: dict[int, np.ndarray] = {}
-    todo = [i for i, w in enumerate(want) if w]
+    if known:
+        for i, k in enumerate(keys):
+            if want[i] and k in known:
+                vectors[i] = known[k]
+    todo = [i for i, w in enumerate(want) if w and i not in vectors]
     if todo:
         encoder = encoder or load_encoder(params.embedder, max_tokens=params.max_tokens)
         for i, v in zip(todo, encoder.encode([feats[i].lead for i in todo]), strict=True):
@@ -68,9 +77,9 @@ def cluster(articles: Sequence[Article], *, params: StoryParams | None = None, e
                 vectors[i] = encoder.encode([lead])[0]
             return vectors[i]
 
-        assignments.append(index.assign(a, f, vector))
-    touched = sorted({index.story_of[a.id] for a in articles})
-    return ClusterResult([index.story(p) for p in touched], assignments, index)
+        assignments.append(index.assign(a, f, vector, key=keys[i]))
+    touched = sorted({index.story_of[k] for k in keys})
+    return ClusterResult([index.story(p) for p in touched], assignments, index, feats)
 
 
 def assign(article: Article, index: StoryIndex, *, encoder: Encoder | None = None,

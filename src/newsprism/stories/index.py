@@ -238,6 +238,21 @@ class StoryIndex:
         return Assignment(key, self.stories[pos].id, key, "ok", new_story=not joined,
                           score=round(scored[0][0], 4) if joined else None, candidates=cands)
 
+    # -- restoring a stored index ---------------------------------------------------
+    def replay(self, *, key: str, story_id: str, story_status: ArticleStatus, origin: str,
+               published: str | None, title: str, feats: Features | None, vec: np.ndarray | None) -> None:
+        """Redo one stored assignment without scoring it (members in their stored order).
+        `feats` and `vec` are given for origins of status ok (they shape the story's
+        representation); sketches are bulk-loaded into `dedup` by the caller."""
+        pos = self._story_pos.get(story_id)
+        if pos is None:
+            self.stories.append(StoryState(id=story_id, status=story_status))
+            pos = self._story_pos[story_id] = len(self.stories) - 1
+        self.join(pos, key, origin, published)
+        if feats is not None and vec is not None:
+            self.count_terms(feats)
+            self.add_representation(pos, key, title, feats, vec)
+
     # -- output ------------------------------------------------------------------
     def title_of(self, pos: int) -> str:
         st = self.stories[pos]
