@@ -103,12 +103,30 @@ def test_corrupted_index_is_detected_and_rebuilt(indexed: Store, encoder: Encode
     assert loaded.index is None and any(reason in p for p in loaded.problems), loaded.problems
     with pytest.raises(ValueError, match="failed its checks"):
         indexed.indexed_stories(StoryParams())
-    with caplog.at_level(logging.WARNING, logger="newsprism.store"):
-        update = indexed.update_story_index(StoryParams(), encoder=encoder)
+    with caplog.at_level(logging.WARNING, logger="newsprism.store"), Store(indexed.url) as fresh:  # a new process
+        update = fresh.update_story_index(StoryParams(), encoder=encoder)
     assert update.rebuilt and update.problems and "rebuilt" in caplog.text
     assert update.size == 7
     assert {frozenset(s.articles) for s in indexed.indexed_stories(StoryParams())} == before
     assert indexed.load_story_index(StoryParams()).problems == []
+
+
+def test_a_warm_store_adds_without_reloading(indexed: Store, encoder: Encoder, sample: list[Article],  # noqa: F811
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.store.stories as stories_store
+
+    def no_reload(*_a: object, **_k: object) -> None:
+        raise AssertionError("the index was reloaded")
+
+    monkeypatch.setattr(stories_store, "load_index", no_reload)
+    late = replace(sample[2], id="late", text=sample[2].text + "\nUpdated with more reporting.", content_hash="d" * 64)
+    run = indexed.begin_run(["late"])
+    indexed.save(run, [late])
+    update = indexed.update_story_index(StoryParams(), encoder=encoder)
+    assert [(a.article, a.copy_of) for a in update.assignments] == [("late", sample[2].id)]
+    monkeypatch.undo()
+    with Store(indexed.url) as fresh:  # what the warm store wrote loads and verifies
+        assert fresh.load_story_index(StoryParams()).problems == []
 
 
 def test_changed_settings_rebuild_with_the_new_ones(indexed: Store, encoder: Encoder) -> None:  # noqa: F811

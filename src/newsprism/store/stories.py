@@ -185,9 +185,11 @@ def load_index(engine: Engine, params: StoryParams) -> LoadedIndex:
 
 
 def _write(engine: Engine, index: StoryIndex, params: StoryParams, new: Sequence[tuple[int, Assignment, Any]],
-           pk_of: dict[str, int], first_seq: int) -> None:
-    """Persist the members (and new stories) of one batch of assignments, in one transaction."""
+           pk_of: dict[str, int], first_seq: int) -> str:
+    """Persist the members (and new stories) of one batch of assignments, in one
+    transaction; returns the checksum of the last member written."""
     now = datetime.now(UTC)
+    last = ""
     with Session(engine) as s, s.begin():
         story_pk = dict(s.execute(select(StoryRow.story_id, StoryRow.pk).where(
             StoryRow.story_id.in_({a.story for _, a, _ in new}))).all())
@@ -201,14 +203,16 @@ def _write(engine: Engine, index: StoryIndex, params: StoryParams, new: Sequence
             vec = index.vector(a.article).astype("<f4").tobytes() if is_rep else None
             terms = _pack_terms(feats.term_keys, feats.term_vals) if is_rep else None
             sketch = feats.sketch.hashvalues.astype("<u4").tobytes() if feats.sketch.size else None
+            last = _checksum(a.article, seq, a.story, a.origin, a.status, a.copy_of, feats.day,
+                             feats.sketch.size, vec, sketch, terms)
             s.add(StoryMemberRow(
                 seq=seq, article_pk=article_pk, story_pk=story_pk[a.story], origin_pk=pk_of[a.origin],
                 status=a.status, copy_of_pk=pk_of[a.copy_of] if a.copy_of else None, score=a.score,
                 day=feats.day, vector=vec, sketch=sketch, sketch_size=feats.sketch.size, terms=terms,
-                checksum=_checksum(a.article, seq, a.story, a.origin, a.status, a.copy_of, feats.day,
-                                   feats.sketch.size, vec, sketch, terms)))
-        _set_meta(s, {**_expected_meta(params), "members": str(first_seq + len(new)),
+                checksum=last))
+        _set_meta(s, {**_expected_meta(params), "members": str(first_seq + len(new)), "last": last,
                       "embedder": params.embedder, "updated": now.isoformat(timespec="seconds")})
+    return last
 
 
 def _clear(engine: Engine) -> None:
@@ -231,9 +235,23 @@ def _articles_by_pk(engine: Engine, pks: Sequence[int]) -> list[tuple[int, Artic
 
 
 class StoryIndexMixin:
-    """Story-index methods of `Store` (they need only `self.engine`)."""
+    """Story-index methods of `Store` (they need only `self.engine`).
+
+    The Store keeps the index it last loaded (verified) or wrote in memory; the next call
+    reuses it when the database's index has not changed meanwhile (same settings
+    fingerprint, member count and checksum of the last member), so that a long-running
+    process (the web app, a feed watcher) adds an article in milliseconds instead of
+    reloading. Rows damaged behind its back are found by the next process that loads
+    the index; this one keeps working from its verified copy.
+    """
 
     engine: Engine
+    _story_cache: tuple[tuple[str, ...], LoadedIndex] | None = None
+
+    def _story_token(self, params: StoryParams) -> tuple[str, ...]:
+        with Session(self.engine) as s:
+            meta = _meta(s)
+        return (params.fingerprint(), meta.get("fingerprint", ""), meta.get("members", ""), meta.get("last", ""))
 
     def load_story_index(self, params: StoryParams | None = None) -> LoadedIndex:
         """The stored story index, verified (see the module docstring); `.index` is None
@@ -250,7 +268,13 @@ class StoryIndexMixin:
         from newsprism.stories import StoryIndex, cluster, load_story_params
 
         params = params or load_story_params()
-        loaded = load_index(self.engine, params)
+        cached = self._story_cache
+        token = self._story_token(params)
+        if cached is not None and cached[0] == token and not rebuild:
+            loaded = cached[1]
+        else:
+            self._story_cache = None
+            loaded = load_index(self.engine, params)
         problems = list(loaded.problems)
         rebuilt = rebuild or loaded.index is None
         if rebuilt:
@@ -289,11 +313,16 @@ class StoryIndexMixin:
                 with Session(self.engine) as s:
                     pk_of.update(dict(s.execute(select(ArticleRow.content_hash, ArticleRow.pk).where(
                         ArticleRow.content_hash.in_(missing))).all()))
-            _write(self.engine, index, params, list(zip([pk for pk, _ in batch], result.assignments,
-                                                        result.features, strict=True)), pk_of, seq)
+            last = _write(self.engine, index, params, list(zip([pk for pk, _ in batch], result.assignments,
+                                                               result.features, strict=True)), pk_of, seq)
             seq += len(batch)
+            self._story_cache = None  # the in-memory index is ahead of the database until the write is done
+            fp = params.fingerprint()
+            self._story_cache = ((fp, fp, str(seq), last), LoadedIndex(index, names, [], {}, []))
             names.update({a.content_hash: a.id for a in arts})
             assignments.extend(result.assignments)
+        if not todo and not rebuilt:
+            self._story_cache = (token, LoadedIndex(index, names, [], {}, []))
         touched = sorted({index.position(a.story) for a in assignments})
         named = [_renamed(a, names) for a in assignments]
         return IndexUpdate(named, [index.story(p, names) for p in touched], len(index), rebuilt, problems)

@@ -33,10 +33,14 @@ mr mrs ms dr said says according also however meanwhile read more related share 
 """.split())
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def fold(text: str) -> str:
     """NFKD, combining marks stripped, case-folded: `Dolmabahçe` and `Dolmabahce` compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        return text.casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def words(text: str) -> list[str]:
@@ -50,8 +54,8 @@ def shingles(tokens: list[str], k: int) -> Iterator[bytes]:
         if tokens:
             yield " ".join(tokens).encode()
         return
-    for i in range(len(tokens) - k + 1):
-        yield " ".join(tokens[i:i + k]).encode()
+    for gram in map(" ".join, zip(*(tokens[i:] for i in range(k)), strict=False)):
+        yield gram.encode()
 
 
 def names(text: str) -> set[str]:
