@@ -15,6 +15,7 @@ import gzip
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import sys
@@ -64,9 +65,12 @@ def _perturb_text(text: str, rng: random.Random, i: int) -> str:
 
 
 def _perturb_html(html: str, rng: random.Random, i: int) -> str:
-    at = html.find("<p")
-    para = f"<p>{_sentence(rng, i)}</p>"
-    return html[:at] + para + html[at:] if at >= 0 else html.replace("</body>", para + "</body>")
+    # Into the middle paragraph, which extraction keeps: the copy must stay distinct after cleaning.
+    opens = [m.end() for m in re.finditer(r"<p(?:\s[^>]*)?>", html)]
+    if not opens:
+        return html.replace("</body>", f"<p>{_sentence(rng, i)}</p></body>")
+    at = opens[len(opens) // 2]
+    return html[:at] + _sentence(rng, i) + " " + html[at:]
 
 
 def build_corpus(target: Path, n: int, seed: int = 13) -> dict[str, int]:
