@@ -1,6 +1,6 @@
 """`make eval`: every quality figure newsprism prints, scored against gold data.
 
-    python -m newsprism.evaluation [SECTION...]     # sections: cleaning (default: all)
+    python -m newsprism.evaluation [SECTION...]     # sections: cleaning, stories (default: all)
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from importlib import import_module
 
-SECTIONS = ("cleaning",)
+SECTIONS = ("cleaning", "stories")
 
 
 def main(argv: list[str]) -> None:
@@ -17,6 +17,7 @@ def main(argv: list[str]) -> None:
     if unknown:
         sys.exit(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     for name in chosen:
+        sys.argv = [f"newsprism.evaluation.{name}"]  # each section parses its own (default) options
         import_module(f"newsprism.evaluation.{name}").main()
 
 
