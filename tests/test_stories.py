@@ -220,3 +220,29 @@ def test_features_are_deterministic(sample: list[Article]) -> None:
     a, b = featurize(sample[0], StoryParams()), featurize(sample[0], StoryParams())
     assert np.array_equal(a.term_keys, b.term_keys) and np.array_equal(a.term_vals, b.term_vals)
     assert np.array_equal(a.sketch.hashvalues, b.sketch.hashvalues) and a.sketch.size == b.sketch.size
+
+
+def test_onnx_int8_stays_close_and_its_cache_is_checked(tmp_path: Path, fp32: embed_mod.Encoder) -> None:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from newsprism.stories.onnx import OnnxEncoder, export
+
+    texts = [REFERENCE[0], "Flash floods swept through Kerr County in Texas on Friday, killing dozens.",
+             "Judge Amit Mehta ruled that Google need not sell its Chrome browser."]
+    enc = OnnxEncoder("onnx-int8", cache_dir=tmp_path)
+    cos = np.sum(enc.encode(texts) * fp32.encode(texts), axis=1)
+    assert cos.min() > 0.97  # per-channel int8: mean 0.994 on the dev leads (see stories.onnx)
+    digest = (tmp_path / (enc.path.name + ".sha256")).read_text()
+    enc.path.write_bytes(b"tampered")  # an altered cached graph is exported again, never loaded
+    assert export("onnx-int8", tmp_path) == enc.path
+    assert (tmp_path / (enc.path.name + ".sha256")).read_text() == digest
+
+
+def test_public_api() -> None:
+    import newsprism.stories as stories
+
+    assert sorted(stories.__all__) == [
+        "ArticleStatus", "Assignment", "ClusterResult", "EncoderError", "Story", "StoryIndex", "StoryParams",
+        "assign", "cluster", "cluster_stories", "featurize", "load_encoder", "load_story_params",
+    ]
+    assert all(hasattr(stories, name) for name in stories.__all__)

@@ -81,7 +81,7 @@ def _unpack_terms(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     n = len(blob) // 8
     if len(blob) != 8 * n:
         raise ValueError("terms blob has a bad size")
-    return (np.frombuffer(blob[: 4 * n], dtype="<i4").astype(np.int64),
+    return (np.frombuffer(blob[: 4 * n], dtype="<i4").astype(np.int32),
             np.frombuffer(blob[4 * n:], dtype="<f4").astype(np.float32))
 
 
@@ -202,7 +202,8 @@ def _write(engine: Engine, index: StoryIndex, params: StoryParams, new: Sequence
             is_rep = a.status == "ok" and a.copy_of is None
             vec = index.vector(a.article).astype("<f4").tobytes() if is_rep else None
             terms = _pack_terms(feats.term_keys, feats.term_vals) if is_rep else None
-            sketch = feats.sketch.hashvalues.astype("<u4").tobytes() if feats.sketch.size else None
+            indexed = a.article in index.dedup  # near-verbatim copies are not (see stories.dedup)
+            sketch = feats.sketch.hashvalues.astype("<u4").tobytes() if indexed else None
             last = _checksum(a.article, seq, a.story, a.origin, a.status, a.copy_of, feats.day,
                              feats.sketch.size, vec, sketch, terms)
             s.add(StoryMemberRow(

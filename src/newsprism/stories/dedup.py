@@ -41,6 +41,12 @@ NUM_PERM = 128
 # its original in some band (b=51 bands of r=2 rows for 128 permutations).
 LSH_THRESHOLD = 0.15
 CONTAINMENT = 0.5
+# A copy this close to the text it copies (Jaccard of sketches) is not indexed itself:
+# later copies find the earlier one, and forty verbatim copies of a wire story do not
+# fill the LSH buckets (without this rule clustering the bench corpus of near-identical
+# copies cost x31 per article at 100k vs 10k; with it, see scripts/bench_stories.py).
+# Trimmed copies and rewrites (Jaccard 0.2-0.7 on the dev set) are indexed.
+NOVEL_BELOW = 0.8
 # Below this many shingles a text (a headline, a caption) is contained in too many
 # others: it matches only as a near-exact copy (Jaccard >= EXACT_JACCARD).
 MIN_SHINGLES = 20
@@ -199,7 +205,10 @@ class NearDuplicates:
             rows = self._recent.get(k)
             if rows:
                 found.append(np.asarray(rows, dtype=np.int64))
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        if not found:
+            return np.empty(0, dtype=np.int64)
+        rows = np.concatenate(found)
+        return np.unique(rows) if len(rows) > 64 else rows  # repeats are harmless, only slower
 
     def match(self, s: Sketch) -> tuple[str, float] | None:
         """The indexed key whose text `s` copies most (highest containment, then the
@@ -219,8 +228,18 @@ class NearDuplicates:
         if not ok.any():
             return None
         score = np.where(ok, score, -1.0)
-        best = int(np.argmax(score))  # rows are sorted: ties go to the earliest
-        return self.keys[int(rows[best])], float(score[best])
+        top = float(score.max())
+        row = int(rows[score == top].min())  # ties go to the earliest indexed
+        return self.keys[row], top
+
+    def worth_indexing(self, s: Sketch, match: tuple[str, float] | None) -> bool:
+        """Whether `add` should index a text given its match: not when it is a near-verbatim
+        copy (Jaccard >= NOVEL_BELOW) of the indexed text it matched."""
+        if s.size == 0:
+            return False
+        if match is None or match[0] not in self._row_of:
+            return True
+        return jaccard(s, self.sketch_of(match[0])) < NOVEL_BELOW
 
     def sketch_of(self, key: str) -> Sketch:
         row = self._row_of[key]

@@ -31,7 +31,7 @@ class Features:
     status: ArticleStatus
     day: int | None  # proleptic ordinal of the publication date
     sketch: Sketch
-    term_keys: np.ndarray  # int64, sorted: hashed terms (stop words dropped)
+    term_keys: np.ndarray  # int32, sorted: hashed terms (stop words dropped)
     term_vals: np.ndarray  # float32: 1 + ln(tf) of each (float32: stored exactly in 4 bytes)
     lead: str  # headline + first words: what the embedding reads
 
@@ -85,7 +85,7 @@ def featurize(article: Article, params: StoryParams) -> Features:
     for term, n in counts.items():
         b = _bucket(term)
         terms[b] = terms.get(b, 0.0) + 1.0 + math.log(n)
-    keys = np.fromiter(sorted(terms), dtype=np.int64, count=len(terms))
+    keys = np.fromiter(sorted(terms), dtype=np.int32, count=len(terms))
     vals = np.fromiter((terms[k] for k in keys.tolist()), dtype=np.float32, count=len(terms))
     # Copies are recognised by their body: syndicators rewrite headlines more than text.
     return Features(status=status, day=article_day(article.published), sketch=sketch(body), term_keys=keys,

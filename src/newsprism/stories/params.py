@@ -49,7 +49,8 @@ class StoryParams:
     # of any same-story pair in the development set. F1 is flat for 0.02..0.1.
     day_penalty: float = 0.05
     grace_days: float = 3.0
-    # Stories considered per article: those of its nearest earlier origins by embedding.
+    # Stories considered per article: those of its `neighbours` nearest earlier origins
+    # by embedding. Dev-set F1: 0.998 at 20 and at 10, 0.965 at 5; 20 leaves a margin.
     neighbours: int = 20
 
     def fingerprint(self) -> str:
