@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,39 +15,29 @@ from newsprism.stories import embed as embed_mod
 from newsprism.stories.dedup import NearDuplicates, is_copy, sketch
 from newsprism.stories.text import words
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "istanbul-2025" / "clean"
+from . import stories_support as support
+from .stories_support import ROOT, make
+
 needs_shared = pytest.mark.skipif(shared_dir() is None, reason="shared data not found: set NEWSPRISM_SHARED")
-
-
-def make(aid: str, text: str, *, title: str = "", published: str | None = None, language: str | None = "en",
-         ) -> Article:
-    return Article(id=aid, origin=aid, source="test", title=title, text=text, published=published,
-                   language=language, word_count=len(text.split()),
-                   content_hash=hashlib.sha256(text.encode()).hexdigest())
 
 
 @pytest.fixture(scope="session")
 def encoder() -> embed_mod.Encoder:
-    return embed_mod.load_encoder("auto")
+    return support.encoder("auto")
 
 
 @pytest.fixture(scope="session")
 def fp32() -> embed_mod.Encoder:
-    return embed_mod.load_encoder("torch")
+    return support.encoder("torch")
 
 
 @pytest.fixture(scope="session")
 def sample() -> list[Article]:
-    out = []
-    for path in sorted(SAMPLE.glob("*.txt")):
-        text = path.read_text("utf-8")
-        out.append(make(path.stem, text, title=text.splitlines()[0], published=SAMPLE_DATE))
-    return out
+    return support.sample_articles()
 
 
 # -- the embedding model -------------------------------------------------------------
-# sentence-transformers 5.x `SentenceTransformer(get_model_path()).encode(..., normalize_embeddings=True)`
+# sentence-transformers 6.2 `SentenceTransformer(get_model_path()).encode(..., normalize_embeddings=True)`
 # on this sentence, first six dimensions:
 REFERENCE = ("Russia and Ukraine meet in Istanbul for talks.",
              [0.01706665, -0.03145014, -0.0463163, 0.06385966, -0.09247905, -0.0580643])
@@ -246,3 +235,18 @@ def test_public_api() -> None:
         "assign", "cluster", "cluster_stories", "featurize", "load_encoder", "load_story_params",
     ]
     assert all(hasattr(stories, name) for name in stories.__all__)
+
+
+def test_raw_sample_through_ingest_and_clean_is_one_story(encoder: embed_mod.Encoder) -> None:
+    from newsprism.pipeline import clean_inputs
+
+    items = list(clean_inputs([str(ROOT / "examples" / "istanbul-2025" / "raw")]))
+    articles = [x for x in items if isinstance(x, Article)]
+    assert len(articles) == 5
+    (story,) = cluster_stories(articles, encoder=encoder)
+    assert len(story.articles) == 5 and len(story.origins) == 5
+    from newsprism.report import build_report, validate_report
+
+    entry = story.to_report()
+    assert set(entry) >= {"id", "title", "articles", "origins", "first_published", "last_published"}
+    validate_report(build_report(articles, stories=[entry]))  # the report contract holds

@@ -14,7 +14,17 @@ from newsprism.store import Store
 from newsprism.stories import StoryParams, cluster_stories
 from newsprism.stories.embed import Encoder
 
-from .test_stories import encoder, sample  # noqa: F401  (session fixtures)
+from . import stories_support as support
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    return support.encoder("auto")
+
+
+@pytest.fixture(scope="session")
+def sample() -> list[Article]:
+    return support.sample_articles()
 
 
 def _partition(stories: list, ids: list[str]) -> set[frozenset[str]]:
@@ -22,7 +32,7 @@ def _partition(stories: list, ids: list[str]) -> set[frozenset[str]]:
 
 
 @pytest.fixture(scope="module")
-def articles(sample: list[Article]) -> list[Article]:  # noqa: F811
+def articles(sample: list[Article]) -> list[Article]:
     """Dev-stories events, distractors and synthetic copies when the shared data is
     there (72 articles), else the sample and its synthetic copies (20)."""
     if shared_dir() is not None:
@@ -31,7 +41,7 @@ def articles(sample: list[Article]) -> list[Article]:  # noqa: F811
     return sample + [c.article for c in synthetic_copies(items)]
 
 
-def _add_one_at_a_time(store: Store, arts: list[Article], encoder: Encoder) -> list[str]:  # noqa: F811
+def _add_one_at_a_time(store: Store, arts: list[Article], encoder: Encoder) -> list[str]:
     run = store.begin_run(["test"])
     stories_of = []
     for i, a in enumerate(arts):
@@ -43,7 +53,7 @@ def _add_one_at_a_time(store: Store, arts: list[Article], encoder: Encoder) -> l
     return stories_of
 
 
-def test_incremental_gives_the_batch_stories(tmp_path, articles: list[Article], encoder: Encoder) -> None:  # noqa: F811
+def test_incremental_gives_the_batch_stories(tmp_path, articles: list[Article], encoder: Encoder) -> None:
     batch = cluster_stories(articles, params=StoryParams(), encoder=encoder)
     with Store(f"sqlite:///{tmp_path / 'inc.db'}") as store:
         one_by_one = _add_one_at_a_time(store, articles, encoder)
@@ -56,7 +66,7 @@ def test_incremental_gives_the_batch_stories(tmp_path, articles: list[Article], 
 
 
 @pytest.fixture
-def indexed(tmp_path, sample: list[Article], encoder: Encoder) -> Store:  # noqa: F811
+def indexed(tmp_path, sample: list[Article], encoder: Encoder) -> Store:
     """A store whose index holds the sample, a syndicated copy and an unrelated text."""
     other = Article(id="other", origin="other", source="t", title="Flash floods in Texas",
                     text="Flash floods swept through Kerr County in Texas on Friday, killing dozens of people "
@@ -74,7 +84,7 @@ def indexed(tmp_path, sample: list[Article], encoder: Encoder) -> Store:  # noqa
     return store
 
 
-def test_batch_run_articles_are_caught_up_once(indexed: Store, encoder: Encoder) -> None:  # noqa: F811
+def test_batch_run_articles_are_caught_up_once(indexed: Store, encoder: Encoder) -> None:
     stories = indexed.indexed_stories(StoryParams())
     assert sorted(len(s.articles) for s in stories) == [1, 6]
     main = max(stories, key=lambda s: len(s.articles))
@@ -95,7 +105,7 @@ def _corrupt(store: Store, sql: str) -> None:
     ("UPDATE story_members SET seq = seq + 100 WHERE seq = 6", "sequence gap"),
     ("UPDATE story_index_meta SET value = 'x' WHERE key = 'fingerprint'", "fingerprint"),
 ])
-def test_corrupted_index_is_detected_and_rebuilt(indexed: Store, encoder: Encoder, damage: str, reason: str,  # noqa: F811
+def test_corrupted_index_is_detected_and_rebuilt(indexed: Store, encoder: Encoder, damage: str, reason: str,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     before = {frozenset(s.articles) for s in indexed.indexed_stories(StoryParams())}
     _corrupt(indexed, damage)
@@ -111,7 +121,7 @@ def test_corrupted_index_is_detected_and_rebuilt(indexed: Store, encoder: Encode
     assert indexed.load_story_index(StoryParams()).problems == []
 
 
-def test_a_warm_store_adds_without_reloading(indexed: Store, encoder: Encoder, sample: list[Article],  # noqa: F811
+def test_a_warm_store_adds_without_reloading(indexed: Store, encoder: Encoder, sample: list[Article],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     import newsprism.store.stories as stories_store
 
@@ -129,9 +139,27 @@ def test_a_warm_store_adds_without_reloading(indexed: Store, encoder: Encoder, s
         assert fresh.load_story_index(StoryParams()).problems == []
 
 
-def test_changed_settings_rebuild_with_the_new_ones(indexed: Store, encoder: Encoder) -> None:  # noqa: F811
+def test_changed_settings_rebuild_with_the_new_ones(indexed: Store, encoder: Encoder) -> None:
     strict = StoryParams(threshold=5.0)  # nothing can join a story by score any more
     update = indexed.update_story_index(strict, encoder=encoder)
     assert update.rebuilt and any("fingerprint" in p for p in update.problems)
     sizes = sorted(len(s.articles) for s in indexed.indexed_stories(strict))
     assert sizes == [1, 1, 1, 1, 1, 2]  # only the syndicated copy still joins its original
+
+
+def test_a_failed_write_leaves_no_stale_index_in_memory(indexed: Store, encoder: Encoder,
+                                                        sample: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.store.stories as stories_store
+
+    def broken(*_a: object, **_k: object) -> str:
+        raise OSError("disk full")
+
+    late = replace(sample[1], id="late", text="Analysis. " + sample[1].text, content_hash="e" * 64)
+    run = indexed.begin_run(["late"])
+    indexed.save(run, [late])
+    monkeypatch.setattr(stories_store, "_write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        indexed.update_story_index(StoryParams(), encoder=encoder)
+    monkeypatch.undo()
+    update = indexed.update_story_index(StoryParams(), encoder=encoder)  # reloads, then assigns it once
+    assert [a.article for a in update.assignments] == ["late"] and update.size == 8

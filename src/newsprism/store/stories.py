@@ -53,6 +53,7 @@ class LoadedIndex:
     problems: list[str]
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # verified origin vectors, by key
     order: list[int] = field(default_factory=list)  # article pks of the members, in order
+    max_pk: int = 0  # highest article pk in the index: articles above it are new
 
 
 @dataclass(slots=True)
@@ -113,13 +114,15 @@ def load_index(engine: Engine, params: StoryParams) -> LoadedIndex:
 
     origin = aliased(ArticleRow)
     copy = aliased(ArticleRow)
-    q = (select(StoryMemberRow, ArticleRow.content_hash, ArticleRow.article_id, ArticleRow.title,
-                ArticleRow.published, StoryRow.story_id, StoryRow.status, origin.content_hash, copy.content_hash)
-         .join(ArticleRow, StoryMemberRow.article_pk == ArticleRow.pk)
-         .join(StoryRow, StoryMemberRow.story_pk == StoryRow.pk)
-         .outerjoin(origin, StoryMemberRow.origin_pk == origin.pk)
-         .outerjoin(copy, StoryMemberRow.copy_of_pk == copy.pk)
-         .order_by(StoryMemberRow.seq))
+    m = StoryMemberRow
+    q = (select(m.seq, m.article_pk, m.status, m.day, m.vector, m.sketch, m.sketch_size, m.terms, m.checksum,
+                ArticleRow.content_hash, ArticleRow.article_id, ArticleRow.title, ArticleRow.published,
+                StoryRow.story_id, StoryRow.status, origin.content_hash, copy.content_hash)
+         .join(ArticleRow, m.article_pk == ArticleRow.pk)
+         .join(StoryRow, m.story_pk == StoryRow.pk)
+         .outerjoin(origin, m.origin_pk == origin.pk)
+         .outerjoin(copy, m.copy_of_pk == copy.pk)
+         .order_by(m.seq))
     with Session(engine) as s:
         meta = _meta(s)
         rows = s.execute(q).all()
@@ -141,34 +144,36 @@ def load_index(engine: Engine, params: StoryParams) -> LoadedIndex:
     keys: list[str] = []
     hashes: list[np.ndarray] = []
     sizes: list[int] = []
-    for i, (m, chash, article_id, title, published, story_id, story_status, origin_hash, copy_hash) in enumerate(rows):
-        order.append(m.article_pk)
+    for i, row in enumerate(rows):
+        (seq, article_pk, status, day, vblob, sblob, ssize, tblob, checksum, chash, article_id, title, published,
+         story_id, story_status, origin_hash, copy_hash) = row
+        order.append(article_pk)
         try:
-            if m.seq != i:
-                raise ValueError(f"sequence gap at {i} (found {m.seq})")
+            if seq != i:
+                raise ValueError(f"sequence gap at {i} (found {seq})")
             if origin_hash is None:
                 raise ValueError("origin article missing")
-            if m.checksum != _checksum(chash, m.seq, story_id, origin_hash, m.status, copy_hash, m.day,
-                                       m.sketch_size, m.vector, m.sketch, m.terms):
+            if checksum != _checksum(chash, seq, story_id, origin_hash, status, copy_hash, day, ssize, vblob, sblob,
+                                     tblob):
                 raise ValueError("checksum mismatch")
             vec = None
             feats = None
-            if m.vector is not None:
-                if len(m.vector) != 4 * DIM:
+            if vblob is not None:
+                if len(vblob) != 4 * DIM:
                     raise ValueError("vector blob has a bad size")
-                vec = np.frombuffer(m.vector, dtype="<f4").astype(np.float32)
-                if not np.all(np.isfinite(vec)) or abs(float(np.linalg.norm(vec)) - 1.0) > 1e-3:
+                vec = np.frombuffer(vblob, dtype="<f4").astype(np.float32)
+                if not np.all(np.isfinite(vec)) or abs(float(np.sqrt(np.sum(vec * vec))) - 1.0) > 1e-3:
                     raise ValueError("vector is not a unit vector")
-                tk, tv = _unpack_terms(m.terms or b"")
-                feats = Features(status="ok", day=m.day, sketch=Sketch(np.zeros(0, np.uint32), 0), term_keys=tk,
+                tk, tv = _unpack_terms(tblob or b"")
+                feats = Features(status="ok", day=day, sketch=Sketch(np.zeros(0, np.uint32), 0), term_keys=tk,
                                  term_vals=tv, lead="")
                 vectors[chash] = vec
-            if m.sketch is not None:
-                if len(m.sketch) != 4 * NUM_PERM:
+            if sblob is not None:
+                if len(sblob) != 4 * NUM_PERM:
                     raise ValueError("sketch blob has a bad size")
                 keys.append(chash)
-                hashes.append(np.frombuffer(m.sketch, dtype="<u4"))
-                sizes.append(m.sketch_size)
+                hashes.append(np.frombuffer(sblob, dtype="<u4"))
+                sizes.append(ssize)
         except ValueError as exc:
             problems.append(f"member {i} (article {article_id!r}): {exc}")
             vectors.pop(chash, None)
@@ -181,7 +186,7 @@ def load_index(engine: Engine, params: StoryParams) -> LoadedIndex:
         return LoadedIndex(None, names, problems, vectors, order)
     if keys:
         index.dedup.bulk_load(keys, np.stack(hashes), np.asarray(sizes, dtype=np.int64))
-    return LoadedIndex(index, names, problems, vectors, order)
+    return LoadedIndex(index, names, problems, vectors, order, max(order, default=0))
 
 
 def _write(engine: Engine, index: StoryIndex, params: StoryParams, new: Sequence[tuple[int, Assignment, Any]],
@@ -271,13 +276,20 @@ class StoryIndexMixin:
         params = params or load_story_params()
         cached = self._story_cache
         token = self._story_token(params)
-        if cached is not None and cached[0] == token and not rebuild:
+        warm = cached is not None and cached[0] == token and not rebuild
+        if warm:
+            assert cached is not None
             loaded = cached[1]
         else:
             self._story_cache = None
             loaded = load_index(self.engine, params)
         problems = list(loaded.problems)
         rebuilt = rebuild or loaded.index is None
+        with Session(self.engine) as s:
+            newer = list(s.scalars(select(ArticleRow.pk).where(ArticleRow.pk > loaded.max_pk)
+                                   .order_by(ArticleRow.pk)))
+            older = [] if warm else list(s.scalars(select(ArticleRow.pk).where(ArticleRow.pk <= loaded.max_pk)
+                                                   .order_by(ArticleRow.pk)))
         if rebuilt:
             if problems:
                 log.warning("story index failed its checks and is rebuilt from the store: %s",
@@ -286,26 +298,23 @@ class StoryIndexMixin:
             index = StoryIndex(params)
             known = loaded.vectors
             names: dict[str, str] = {}
-            seen: set[int] = set()
-            first: list[int] = []
-            for pk in loaded.order:  # the old order first, so the rebuilt stories match the old ones
-                if pk not in seen:
-                    seen.add(pk)
-                    first.append(pk)
+            first = list(dict.fromkeys(loaded.order))  # the old order first: the rebuilt stories match the old
+            placed = set(first)
+            todo = first + [pk for pk in older + newer if pk not in placed]
+            max_pk = 0
         else:
             assert loaded.index is not None
-            index, known, names, first = loaded.index, {}, dict(loaded.names), []
-        with Session(self.engine) as s:
-            indexed = set(s.scalars(select(StoryMemberRow.article_pk)))
-            skip = indexed | set(first)
-            rest = [pk for pk in s.scalars(select(ArticleRow.pk).order_by(ArticleRow.pk)) if pk not in skip]
-        todo = [pk for pk in first if pk not in indexed] + rest
+            index, known, names = loaded.index, {}, dict(loaded.names)
+            indexed = set(loaded.order)
+            todo = [pk for pk in older if pk not in indexed] + newer  # warm: articles above the watermark
+            max_pk = loaded.max_pk
         assignments: list[Assignment] = []
         seq = len(index)
         for i in range(0, len(todo), BATCH):
             batch = _articles_by_pk(self.engine, todo[i:i + BATCH])
             arts = [a for _, a in batch]
             keys = [a.content_hash for a in arts]
+            self._story_cache = None  # the index in memory runs ahead of the database until the write is done
             result = cluster(arts, params=params, encoder=encoder, index=index, keys=keys, known=known)
             pk_of = {a.content_hash: pk for pk, a in batch}
             needed = {a.origin for a in result.assignments} | {a.copy_of for a in result.assignments if a.copy_of}
@@ -317,13 +326,13 @@ class StoryIndexMixin:
             last = _write(self.engine, index, params, list(zip([pk for pk, _ in batch], result.assignments,
                                                                result.features, strict=True)), pk_of, seq)
             seq += len(batch)
-            self._story_cache = None  # the in-memory index is ahead of the database until the write is done
+            max_pk = max(max_pk, *(pk for pk, _ in batch))
             fp = params.fingerprint()
-            self._story_cache = ((fp, fp, str(seq), last), LoadedIndex(index, names, [], {}, []))
+            self._story_cache = ((fp, fp, str(seq), last), LoadedIndex(index, names, [], {}, [], max_pk))
             names.update({a.content_hash: a.id for a in arts})
             assignments.extend(result.assignments)
         if not todo and not rebuilt:
-            self._story_cache = (token, LoadedIndex(index, names, [], {}, []))
+            self._story_cache = (token, LoadedIndex(index, names, [], {}, [], max_pk))
         touched = sorted({index.position(a.story) for a in assignments})
         named = [_renamed(a, names) for a in assignments]
         return IndexUpdate(named, [index.story(p, names) for p in touched], len(index), rebuilt, problems)
