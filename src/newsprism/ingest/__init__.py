@@ -12,7 +12,7 @@ inside directories are skipped and counted in `IngestStats.skipped`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -56,23 +56,31 @@ def ingest(
     settings: Settings | None = None,
     client: httpx.Client | None = None,
     stats: IngestStats | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[RawDocument | Rejection]:
     """Discover `inputs` now, then read each one, lazily, in order.
 
     `client` is used for URLs (and left open); without it one is made if any input is
-    a URL, and closed at the end. `stats`, if given, is updated as items go by.
+    a URL, and closed at the end. `stats`, if given, is updated as items go by;
+    `progress(sources done, sources total)` is called after each source.
     Ids are unique across the run: a repeated id gets a suffix (`story~2`).
     """
     settings = settings or load_settings()
     stats = stats if stats is not None else IngestStats()
     sources = discover(inputs, settings, on_skip=lambda _path, why: stats.skip(why))  # eager: errors now
-    return _read_all(sources, settings, client, stats)
+    return _read_all(sources, settings, client, stats, progress)
 
 
 def _read_all(
-    sources: list[Source], settings: Settings, client: httpx.Client | None, stats: IngestStats
+    sources: list[Source],
+    settings: Settings,
+    client: httpx.Client | None,
+    stats: IngestStats,
+    progress: Callable[[int, int], None] | None,
 ) -> Iterator[RawDocument | Rejection]:
-    fetcher = Fetcher(settings, client) if any(s.is_url for s in sources) else None
+    # One fetcher for the whole run keeps the per-host interval and robots.txt cache across URLs.
+    needs_fetcher = any(s.is_url for s in sources)
+    fetcher = Fetcher(settings, client, obey_robots=settings.fetch_obey_robots) if needs_fetcher else None
     used: set[str] = set()
     try:
         for source in sources:
@@ -84,6 +92,8 @@ def _read_all(
                 else:
                     stats.documents += 1
                 yield item
+            if progress:
+                progress(stats.sources, len(sources))
     finally:
         if fetcher is not None:
             fetcher.close()
