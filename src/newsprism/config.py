@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 DEFAULT_DB = "sqlite:///newsprism.db"
 
@@ -31,24 +32,34 @@ class Settings:
     min_words: int = 20
 
 
+def env_overrides(defaults: Any, prefix: str) -> dict[str, object]:
+    """Fields of the dataclass instance `defaults` set by `{prefix}{FIELD}` environment
+    variables, parsed to the default's type (bool: true/false/1/0/yes/no; tuple: commas)."""
+    env: dict[str, object] = {}
+    for f in fields(defaults):
+        name = f"{prefix}{f.name.upper()}"
+        raw = os.environ.get(name)
+        if raw is None:
+            continue
+        current = getattr(defaults, f.name)
+        kind = type(current)
+        if kind is bool:
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(f"{name}={raw!r} is not a boolean (true/false)")
+            env[f.name] = raw.lower() in ("1", "true", "yes")
+        elif kind is tuple:
+            env[f.name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+        else:
+            try:
+                env[f.name] = kind(raw)
+            except ValueError as exc:
+                raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+    return env
+
+
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then `NEWSPRISM_*` environment variables, then explicit overrides."""
     settings = Settings()
-    env: dict[str, object] = {}
-    for f in fields(Settings):
-        raw = os.environ.get(f"NEWSPRISM_{f.name.upper()}")
-        if raw is None:
-            continue
-        kind = type(getattr(settings, f.name))
-        if kind is bool:
-            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
-                raise ValueError(f"NEWSPRISM_{f.name.upper()}={raw!r} is not a boolean (true/false)")
-            env[f.name] = raw.lower() in ("1", "true", "yes")
-            continue
-        try:
-            env[f.name] = kind(raw)
-        except ValueError as exc:
-            raise ValueError(f"NEWSPRISM_{f.name.upper()}={raw!r} is not a valid {kind.__name__}") from exc
-    settings = replace(settings, **env)  # type: ignore[arg-type]
+    settings = replace(settings, **env_overrides(settings, "NEWSPRISM_"))  # type: ignore[arg-type]
     given = {k: v for k, v in overrides.items() if v is not None}
     return replace(settings, **given)  # type: ignore[arg-type]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
+
+from newsprism.config import env_overrides
 
 __all__ = ["StoryParams", "load_story_params"]
 
@@ -63,19 +64,6 @@ class StoryParams:
 def load_story_params(**overrides: object) -> StoryParams:
     """Defaults, then `NEWSPRISM_STORY_*` environment variables, then explicit overrides."""
     params = StoryParams()
-    env: dict[str, object] = {}
-    for f in fields(StoryParams):
-        raw = os.environ.get(f"NEWSPRISM_STORY_{f.name.upper()}")
-        if raw is None:
-            continue
-        current = getattr(params, f.name)
-        try:
-            if isinstance(current, tuple):
-                env[f.name] = tuple(x.strip() for x in raw.split(",") if x.strip())
-            else:
-                env[f.name] = type(current)(raw)
-        except ValueError as exc:
-            raise ValueError(f"NEWSPRISM_STORY_{f.name.upper()}={raw!r} is not a valid "
-                             f"{type(current).__name__}") from exc
+    env = env_overrides(params, "NEWSPRISM_STORY_")
     params = replace(params, **env)  # type: ignore[arg-type]
     return replace(params, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
