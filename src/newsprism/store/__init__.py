@@ -26,7 +26,14 @@ from newsprism.store.stories import IndexUpdate, LoadedIndex, StoryIndexMixin
 from newsprism.store.tables import ArticleRow, RunItemRow, RunRow
 
 __all__ = [
-    "IndexUpdate", "LoadedIndex", "RunItem", "RunSummary", "Store", "StoreError", "create_db_engine", "migrate",
+    "IndexUpdate",
+    "LoadedIndex",
+    "RunItem",
+    "RunSummary",
+    "Store",
+    "StoreError",
+    "create_db_engine",
+    "migrate",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -190,28 +197,12 @@ class Store(StoryIndexMixin):
                 else {}
             )
             for seq, it in enumerate(items, start=first_seq):
-                if isinstance(it, Article):
-                    s.add(
-                        RunItemRow(
-                            run_id=run_id,
-                            seq=seq,
-                            item_id=it.id,
-                            origin=it.origin,
-                            article_pk=pks[it.content_hash],
-                        )
-                    )
-                else:
-                    s.add(
-                        RunItemRow(
-                            run_id=run_id,
-                            seq=seq,
-                            item_id=it.id,
-                            origin=it.origin,
-                            stage=it.stage,
-                            reason=it.reason,
-                            detail=it.detail,
-                        )
-                    )
+                outcome = (
+                    {"article_pk": pks[it.content_hash]}
+                    if isinstance(it, Article)
+                    else {"stage": it.stage, "reason": it.reason, "detail": it.detail}
+                )
+                s.add(RunItemRow(run_id=run_id, seq=seq, item_id=it.id, origin=it.origin, **outcome))
             run = s.get(RunRow, run_id)
             assert run is not None
             run.n_ok += len(articles)
