@@ -41,6 +41,46 @@ def test_sample_end_to_end(tmp_path: Path, db_url: str) -> None:
     assert {"error-page", "repeated", "disclaimer"} <= {r["reason"] for r in first["removed"]}
     page = (tmp_path / "r.html").read_text("utf-8")
     assert "Istanbul Talks 2.0 deemed good opportunity" in page and "Removed by cleaning" in page
+    # one event, five outlets: one story of five independent origins
+    [story] = report["stories"]
+    assert sorted(story["articles"]) == [a["id"] for a in report["articles"]]
+    assert len(story["origins"]) == 5 and story["id"].startswith("st-")
+    assert "independent origins" in page
+
+
+FLOOD = (
+    "Heavy rain caused the Guadalupe River to rise more than 26 feet in 45 minutes early on Friday, "
+    "sweeping away cabins at a summer camp in Kerr County, Texas. Rescue crews searched the river banks "
+    "through the weekend, and the county sheriff said dozens of people were still missing on Sunday. "
+    "Forecasters had issued a flood watch the afternoon before, but residents said warnings came too late."
+)
+
+
+def test_add_assigns_new_articles_without_reclustering(tmp_path: Path, db_url: str) -> None:
+    code, out = _analyze(str(SAMPLE / "raw"), "--db", db_url, "--json", str(tmp_path / "r.json"))
+    assert code == 0, out
+    story_id = json.loads((tmp_path / "r.json").read_text("utf-8"))["stories"][0]["id"]
+    new = tmp_path / "new"
+    new.mkdir()
+    # a syndicated copy with a light edit, and an unrelated article
+    text = (SAMPLE / "clean" / "002_905a684dd6f29ba4.txt").read_text("utf-8")
+    (new / "wire-copy.txt").write_text(text.replace("Istanbul", "Istanbul,", 1), encoding="utf-8")
+    (new / "flood.txt").write_text("Texas flood: camp swept away\n\n" + FLOOD, encoding="utf-8")
+    result = runner.invoke(app, ["add", str(new), "--db", db_url, "--json", str(tmp_path / "add.json")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "add.json").read_text("utf-8"))
+    by_id = {a["article"]: a for a in doc["assignments"]}
+    assert set(by_id) == {"wire-copy", "flood"} and doc["indexed"] == 7
+    copy, flood = by_id["wire-copy"], by_id["flood"]
+    assert copy["story"] == story_id and copy["copy_of"] == "002_905a684dd6f29ba4" and not copy["new_story"]
+    assert flood["story"] != story_id and flood["new_story"]
+    joined = next(s for s in doc["stories"] if s["id"] == story_id)
+    assert len(joined["articles"]) == 6 and len(joined["origins"]) == 5  # a copy adds no independent source
+    again = runner.invoke(app, ["add", str(new), "--db", db_url])
+    assert again.exit_code == 0 and "no new articles" in again.output
+    with Store(db_url) as store:
+        assert store.count_articles() == 7
+        assert len(store.indexed_stories()) == 2
 
 
 def test_rerun_adds_nothing(tmp_path: Path, db_url: str) -> None:

@@ -1,11 +1,13 @@
 """`newsprism` command line: thin commands over importable functions.
 
 Exit codes: 0 every input became an article; 1 some inputs were rejected (the others
-were processed and stored); 2 usage error; 3 the database could not be used.
+were processed and stored); 2 usage error; 3 the database could not be used; 4 the story
+model could not be loaded (the articles are stored; `newsprism add` catches up later).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -17,9 +19,11 @@ from rich.table import Table
 
 from newsprism import __version__
 from newsprism.config import load_settings
-from newsprism.pipeline import RunResult, process, report_for_run
+from newsprism.pipeline import RunResult, index_stories, process, report_for_run
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import Store, StoreError
+from newsprism.store.stories import IndexUpdate
+from newsprism.stories import EncoderError
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +34,7 @@ console = Console(stderr=True)
 
 EXIT_REJECTED = 1
 EXIT_STORE = 3
+EXIT_MODEL = 4
 
 DbOption = Annotated[
     str | None,
@@ -90,6 +95,21 @@ def _summary(result: RunResult) -> None:
             console.print(f"... and {len(result.rejected) - 50} more (see the report)")
 
 
+def _index(store: Store) -> IndexUpdate:
+    """Update the store's story index; a model that cannot load is exit 4 (articles stay stored)."""
+    with console.status("assigning stories"):
+        try:
+            update = index_stories(store)
+        except EncoderError as exc:
+            console.print(f"[red]error:[/] stories not updated: {exc}")
+            store.close()
+            raise typer.Exit(EXIT_MODEL) from exc
+    if update.rebuilt:
+        console.print("[yellow]warning:[/] the story index failed its checks and was rebuilt from the stored "
+                      "articles: " + "; ".join(update.problems[:3]))
+    return update
+
+
 @app.command()
 def analyze(
     inputs: InputsArg,
@@ -100,7 +120,16 @@ def analyze(
 ) -> None:
     """Read, clean and store INPUTS, then write the report."""
     store, result = _run(inputs, db, workers)
-    report = report_for_run(store, result.run.id)
+    _index(store)
+    try:
+        report = report_for_run(store, result.run.id)
+    except EncoderError as exc:
+        console.print(f"[red]error:[/] no report: {exc}")
+        raise typer.Exit(EXIT_MODEL) from exc
+    stories = report["stories"]
+    console.print(f"{len(stories)} stories; the largest: " + "; ".join(
+        f"{s['title'][:60]!r} ({len(s['articles'])} articles, {len(s['origins'])} origins)"
+        for s in sorted(stories, key=lambda s: -len(s["articles"]))[:3]))
     validate_report(report)
     if json_out:
         console.print(f"JSON report: {write_json(report, json_out)}")
@@ -115,6 +144,45 @@ def analyze(
 def ingest(inputs: InputsArg, db: DbOption = None, workers: WorkersOption = 1) -> None:
     """Read, clean and store INPUTS without writing a report."""
     store, result = _run(inputs, db, workers)
+    _index(store)
+    store.close()
+    if result.run.n_rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def add(
+    inputs: Annotated[list[str], typer.Argument(help="A file or URL (or several) with new articles.")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the assignments here.")] = None,
+    db: DbOption = None,
+    workers: WorkersOption = 1,
+) -> None:
+    """Store new articles and assign each to an existing story or a new one, without
+    recomputing the stored corpus."""
+    store, result = _run(inputs, db, workers)
+    update = _index(store)
+    table = Table("article", "story", "how", "score", "status", title=f"Stories ({update.size} articles indexed)",
+                  title_justify="left")
+    titles = {s.id: s for s in update.stories}
+    for a in update.assignments:
+        how = f"copy of {a.copy_of}" if a.copy_of else ("new story" if a.new_story else "joined")
+        story = titles.get(a.story)
+        label = f"{a.story} {story.title[:50]!r} ({len(story.articles)} art., {len(story.origins)} orig.)" \
+            if story else a.story
+        table.add_row(a.article, label, how, "" if a.score is None else f"{a.score:.2f}", a.status)
+    if update.assignments:
+        Console().print(table)
+    else:
+        console.print("no new articles: every input is already stored and assigned")
+    if json_out:
+        doc = {"assignments": [{"article": a.article, "story": a.story, "new_story": a.new_story,
+                                "origin": a.origin, "copy_of": a.copy_of, "score": a.score, "status": a.status,
+                                "candidates": [list(c) for c in a.candidates]} for a in update.assignments],
+               "stories": [s.to_report() for s in update.stories], "indexed": update.size,
+               "rebuilt": update.rebuilt, "problems": update.problems}
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        console.print(f"assignments: {json_out}")
     store.close()
     if result.run.n_rejected:
         raise typer.Exit(EXIT_REJECTED)

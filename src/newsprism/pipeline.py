@@ -1,4 +1,4 @@
-"""Runs the stages in order: ingest -> clean -> store, then builds the report.
+"""Runs the stages in order: ingest -> clean -> store -> stories, then builds the report.
 
 Stage functions stay pure; this module only wires them, batches writes and reports
 progress. Per-article stages are independent, so `workers > 1` cleans in a process
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice
 from typing import Any
 
@@ -19,8 +20,13 @@ from newsprism.ingest import ingest
 from newsprism.models import Article, RawDocument, Rejection
 from newsprism.report import build_report
 from newsprism.store import RunSummary, Store
+from newsprism.store.stories import IndexUpdate
+from newsprism.stories import Story, StoryParams, cluster_stories, load_encoder, load_story_params
+from newsprism.stories.embed import Encoder
 
-__all__ = ["RunResult", "clean_inputs", "clean_safely", "process", "report_for_run"]
+__all__ = [
+    "RunResult", "clean_inputs", "clean_safely", "index_stories", "process", "report_for_run", "run_stories",
+]
 
 # One transaction per batch: large enough to amortise SQLite's per-commit sync, small
 # enough that a crash loses little. Not tuned: the bench shows cleaning, not storing,
@@ -123,14 +129,41 @@ def process(
     return RunResult(run=store.finish_run(run_id, "done"), rejected=rejected)
 
 
-def report_for_run(store: Store, run_id: int) -> dict[str, Any]:
-    """The report document of a stored run (articles and rejections in input order)."""
+@cache
+def _encoder(embedder: str, max_tokens: int) -> Encoder:
+    return load_encoder(embedder, max_tokens=max_tokens)  # ~2-20 s cold: load once per process
+
+
+def story_encoder(params: StoryParams) -> Encoder:
+    return _encoder(params.embedder, params.max_tokens)
+
+
+def run_stories(articles: Sequence[Article], params: StoryParams | None = None) -> list[Story]:
+    """The stories of one batch of articles, clustered in the order given."""
+    params = params or load_story_params()
+    if not articles:
+        return []
+    return cluster_stories(articles, params=params, encoder=story_encoder(params))
+
+
+def index_stories(store: Store, params: StoryParams | None = None) -> IndexUpdate:
+    """Bring the store's story index up to date: every stored article the index does not
+    hold yet is assigned to a story (or opens one), without recomputing the rest."""
+    params = params or load_story_params()
+    return store.update_story_index(params, encoder=story_encoder(params))
+
+
+def report_for_run(store: Store, run_id: int, params: StoryParams | None = None) -> dict[str, Any]:
+    """The report document of a stored run: articles and rejections in input order, and
+    the stories of the run's articles (clustered in input order)."""
     run = store.run(run_id)
     if run is None:
         raise KeyError(f"no run {run_id} in {store.url}")
-    items = [it.article or it.rejection for it in store.run_items(run_id)]
+    items = [x for it in store.run_items(run_id) if (x := it.article or it.rejection) is not None]
+    stories = run_stories([x for x in items if isinstance(x, Article)], params)
     return build_report(
-        [x for x in items if x is not None],
+        items,
+        stories=[s.to_report() for s in stories],
         run={
             "id": run.id,
             "inputs": run.inputs,

@@ -40,6 +40,19 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{_e(line)}</p>" for line in text.split("\n") if line.strip())
 
 
+def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
+    def link(aid: str) -> str:
+        return f'<a href="#a{anchors[aid]}">{_e(aid)}</a>' if aid in anchors else _e(aid)
+
+    span = " – ".join(dict.fromkeys(_e(d) for d in (s.get("first_published"), s.get("last_published")) if d))
+    origins = "; ".join(" = ".join(link(a) for a in group) for group in s.get("origins", []))
+    return (
+        f"<tr><td>{_e(s.get('title'))}<br><small>{_e(s.get('id'))}</small></td>"
+        f"<td>{len(s.get('articles', []))}</td><td>{len(s.get('origins', []))}</td>"
+        f"<td>{span or 'undated'}</td><td>{origins}</td></tr>"
+    )
+
+
 def _article(a: dict[str, Any], anchor: int) -> str:
     meta = " · ".join(
         _e(x)
@@ -88,11 +101,8 @@ def render_html(report: dict[str, Any]) -> str:
         f"<td>{_e('; '.join(a.get('problems', [])))}</td></tr>"
         for i, a in enumerate(articles)
     )
-    stories = "".join(
-        f"<li>{_e(s.get('title'))}: {len(s.get('articles', []))} articles, "
-        f"{len(s.get('origins', []))} independent origins</li>"
-        for s in report.get("stories", [])
-    )
+    anchors = {a["id"]: i for i, a in enumerate(articles)}
+    stories = "".join(_story(s, anchors) for s in report.get("stories", []))
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -100,7 +110,12 @@ def render_html(report: dict[str, Any]) -> str:
         f"<title>newsprism report</title><style>{CSS}</style></head><body>"
         f"<header><h1>newsprism report</h1><p>{_e(report.get('created'))} · {len(articles)} inputs · "
         f"{n_ok} articles · {len(articles) - n_ok} rejected</p></header><main>"
-        + (f"<h2>Stories</h2><ul>{stories}</ul>" if stories else "")
+        + (
+            "<h2>Stories</h2><table><thead><tr><th>story</th><th>articles</th><th>independent origins</th>"
+            f"<th>published</th><th>origins (near-duplicate groups)</th></tr></thead><tbody>{stories}</tbody></table>"
+            if stories
+            else ""
+        )
         + "<h2>Articles</h2><table><thead><tr><th>id</th><th>source</th><th>title</th><th>status</th>"
         f"<th>problems</th></tr></thead><tbody>{rows}</tbody></table>"
         + "".join(_article(a, i) for i, a in enumerate(articles))
