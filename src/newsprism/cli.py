@@ -209,6 +209,47 @@ def report(
 
 
 @app.command()
+def annotate(
+    file: Annotated[str, typer.Argument(help="One article: a text or HTML file (or URL).")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the document here (default: stdout).")] = None,
+) -> None:
+    """Clean FILE as `analyze` does and write its NLP annotation: sentences, mentions, quotes,
+    numbers, dates, with offsets into the clean text."""
+    # imported here so that the other commands do not load spaCy
+    from newsprism.models import Rejection
+    from newsprism.nlp import annotate as annotate_article
+    from newsprism.nlp.pipeline import NLPModelError
+    from newsprism.pipeline import clean_inputs
+
+    items = list(clean_inputs([file]))
+    rejected = [x for x in items if isinstance(x, Rejection)]
+    articles = [x for x in items if not isinstance(x, Rejection)]
+    for rej in rejected:
+        console.print(f"[red]rejected:[/] {rej.id} ({rej.stage}, {rej.reason}): {rej.detail}")
+    if not articles:
+        raise typer.Exit(EXIT_REJECTED)
+    if len(articles) > 1:
+        console.print(f"[red]error:[/] {file} holds {len(articles)} articles; annotate takes one "
+                      "(split the file, or use `analyze` for many)")
+        raise typer.Exit(2)
+    try:
+        doc = annotate_article(articles[0])
+    except NLPModelError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_MODEL) from exc
+    text = json.dumps(doc.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(text, encoding="utf-8")
+        console.print(f"{articles[0].id}: {len(doc.sentences)} sentences, {len(doc.mentions)} mentions, "
+                      f"{len(doc.quotes)} quotes, {len(doc.numbers)} numbers, {len(doc.dates)} dates → {json_out}")
+    else:
+        typer.echo(text, nl=False)
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
 def runs(db: DbOption = None) -> None:
     """List the runs in the store."""
     store = _open_store(db)

@@ -1,0 +1,122 @@
+"""The spaCy pipeline of the NLP stage, built once per process, and texts of any length through it.
+
+`load_nlp()` = the committed syntax model (tokenizer, tagger, morphologizer, lemmatizer,
+parser, which sets sentence boundaries) + `newsprism_paragraphs` (a newline always ends
+a sentence) + the `newsprism_ner` component when its model is committed. `parse_texts`
+cuts long texts into chunks at line breaks, runs them through `nlp.pipe` and joins the
+chunk docs back into one Doc whose text is the input text, character for character.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = [
+    "CHUNK_CHARS", "NER_DIR", "SYNTAX_DIR", "NLPModelError", "chunk_spans", "load_nlp", "parse_texts",
+]
+
+log = logging.getLogger(__name__)
+
+MODELS = Path(__file__).resolve().parent / "models"
+SYNTAX_DIR = MODELS / "syntax"
+NER_DIR = MODELS / "ner"
+
+# The parser's memory grows with the doc (spaCy's own max_length guard is 1M characters);
+# chunks of at most 100k characters keep one doc's working set small, and chunk cuts fall
+# on line breaks, which are sentence boundaries anyway.
+CHUNK_CHARS = 100_000
+
+class NLPModelError(RuntimeError):
+    """The committed syntax model is missing or cannot be loaded."""
+
+
+@Language.component("newsprism_paragraphs", assigns=["token.is_sent_start"])
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A token after a line break starts a sentence (the parser keeps boundaries set before it)."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@cache
+def load_nlp() -> Language:
+    """The whole pipeline, loaded once per process."""
+    import spacy
+
+    if not (SYNTAX_DIR / "config.cfg").is_file():
+        raise NLPModelError(
+            f"no syntax model at {SYNTAX_DIR}: reinstall newsprism or run `make train-nlp`"
+        )
+    try:
+        nlp = spacy.load(SYNTAX_DIR)
+    except Exception as exc:  # a corrupt or incompatible artefact
+        raise NLPModelError(f"cannot load the syntax model at {SYNTAX_DIR}: {exc}") from exc
+    nlp.add_pipe("newsprism_paragraphs", before="parser")
+    _add_ner(nlp)
+    nlp.max_length = CHUNK_CHARS * 2  # `parse_texts` never passes more than CHUNK_CHARS
+    return nlp
+
+
+def _add_ner(nlp: Language) -> None:
+    if not NER_DIR.is_dir() or not any(NER_DIR.iterdir()):
+        log.warning("no NER model at %s: documents get no entity mentions (run `make train-nlp`)", NER_DIR)
+        return
+    try:
+        import newsprism.nlp.ner  # noqa: F401  (registers the newsprism_ner factory)
+
+        nlp.add_pipe("newsprism_ner", last=True)
+    except Exception as exc:  # absent or broken NER must not take sentences and parses down with it
+        log.warning("NER model at %s not loaded (%s: %s): documents get no entity mentions",
+                    NER_DIR, type(exc).__name__, exc)
+
+
+_SOFT_BREAK = re.compile(r"(?<=[.!?])\s+|\s+")
+
+
+def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut `text` into consecutive (start, end) spans of at most `limit` characters.
+
+    Cuts fall just after the last line break before the limit, else after the last
+    sentence-like end or whitespace, else at the limit. The spans cover the text exactly.
+
+        >>> chunk_spans("ab\\ncd\\nef", limit=6)
+        [(0, 6), (6, 8)]
+    """
+    spans: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > limit:
+        window = text[start:start + limit]
+        cut = window.rfind("\n") + 1
+        if cut <= 0:
+            ends = [m.end() for m in _SOFT_BREAK.finditer(window)]
+            cut = ends[-1] if ends and ends[-1] < limit else limit
+        spans.append((start, start + cut))
+        start += cut
+    spans.append((start, n))
+    return spans
+
+
+def parse_texts(texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
+    """One Doc per text (in order), whatever its length; `doc.text == text`."""
+    nlp = load_nlp()
+
+    def chunks() -> Iterator[tuple[str, tuple[int, int]]]:
+        for k, text in enumerate(texts):
+            spans = chunk_spans(text)
+            for j, (a, b) in enumerate(spans):
+                yield text[a:b], (k, len(spans) - j - 1)  # (text index, chunks left after this one)
+
+    parts: list[Doc] = []
+    for doc, (_, left) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        parts.append(doc)
+        if left == 0:
+            yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            parts = []

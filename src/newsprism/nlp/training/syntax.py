@@ -1,0 +1,88 @@
+"""Train the syntax model (tagger, morphologizer, parser, lemmatizer) from the shared UD data.
+
+    python -m newsprism.nlp.training.syntax [--max-steps 6000] [--build build/nlp/syntax]
+
+Converts the joint EWT+UNER and GUM open-genre CoNLL-U files to DocBins in the build
+folder (train = both train files, dev = both dev files; PUD is never read here), trains
+`syntax.cfg` with its fixed seed, and copies the best model into `nlp/models/syntax`
+without what only training needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from newsprism.nlp.training.conllu import SHARED_HINT, conllu_to_docbin, nlp_data_dir
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "syntax.cfg"
+MODEL_DIR = HERE.parent / "models" / "syntax"
+ROOT = HERE.parents[3]
+
+TRAIN_FILES = ("joint/en_ewt-uner-train.conllu", "joint/en_gum-open-ner-train.conllu")
+DEV_FILES = ("joint/en_ewt-uner-dev.conllu", "joint/en_gum-open-ner-dev.conllu")
+# Run-time model keeps config, meta, tokenizer, vocab and the weights; model-last and the
+# training corpora paths are not needed.
+STRIP_META = ("performance",)
+
+
+def convert(data: Path, build: Path) -> tuple[Path, Path]:
+    """CoNLL-U → DocBin, 10 sentences per doc so the parser sees sentence boundaries."""
+    train_dir, dev_dir = build / "train", build / "dev"
+    for out_dir, files in ((train_dir, TRAIN_FILES), (dev_dir, DEV_FILES)):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            target = out_dir / (Path(name).stem + ".spacy")
+            if not target.exists():
+                conllu_to_docbin(data / name, target)
+    return train_dir, dev_dir
+
+
+def train(train_dir: Path, dev_dir: Path, output: Path, max_steps: int | None) -> Path:
+    from spacy.cli.train import train as spacy_train
+
+    overrides: dict[str, object] = {"paths.train": str(train_dir), "paths.dev": str(dev_dir)}
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+    spacy_train(CONFIG, output, overrides=overrides, use_gpu=-1)
+    return output / "model-best"
+
+
+def install(best: Path, target: Path = MODEL_DIR) -> None:
+    """Copy the trained model into the package, dropping training-only metadata."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(best, target)
+    meta_path = target / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["name"] = "newsprism_syntax"
+    for key in STRIP_META:
+        meta.pop(key, None)
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, default=ROOT / "build" / "nlp" / "syntax")
+    parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    parser.add_argument("--no-install", action="store_true", help="train only, keep the shipped model")
+    args = parser.parse_args(argv)
+    data = nlp_data_dir()
+    if data is None:
+        sys.exit(f"no training data: {SHARED_HINT}")
+    started = time.monotonic()
+    train_dir, dev_dir = convert(data, args.build)
+    best = train(train_dir, dev_dir, args.build / "output", args.max_steps)
+    if not args.no_install:
+        install(best)
+        print(f"installed {best} → {MODEL_DIR}")
+    print(f"syntax training took {(time.monotonic() - started) / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
