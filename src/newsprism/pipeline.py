@@ -14,6 +14,8 @@ from functools import cache
 from itertools import islice
 from typing import Any
 
+import httpx
+
 from newsprism.clean import clean
 from newsprism.config import Settings, load_settings
 from newsprism.ingest import ingest
@@ -92,10 +94,12 @@ def clean_inputs(
     settings: Settings | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    client: httpx.Client | None = None,
 ) -> Iterator[Article | Rejection]:
-    """Ingest and clean `inputs`: every input item comes out as an article or a rejection."""
+    """Ingest and clean `inputs`: every input item comes out as an article or a rejection.
+    `client` fetches URLs (the web app passes one that refuses private addresses)."""
     settings = settings or load_settings()
-    return _cleaned(ingest(inputs, settings=settings, progress=progress), settings, workers)
+    return _cleaned(ingest(inputs, settings=settings, progress=progress, client=client), settings, workers)
 
 
 def process(
@@ -105,6 +109,7 @@ def process(
     settings: Settings | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    client: httpx.Client | None = None,
 ) -> RunResult:
     """Ingest, clean and store `inputs` as one run; every input item ends stored or rejected."""
     settings = settings or load_settings()
@@ -113,7 +118,7 @@ def process(
     batch: list[Article | Rejection] = []
     seq = 0
     try:
-        for item in clean_inputs(inputs, settings=settings, workers=workers, progress=progress):
+        for item in clean_inputs(inputs, settings=settings, workers=workers, progress=progress, client=client):
             batch.append(item)
             if isinstance(item, Rejection):
                 rejected.append(item)
