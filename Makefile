@@ -33,6 +33,13 @@ bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench_stories.py --json $(OUT)/bench_stories.json
 	$(BIN)/python scripts/bench_stories.py --add 50 --store-size 100000 --encoder hashed
 	$(BIN)/python scripts/bench_stories.py --embedders
+	$(BIN)/python scripts/bench_nlp.py --json $(OUT)/bench_nlp.json
+
+.PHONY: train-nlp
+train-nlp: $(STAMP)  ## re-train the shipped syntax and NER models from ../shared/data/nlp (under 90 min on 2 cores)
+	$(BIN)/python -c "import transformers" 2>/dev/null || $(BIN)/pip install -q -e '.[dev,train]'
+	nice $(BIN)/python -m newsprism.nlp.training.syntax
+	nice $(BIN)/python -m newsprism.nlp.training.ner
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

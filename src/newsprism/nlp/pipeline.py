@@ -104,13 +104,16 @@ def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_texts(texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
+def parse_texts(
+    texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1, chunk_chars: int = CHUNK_CHARS
+) -> Iterator[Doc]:
     """One Doc per text (in order), whatever its length; `doc.text == text`."""
     nlp = load_nlp()
+    chunk_chars = min(chunk_chars, nlp.max_length)
 
     def chunks() -> Iterator[tuple[str, tuple[int, int]]]:
         for k, text in enumerate(texts):
-            spans = chunk_spans(text)
+            spans = chunk_spans(text, chunk_chars)
             for j, (a, b) in enumerate(spans):
                 yield text[a:b], (k, len(spans) - j - 1)  # (text index, chunks left after this one)
 
