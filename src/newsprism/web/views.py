@@ -1,0 +1,110 @@
+"""View models of the story page, built from report-shaped dicts (the report contract).
+
+Sections the store cannot fill yet (brief, claims, contradictions, entities, source
+profiles) are absent from the story dict; the page then says "not computed yet" and
+never invents them. When a later stage fills them in the report shape, these
+functions lay them out: the claim matrix, the source chart, the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+__all__ = ["Matrix", "SourceBar", "TimelinePoint", "claim_matrix", "computed_sections", "source_chart", "timeline"]
+
+SECTIONS = ("brief", "claims", "contradictions", "entities", "sources")
+Cell = Literal["states", "omits", "contradicts", ""]
+
+
+def computed_sections(story: dict[str, Any]) -> dict[str, bool]:
+    """Which of the later stages' sections the story carries."""
+    return {k: k in story for k in SECTIONS}
+
+
+@dataclass(slots=True)
+class Matrix:
+    columns: list[dict[str, str]]  # {article, source}
+    rows: list[tuple[dict[str, Any], list[Cell]]] = field(default_factory=list)  # claim, one cell per column
+
+
+def claim_matrix(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> Matrix | None:
+    """Rows claims, columns the story's articles; a cell says whether the article states
+    the claim, omits it (a consensus claim its source profile lists as omitted), or
+    contradicts it (its evidence for the claim is one side of a contradiction)."""
+    if "claims" not in story:
+        return None
+    by_id = {a["id"]: a for a in articles}
+    columns = [{"article": a, "source": by_id.get(a, {}).get("source", "") or a} for a in story["articles"]]
+    omitted = {s["article"]: set(s.get("omitted_claims", [])) for s in story.get("sources", [])}
+    disputed = {(st["article"], st["text"]) for c in story.get("contradictions", []) for st in c["statements"]}
+    matrix = Matrix(columns)
+    for claim in story["claims"]:
+        evidence = {(e["article"], e["text"]) for e in claim.get("evidence", [])}
+        cells: list[Cell] = []
+        for col in columns:
+            a = col["article"]
+            if any(ev[0] == a and ev in disputed for ev in evidence):
+                cells.append("contradicts")
+            elif a in claim.get("sources", []):
+                cells.append("states")
+            elif claim["id"] in omitted.get(a, ()):
+                cells.append("omits")
+            else:
+                cells.append("")
+        matrix.rows.append((claim, cells))
+    return matrix
+
+
+@dataclass(slots=True)
+class SourceBar:
+    article: str
+    source: str
+    stance: list[tuple[str, float]]  # (side, score in [-1, 1])
+    loaded: int  # loaded terms used
+
+
+def source_chart(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> list[SourceBar] | None:
+    if "sources" not in story:
+        return None
+    by_id = {a["id"]: a for a in articles}
+    return [SourceBar(s["article"], by_id.get(s["article"], {}).get("source", "") or s["article"],
+                      sorted(s.get("stance", {}).items()), len(s.get("loaded_terms", [])))
+            for s in story["sources"]]
+
+
+@dataclass(slots=True)
+class TimelinePoint:
+    article: str
+    key: str  # content hash, for the link
+    source: str
+    published: str
+    x: float  # 0..1 along the story's span
+    row: int  # stacking row, for articles on the same day
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def timeline(articles: Sequence[dict[str, Any]]) -> list[TimelinePoint]:
+    """Dated articles placed along the story's span (undated ones are left out)."""
+    dated = [(d, a) for a in articles if (d := _day(a.get("published"))) is not None]
+    if not dated:
+        return []
+    first = min(d for d, _ in dated)
+    span = max((max(d for d, _ in dated) - first).days, 1)
+    rows: dict[date, int] = {}
+    out = []
+    for d, a in sorted(dated, key=lambda x: (x[0], x[1].get("published") or "")):
+        rows[d] = rows.get(d, -1) + 1
+        out.append(TimelinePoint(a["id"], a.get("content_hash", ""), a.get("source", ""), a["published"],
+                                 (d - first).days / span, rows[d]))
+    return out
