@@ -268,6 +268,39 @@ def runs(db: DbOption = None) -> None:
 
 
 @app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    open_: Annotated[
+        bool, typer.Option("--open", help="Allow writes (ingest) without a token; loopback addresses only.")
+    ] = False,
+) -> None:
+    """Serve the web application and HTTP API on the store. Writes need NEWSPRISM_TOKEN
+    (Bearer) unless --open on a loopback address."""
+    import ipaddress
+
+    import uvicorn
+
+    from newsprism.web import create_app
+
+    token = os.environ.get("NEWSPRISM_TOKEN") or None
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if open_ and not loopback:
+        console.print(f"[red]error:[/] --open is allowed on a loopback address only (not {host}); set NEWSPRISM_TOKEN")
+        raise typer.Exit(2)
+    store = _open_store(db)  # fails early, with exit 3, on a bad database
+    store.close()
+    web_app = create_app(load_settings(db=store.url), token=token, open_=open_)
+    writes = "open (no token)" if open_ else ("token required" if token else "disabled (set NEWSPRISM_TOKEN)")
+    console.print(f"newsprism web on http://{host}:{port}/  (database {store.url}; writes {writes})")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)
