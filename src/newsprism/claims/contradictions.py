@@ -1,0 +1,145 @@
+"""Contradictions between aligned claim units of different origins.
+
+Kinds found here (`role` and `name` come from the entities stage):
+- number: the same quantity (same unit, aligned or closely related statements) with
+  values that cannot both hold (see `quantities`), or open bounds naming different figures;
+- negation: two aligned statements, one negated, the other not;
+- quote: the same speaker's words reported with opposite polarity in two sources
+  (quote drift: "I don't respect ..." against "cited respect for ...");
+- time: aligned statements that date the same thing to different days.
+
+Expectations (future, conditional, hedged) are not outcomes, so they never contradict a
+report of what happened. Every finding carries a confidence; the report's headline list
+keeps those at or above `HEADLINE`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsprism.claims.align import Alignment
+from newsprism.claims.keys import content_keys, stem
+from newsprism.claims.quantities import compare_numbers, same_unit
+from newsprism.claims.records import ClaimUnit, Contradiction, Statement
+
+__all__ = ["HEADLINE", "find_contradictions"]
+
+HEADLINE = 0.5
+RELATED = 0.62  # pair score above which two units are about the same matter (numbers, quotes)
+NEGATION_MIN_JACCARD = 0.3
+
+
+def _statement(u: ClaimUnit) -> Statement:
+    return Statement(article=u.article, text=u.text, start=u.start, end=u.end)
+
+
+def _speaker_key(name: str | None) -> str | None:
+    if not name or not name.split():
+        return None
+    return stem(name.split()[-1])[:5]
+
+
+def _number_findings(a: ClaimUnit, b: ClaimUnit, relatedness: float) -> list[Contradiction]:
+    out = []
+    for x in a.numbers:
+        for y in b.numbers:
+            if not same_unit(x, y):
+                continue
+            cmp = compare_numbers(x, y)
+            if cmp.verdict not in ("conflict", "differ"):
+                continue
+            what = "cannot both be right" if cmp.verdict == "conflict" else "differ"
+            unit = x.unit or ""
+            out.append(Contradiction(
+                kind="number",
+                explanation=f"{a.article} says “{x.text}” and {b.article} says “{y.text}” ({unit}): the figures {what}.",
+                statements=[_statement(a), _statement(b)],
+                confidence=cmp.confidence * min(1.0, relatedness),
+            ))
+    return out
+
+
+def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float) -> Contradiction | None:
+    if a.negated == b.negated or a.expected or b.expected:
+        return None
+    ka, kb = _speaker_key(a.speaker), _speaker_key(b.speaker)
+    neg, pos = (a, b) if a.negated else (b, a)
+    if ka and ka == kb:
+        return Contradiction(
+            kind="quote",
+            explanation=f"{a.speaker or b.speaker} is reported with opposite meaning: {neg.article} has the "
+                        f"negative (“{neg.text[:90]}”), {pos.article} the positive (“{pos.text[:90]}”).",
+            statements=[_statement(a), _statement(b)],
+            confidence=min(0.9, 0.45 + 0.3 * score),
+        )
+    ja, jb = content_keys(a), content_keys(b)
+    overlap = len(ja & jb) / len(ja | jb) if ja and jb else 0.0
+    if overlap < NEGATION_MIN_JACCARD:
+        return None
+    return Contradiction(
+        kind="negation",
+        explanation=f"{neg.article} denies what {pos.article} states: “{neg.text[:90]}” against “{pos.text[:90]}”.",
+        statements=[_statement(a), _statement(b)],
+        confidence=min(0.8, 0.2 + 0.3 * score + 0.3 * overlap),
+    )
+
+
+def _time_finding(a: ClaimUnit, b: ClaimUnit) -> Contradiction | None:
+    days_a = {d.value for d in a.dates if d.value and len(d.value) == 10}
+    days_b = {d.value for d in b.dates if d.value and len(d.value) == 10}
+    if not days_a or not days_b or days_a & days_b or a.expected or b.expected:
+        return None
+    return Contradiction(
+        kind="time",
+        explanation=f"{a.article} dates it to {', '.join(sorted(days_a))}, {b.article} to {', '.join(sorted(days_b))}.",
+        statements=[_statement(a), _statement(b)],
+        confidence=0.45,
+    )
+
+
+def find_contradictions(units: Sequence[ClaimUnit], alignment: Alignment) -> list[Contradiction]:
+    """Contradictions between units of different origins, strongest first, one per kind and pair of units."""
+    group_of = {i: g for g, idx in enumerate(alignment.groups) for i in idx}
+    found: dict[tuple[str, int, int], Contradiction] = {}
+    for (i, j), score in alignment.pair_scores.items():
+        a, b = units[i], units[j]
+        if a.origin == b.origin:
+            continue
+        grouped = group_of[i] == group_of[j]
+        if not grouped and score < RELATED:
+            continue
+        findings: list[Contradiction] = []
+        if a.numbers and b.numbers and not (a.expected or b.expected):
+            findings += _number_findings(a, b, score)
+        if grouped or score >= RELATED:
+            polarity = _polarity_finding(a, b, score)
+            if polarity and (grouped or polarity.kind == "quote"):
+                findings.append(polarity)
+        if grouped and (t := _time_finding(a, b)):
+            findings.append(t)
+        gi, gj = sorted((group_of[i], group_of[j]))
+        for f in findings:
+            _merge(found, (f.kind, gi, gj), f)
+    return sorted(found.values(), key=lambda c: -c.confidence)
+
+
+def _merge(found: dict[tuple[str, int, int], Contradiction], key: tuple[str, int, int], f: Contradiction) -> None:
+    """One finding per kind and pair of claim groups: a figure disputed by six sources is
+    one contradiction with six statements, not fifteen pairwise ones."""
+    old = found.get(key)
+    if old is None:
+        found[key] = f
+        return
+    seen = {(s.article, s.start) for s in old.statements}
+    extra = [s for s in f.statements if (s.article, s.start) not in seen]
+    if not extra:
+        if f.confidence > old.confidence:
+            f.statements = old.statements
+            found[key] = f
+        return
+    old.statements.extend(extra)
+    if f.confidence > old.confidence:
+        old.confidence = f.confidence
+    if f.kind == "number":
+        old.explanation = "The sources give figures that do not agree: " + "; ".join(
+            f"{s.article}: “{s.text[:80]}”" for s in old.statements) + "."
