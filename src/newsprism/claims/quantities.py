@@ -82,7 +82,8 @@ def compare_numbers(a: Number, b: Number) -> Comparison:
         # vs "two-hour") is a soft conflict: both may be loose wording
         conf = 0.9 if exact == 2 else (0.55 if touching else 0.75)
         return Comparison("conflict", conf)
-    if a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (
+    open_bound = math.isinf(ha) or math.isinf(hb) or (la == 0 < ha) or (lb == 0 < hb)
+    if open_bound and a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (
         abs(a.value - b.value) / max(abs(a.value), abs(b.value)) > APPROX
     ):
         return Comparison("differ", 0.5)
