@@ -1,0 +1,132 @@
+"""Role and name conflicts among a story's entities -> contradictions of kind `role` and `name`.
+
+- `role`: an exclusive office (`roles.EXCLUSIVE`: president, foreign minister, ...) of one
+  country given to two people ("Ukrainian President" for Zelenskyy and for Trump), or
+  one person given the same exclusive office of two countries (Trump as "Ukrainian
+  President" and "U.S. President").
+- `name`: a person named with a given name that is not a variant of the canonical one,
+  or with the Russian form of a Ukrainian's given name ("Vladimir Zelensky").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from newsprism.entities.context import SentenceIndex
+from newsprism.entities.names import given_names, is_initial, parse_person
+from newsprism.entities.records import Contradiction, Entity, Role, Statement
+from newsprism.entities.roles import exclusive
+from newsprism.entities.translit import word_keys
+
+__all__ = ["find_conflicts"]
+
+MAX_STATEMENTS_PER_SIDE = 2
+
+
+def find_conflicts(entities: list[Entity], sentences: Mapping[str, SentenceIndex]) -> list[Contradiction]:
+    people = [e for e in entities if e.type == "PERSON"]
+    return _office_conflicts(people) + [c for e in people for c in _name_conflicts(e, sentences)]
+
+
+def _office_conflicts(people: list[Entity]) -> list[Contradiction]:
+    holders: dict[tuple[str, str], list[tuple[Entity, Role]]] = defaultdict(list)
+    for e in people:
+        for r in e.roles:
+            if r.affiliation and exclusive(r.office, r.qualifier):
+                holders[(r.office, r.affiliation)].append((e, r))
+    out: list[Contradiction] = []
+    reported: set[tuple[str, str]] = set()  # (entity id, office) already explained
+    for (office_name, affiliation), held in sorted(holders.items()):
+        if len({e.id for e, _ in held}) < 2:
+            continue
+        statements: list[Statement] = []
+        parts, elsewhere = [], []
+        for e, r in held:
+            statements += r.statements[:MAX_STATEMENTS_PER_SIDE]
+            parts.append(f"{e.name} ({', '.join(r.articles)})")
+            for other in _same_office_elsewhere(e, office_name, affiliation):
+                statements += other.statements[:MAX_STATEMENTS_PER_SIDE]
+                elsewhere.append(f"{e.name} is {office_name} of {other.affiliation} in "
+                                 f"{', '.join(other.articles)}")
+            reported.add((e.id, office_name))
+        explanation = f"{office_name} of {affiliation} is given to {len(parts)} people: {' and '.join(parts)}"
+        if elsewhere:
+            explanation += "; " + "; ".join(elsewhere)
+        out.append(Contradiction("role", explanation, _unique(statements), sorted({e.id for e, _ in held})))
+    for e in people:  # one person, one exclusive office, two countries
+        by_office: dict[str, list[Role]] = defaultdict(list)
+        for r in e.roles:
+            if r.affiliation and exclusive(r.office, r.qualifier):
+                by_office[r.office].append(r)
+        for office_name, roles in sorted(by_office.items()):
+            if len({r.affiliation for r in roles}) < 2 or (e.id, office_name) in reported:
+                continue
+            statements = [s for r in roles for s in r.statements[:MAX_STATEMENTS_PER_SIDE]]
+            sides = " and ".join(f"of {r.affiliation} ({', '.join(r.articles)})" for r in roles)
+            out.append(Contradiction("role", f"{e.name} is called {office_name} {sides}", _unique(statements),
+                                     [e.id]))
+    return out
+
+
+def _same_office_elsewhere(e: Entity, office_name: str, affiliation: str) -> list[Role]:
+    return [r for r in e.roles if r.office == office_name and r.affiliation not in (None, affiliation)
+            and exclusive(r.office, r.qualifier)]
+
+
+def _name_conflicts(e: Entity, sentences: Mapping[str, SentenceIndex]) -> list[Contradiction]:
+    canonical = parse_person(e.name)
+    if not canonical.given:
+        return []
+    table = given_names()
+    first = canonical.given[0]
+    ukrainian = e.affiliation == "Ukraine" or any(r.affiliation == "Ukraine" for r in e.roles) or \
+        table.language(first) == "uk"
+    odd: dict[str, str] = {}  # variant -> why
+    for variant in e.variants:
+        name = parse_person(variant)
+        if not name.given or is_initial(name.given[0]):
+            continue
+        given = name.given[0]
+        if word_keys(given) & word_keys(first):
+            continue
+        if table.same_name(given, first):
+            if ukrainian and table.language(given) == "ru":
+                odd[variant] = f"the Russian form {given!r} of the Ukrainian given name {first!r}"
+        elif not any(word_keys(given) & word_keys(w) for w in canonical.given):
+            odd[variant] = f"the given name {given!r}, not a known variant of {first!r}"
+    if not odd:
+        return []
+    proper = [m for m in e.mentions if m.text not in odd and parse_person(m.text).given
+              and word_keys(parse_person(m.text).given[0]) & word_keys(first)]
+    out = []
+    for variant, why in odd.items():
+        wrong = [m for m in e.mentions if parse_person(m.text).text == variant]
+        arts = sorted(e.variants[variant])
+        statements = [Statement(m.article, sentences[m.article].sentence(m.start))
+                      for m in _first_per_article(wrong)][:MAX_STATEMENTS_PER_SIDE]
+        statements += [Statement(m.article, sentences[m.article].sentence(m.start))
+                       for m in _first_per_article([m for m in proper if m.article not in arts])
+                       ][:MAX_STATEMENTS_PER_SIDE]
+        if len(statements) < 2:
+            continue
+        out.append(Contradiction(
+            "name", f"{', '.join(arts)} call {e.name} {variant!r}: {why}", _unique(statements), [e.id]))
+    return out
+
+
+def _first_per_article(mentions: list) -> list:
+    seen, out = set(), []
+    for m in mentions:
+        if m.article not in seen:
+            seen.add(m.article)
+            out.append(m)
+    return out
+
+
+def _unique(statements: list[Statement]) -> list[Statement]:
+    out: list[Statement] = []
+    for s in statements:
+        if s not in out:
+            out.append(s)
+    return out

@@ -1,0 +1,180 @@
+"""Entry of the entities stage: the annotated documents of one story -> an `EntityRoster`.
+
+    >>> roster = resolve_entities(docs)          # docs: AnnotatedDocument of one story
+    >>> [(e.name, sorted(e.variants)) for e in roster.entities if e.type == "PERSON"][:1]
+    [('Volodymyr Zelenskyy', ['Vladimir Zelensky', 'Volodymyr Zelenskyy', 'Zelensky', 'Zelenskyy'])]
+
+People are resolved by `people` (names through `names`/`translit`); places,
+organisations and nationalities by their alias key (`places`: Kiev = Kyiv, Türkiye =
+Turkey, Ukrainians -> Ukraine) or, for names the alias data does not know, by their
+spelling with diacritics folded. Roles come from the NLP stage's `Mention.role`,
+`affiliation` and `qualifier`; conflicts between them are `conflicts.find_conflicts`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from newsprism.entities.conflicts import find_conflicts
+from newsprism.entities.context import SentenceIndex, acts_as_government
+from newsprism.entities.names import PersonName, given_names, parse_person
+from newsprism.entities.people import Person, cluster_document, merge_story
+from newsprism.entities.places import Places, load_places, strip_article
+from newsprism.entities.records import Entity, EntityMention, EntityRoster, Role, Statement
+from newsprism.entities.roles import office
+from newsprism.entities.translit import fold
+from newsprism.models import Article
+from newsprism.nlp.document import AnnotatedDocument, Mention
+
+__all__ = ["resolve_entities"]
+
+NAME_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC"})
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def resolve_entities(
+    docs: Sequence[AnnotatedDocument], articles: Sequence[Article] | Mapping[str, Article] | None = None,
+) -> EntityRoster:
+    """Canonical entities, role/name contradictions and per-article variant choices for one story.
+
+    `articles` (optional) only adds each article's outlet to the notes; every offset
+    indexes `doc.text`, which is the article's clean text.
+    """
+    places = load_places()
+    sentences = {doc.id: SentenceIndex.of(doc) for doc in docs}
+    texts = {doc.id: doc.text for doc in docs}
+    people = merge_story([cluster_document(doc.id, doc.mentions) for doc in docs])
+    entities = [_person_entity(p, sentences) for p in people]
+    entities += _named_entities(docs, places, texts)
+    _assign_ids(entities)
+    contradictions = find_conflicts(entities, sentences)
+    sources: dict[str, dict[str, list[str]]] = {doc.id: {} for doc in docs}
+    for e in entities:
+        for variant, arts in e.variants.items():
+            for a in arts:
+                sources.setdefault(a, {}).setdefault(e.id, []).append(variant)
+    return EntityRoster(entities=entities, contradictions=contradictions, sources=sources)
+
+
+# -- people ----------------------------------------------------------------------------
+
+def _person_entity(person: Person, sentences: Mapping[str, SentenceIndex]) -> Entity:
+    mentions = sorted(person.mentions, key=lambda am: (am[0], am[1].start))
+    roles = _roles(mentions, sentences)
+    current = Counter(r.affiliation for r in roles if r.affiliation and r.qualifier != "former")
+    affiliation = current.most_common(1)[0][0] if current else None
+    entity = Entity(id="", name="", type="PERSON", roles=roles, affiliation=affiliation,
+                    variants=_variants(mentions), mentions=[_mention(a, m) for a, m in mentions])
+    entity.name = _person_name(person, entity)
+    return entity
+
+
+def _person_name(person: Person, entity: Entity) -> str:
+    """The most complete form, then the most frequent; for a Ukrainian, the Ukrainian given name."""
+    freq = {v: len(a) for v, a in entity.variants.items()}
+    table = given_names()
+    ukrainian = entity.affiliation == "Ukraine" or any(
+        table.language(w) == "uk" for n in person.names for w in n.given)
+    if not person.names:
+        return max(freq, key=lambda v: (freq[v], v)) if freq else ""
+
+    def score(n: PersonName) -> tuple[int, int, int, str]:
+        uk = sum(table.language(w) != "ru" for w in n.given) if ukrainian else 0
+        count = sum(c for v, c in freq.items() if parse_person(v) == n)
+        return (uk, len(n.words), count, n.text)
+
+    best = max(person.names, key=score)
+    if ukrainian and best.given and table.language(best.given[0]) is not None:
+        first = table.ukrainian_form(best.given[0]) or best.given[0]
+        return " ".join((first, *best.given[1:], best.surname))
+    return best.text
+
+
+def _roles(mentions: list[tuple[str, Mention]], sentences: Mapping[str, SentenceIndex]) -> list[Role]:
+    by_key: dict[tuple[str, str | None, str | None], Role] = {}
+    for article, m in mentions:
+        if not m.role:
+            continue
+        key = (office(m.role), m.affiliation, m.qualifier)
+        role = by_key.get(key)
+        if role is None:
+            role = by_key[key] = Role(office=key[0], written=[], affiliation=m.affiliation, qualifier=m.qualifier)
+        if m.role not in role.written:
+            role.written.append(m.role)
+        statement = Statement(article, sentences[article].sentence(m.start))
+        if statement not in role.statements:
+            role.statements.append(statement)
+    return list(by_key.values())
+
+
+def _variants(mentions: list[tuple[str, Mention]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for article, m in mentions:
+        text = strip_article(m.text) if m.label != "PERSON" else parse_person(m.text).text
+        if article not in out[text]:
+            out[text].append(article)
+    return dict(out)
+
+
+def _mention(article: str, m: Mention, metonym: bool = False) -> EntityMention:
+    return EntityMention(article=article, text=m.text, start=m.start, end=m.end, label=m.label, metonym=metonym)
+
+
+# -- places, organisations, nationalities ----------------------------------------------
+
+def _named_entities(docs: Sequence[AnnotatedDocument], places: Places, texts: Mapping[str, str]) -> list[Entity]:
+    groups: dict[tuple[str, str], list[tuple[str, Mention]]] = defaultdict(list)
+    for doc in docs:
+        for m in doc.mentions:
+            if m.label == "PERSON":
+                continue
+            country = places.demonym(m.text)
+            if m.label == "NORP" or (country is not None and places.lookup(m.text) is None):
+                if country is not None:
+                    groups[("NORP", country)].append((doc.id, m))
+                else:
+                    groups[("NORP", fold(strip_article(m.text)))].append((doc.id, m))
+                continue
+            place = places.lookup(m.text)
+            key = place.name if place is not None else fold(strip_article(m.text))
+            if key:
+                groups[("NAME", key)].append((doc.id, m))
+    out = []
+    for (kind, _key), members in groups.items():
+        members.sort(key=lambda am: (am[0], am[1].start))
+        variants = _variants(members)
+        labels = Counter(m.label for _, m in members)
+        place = places.lookup(members[0][1].text) if kind == "NAME" else None
+        if kind == "NORP":
+            name = max(variants, key=lambda v: (len(variants[v]), v))
+            entity = Entity(id="", name=name, type="NORP", variants=variants,
+                            country=places.demonym(name))
+        else:
+            name = place.name if place is not None else max(variants, key=lambda v: (len(variants[v]), v))
+            etype = place.type if place is not None and place.type == "ORG" else labels.most_common(1)[0][0]
+            if place is not None and etype not in NAME_LABELS:
+                etype = place.type
+            entity = Entity(id="", name=name, type=etype, variants=variants,
+                            country=place.country if place is not None else None,
+                            metonym_of=places.metonyms.get(place.name) if place is not None else None)
+        entity.mentions = [
+            _mention(a, m, metonym=bool(entity.metonym_of) and acts_as_government(texts[a], m.end))
+            for a, m in members]
+        out.append(entity)
+    return out
+
+
+def _assign_ids(entities: list[Entity]) -> None:
+    """Readable ids unique in the story: "person:volodymyr-zelenskyy", "gpe:kyiv"."""
+    entities.sort(key=lambda e: (-len(e.mentions), e.type, e.name))
+    seen: Counter[str] = Counter()
+    for e in entities:
+        base = f"{e.type.lower()}:{_SLUG.sub('-', fold_keep_spaces(e.name)).strip('-') or 'x'}"
+        seen[base] += 1
+        e.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def fold_keep_spaces(text: str) -> str:
+    return " ".join(fold(w) for w in text.split())
