@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from newsprism.nlp.document import Mention, Quote
+from newsprism.nlp.news.roles import HEADS, MODIFIERS, NOT_NAME
 from newsprism.nlp.news.tokens import has_tags
 
 __all__ = ["SPEECH_VERBS", "direct_quote_spans", "find_quotes"]
@@ -49,7 +50,9 @@ predict predicted predicts vow vowed vows promise promised promises promising co
 shout shouted yell yelled quip quipped joke joked observe observed observes point pointed points told
 indicate indicated indicates question questioned questions questioning demand demanded demands demanding
 refer referred refers referring dub dubbed dubs dubbing label labelled labeled brand branded frame framed
-frames framing hail hailed hails""".split()
+frames framing hail hailed hails sob sobbed cry cried scream screamed gush gushed fume fumed rage raged blast
+blasted slam slammed wept laugh laughed boast boasted confess confessed snap snapped beam beamed sigh sighed
+whisper whispered mutter muttered""".split()
 SPEECH_VERBS = frozenset(_VERB_STEMS)
 # Verbs that introduce reported speech without quote marks (with "that" or a clause).
 REPORTING_VERBS = frozenset(
@@ -74,8 +77,7 @@ _NP_WORDS_STOP = frozenset(
 )
 _DETS = frozenset({"a", "an", "the", "one", "some", "two", "three", "several", "many", "another", "his", "her",
                    "their", "its", "our", "my", "this", "that", "these", "those"})
-_NOT_PROXY = frozenset({"West", "East", "North", "South", "Western", "Eastern", "The", "A", "An", "But", "And",
-                        "In", "On", "At", "For", "If", "As", "It", "This", "That", "President", "Minister"})
+_NOT_PROXY = frozenset({"West", "East", "North", "South", "Western", "Eastern", "President", "Minister"})
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", "‹": "›"}
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _SENT_STOP = re.compile(r"[.!?](?=\s|$|[\"”’»])|\n")
@@ -101,7 +103,6 @@ def direct_quote_spans(text: str) -> list[tuple[int, int]]:
 
 def _paragraph_quotes(para: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    doubles = any(c in para for c in "“”\"«»„")
     i = 0
     n = len(para)
     while i < n:
@@ -111,7 +112,7 @@ def _paragraph_quotes(para: str) -> list[tuple[int, int]]:
             close = _OPEN_CLOSE[c]
         elif c == '"' and _opens(para, i):
             close = '"'
-        elif not doubles and c in "‘'" and _opens(para, i):
+        elif c in "‘'" and _opens(para, i) and _find_close(para, i + 1, "’" if c == "‘" else "'") is not None:
             close = "’" if c == "‘" else "'"
         if close is None:
             i += 1
@@ -153,17 +154,20 @@ def find_quotes(doc: Doc, mentions: list[Mention], sentences: list[Span]) -> lis
     quotes: list[Quote] = []
     direct = direct_quote_spans(text)
     persons = [p for p in persons if not any(s <= p.start < e for s, e in direct)]
-    if not doc.ents:
-        persons = sorted(persons + _proxy_persons(doc, direct, persons), key=lambda p: p.start)
+    if not doc.ents:  # no recogniser: capitalised names stand in for PERSON mentions
+        proxies = _proxy_persons(doc, direct, persons)
+        persons = sorted(persons + proxies, key=lambda p: p.start)
+        mentions = sorted(mentions + proxies, key=lambda p: p.start)
     prev: tuple[int, _Expr | None] | None = None
     for qs, qe in direct:
         expr = _after_quote(doc, text, qe, mentions) or _before_quote(doc, text, qs, mentions)
         if expr is None:
             expr = _after_colon_sentence(doc, text, qs, mentions)
-        if expr is None and prev is not None and not _SENT_STOP.search(text, prev[0], qs - 1):
-            expr = prev[1]  # a second quote in the same sentence: “any mechanism” that produces a “just peace”
+        if expr is None and prev is not None and prev[1] is not None and _continues(text, prev[0], qs):
+            expr = prev[1]
         quotes.append(_make_quote(text, qs, qe, True, expr, persons))
         prev = (qe - 1, expr)
+    _unclosed_take_next_speaker(text, quotes)
     covered = [(max(0, s - 1), e + 1) for s, e in direct]
     for sent in sentences:
         if any(s < sent.end_char and sent.start_char < e for s, e in covered):
@@ -175,6 +179,27 @@ def find_quotes(doc: Doc, mentions: list[Mention], sentences: list[Span]) -> lis
     return quotes
 
 
+def _continues(text: str, prev_end: int, qs: int) -> bool:
+    """A quote goes on from the previous one: same sentence ('“any mechanism” that produces a “just
+    peace”'), or it opens the very next sentence of the paragraph ('“…,” he said. “But …”')."""
+    between = text[prev_end:qs]
+    if "\n" in between:
+        return False
+    stops = len(_SENT_STOP.findall(between))
+    return stops == 0 or stops == 1 and between.rstrip(" “\"«„‘'").endswith((".", "!", "?")) \
+        and len(between) < 80
+
+
+def _unclosed_take_next_speaker(text: str, quotes: list[Quote]) -> None:
+    """A quote left open at its paragraph's end continues in the next paragraph's quote and has its speaker."""
+    for cur, nxt in zip(quotes[:-1], quotes[1:], strict=False):
+        if cur.speaker is not None or nxt.speaker is None:
+            continue
+        para_end = text.find("\n", cur.end)
+        if para_end == cur.end and text[cur.end + 1: nxt.start].strip(" “\"«„‘'") == "":
+            cur.speaker, cur.speaker_start, cur.speaker_end = nxt.speaker, nxt.speaker_start, nxt.speaker_end
+
+
 def _proxy_persons(doc: Doc, direct: list[tuple[int, int]], persons: list[Mention]) -> list[Mention]:
     """Without a recogniser: capitalised words inside sentences stand in as names for pronoun resolution."""
     from newsprism.nlp.news.gazetteer import load_gazetteer
@@ -184,7 +209,8 @@ def _proxy_persons(doc: Doc, direct: list[tuple[int, int]], persons: list[Mentio
     out = []
     surnames = {p.text.split()[-1] for p in persons if p.text.split()}
     for tok in doc:
-        if not tok.is_title or not tok.is_alpha or tok.idx in taken or tok.text in _NOT_PROXY:
+        if not tok.is_title or not tok.is_alpha or tok.idx in taken or tok.text in _NOT_PROXY \
+                or tok.text in NOT_NAME or tok.lower_ in HEADS or tok.lower_ in MODIFIERS:
             continue
         if tok.is_sent_start and tok.text not in surnames:
             continue
@@ -195,7 +221,7 @@ def _proxy_persons(doc: Doc, direct: list[tuple[int, int]], persons: list[Mentio
         if any(s <= tok.idx < e for s, e in direct):
             continue
         j = tok.i
-        while j + 1 < len(doc) and doc[j + 1].is_title and doc[j + 1].is_alpha:
+        while j + 1 < len(doc) and doc[j + 1].is_title and doc[j + 1].is_alpha and doc[j + 1].text not in NOT_NAME:
             j += 1
         span = doc[tok.i: j + 1]
         out.append(Mention(text=span.text, label="PERSON", start=span.start_char, end=span.end_char))
@@ -316,6 +342,14 @@ def _np_before(doc: Doc, lo: int, verb: int, mentions: list[Mention]) -> _Expr |
         k -= 1
     if k < lo:
         return None
+    if doc[k].text == ",":  # "The Chancellor, Rachel Hughes, said": the appositive names the speaker
+        j = k - 1
+        while j >= lo and doc[j].text != "," and k - j <= 7:
+            j -= 1
+        if j >= lo and doc[j].text == "," and k - j > 1 and doc[k - 1].text[:1].isupper():
+            k -= 1
+        else:
+            return None
     end_tok = doc[k]
     end = end_tok.idx + len(end_tok)
     mention = _mention_ending(mentions, end)

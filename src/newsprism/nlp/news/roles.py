@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 from newsprism.nlp.document import Mention
 from newsprism.nlp.news.gazetteer import Gazetteer
 
-__all__ = ["HEADS", "attach_roles"]
+__all__ = ["HEADS", "MODIFIERS", "NOT_NAME", "attach_roles"]
 
 HEADS = frozenset(
     """minister president premier chancellor spokesman spokeswoman spokesperson aide adviser advisor envoy
@@ -54,7 +54,7 @@ _DROP_FROM_ROLE = frozenset({"former", "ex", "then", "acting", "interim", "outgo
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _CONNECTORS = frozenset({"of", "the", "for", "-"})
 _NAME_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*$")
-_NOT_NAME = frozenset(
+NOT_NAME = frozenset(
     "The A An And But Or Of In On At To For With By From As He She It They We I This That Mr Mrs Ms Mr. Mrs. "
     "Ms. Dr Dr. Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
     "June July August September October November December Today Yesterday Tomorrow".split()
@@ -131,7 +131,7 @@ def _allowed_in_title(tok: Token, gaz: Gazetteer) -> bool:
         return True
     if gaz.country_of(tok.text) is not None:
         return True
-    if tok.text[:1].isupper() and tok.text not in _NOT_NAME:
+    if tok.text[:1].isupper() and tok.text not in NOT_NAME:
         return not tok.is_sent_start or tok.text in gaz.institutions
     return False
 
@@ -152,7 +152,7 @@ def _title_start(doc: Doc, head: int, gaz: Gazetteer) -> int:
 def _name_after(doc: Doc, i: int, gaz: Gazetteer) -> Mention | None:
     """Capitalised words right after a title (up to four), when the recogniser gave none."""
     j = i
-    while j < len(doc) and j - i < 4 and _NAME_WORD.match(doc[j].text) and doc[j].text not in _NOT_NAME:
+    while j < len(doc) and j - i < 4 and _NAME_WORD.match(doc[j].text) and doc[j].text not in NOT_NAME:
         word = doc[j].text
         if gaz.country_of(word) is not None or doc[j].lower_ in HEADS or doc[j].lower_ in MODIFIERS or (
             gaz.place_label(word) is not None and word not in gaz.cities
