@@ -131,8 +131,8 @@ def find_numbers(doc: Doc, skip: list[tuple[int, int]] | None = None) -> list[Nu
             unit = _plural(m.group("adj").lower())
         if unit is None:
             unit, end = _unit_after(text, end, value)
-        if qualifier is None:
-            qualifier, start = _qualifier_before(text, start)
+        bound, start = _qualifier_before(text, start)
+        qualifier = bound or qualifier  # "about 10-15": the bound says more; `upper` still marks the range
         if end <= start or num.lower() == "one" and unit is None:  # "one of them", "no one"
             continue
         out.append(Number(text=text[start:end], value=value, unit=unit, qualifier=qualifier, start=start, end=end,
