@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsprism import __version__
 from newsprism.config import Settings
@@ -99,11 +100,11 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
 
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, {"open": access.open, **context}, status_code=status)
+    def page(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"open": access.open, **context}, status_code=code)
 
-    @app.exception_handler(HTTPException)
-    async def _errors(request: Request, exc: HTTPException) -> Any:
+    @app.exception_handler(StarletteHTTPException)
+    async def _errors(request: Request, exc: StarletteHTTPException) -> Any:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return page(request, "error.html", exc.status_code, status=exc.status_code, detail=exc.detail)
@@ -165,21 +166,23 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
             except (ValueError, AttributeError, AssertionError) as exc:
                 raise HTTPException(422, 'expected {"urls": ["https://...", ...]}') from exc
             return [], "\n".join(urls), None
+        uploads, total = [], 0
         try:
-            form = await request.form(max_files=web.max_files, max_fields=10)
+            async with request.form(max_files=web.max_files, max_fields=10) as form:
+                for f in form.getlist("files"):
+                    if not isinstance(f, UploadFile) or not f.filename:
+                        continue
+                    data = await f.read(web.max_upload_bytes + 1 - total)
+                    total += len(data)
+                    if total > web.max_upload_bytes:
+                        raise HTTPException(413, f"uploads are over the {web.max_upload_bytes:,}-byte limit "
+                                                 "(NEWSPRISM_WEB_MAX_UPLOAD_BYTES)")
+                    uploads.append(Upload(f.filename, data))
+                urls_field, token_field = form.get("urls"), form.get("token")
+        except HTTPException:
+            raise
         except Exception as exc:  # starlette: too many files/fields, malformed multipart
             raise HTTPException(400, f"cannot read the form: {exc}") from exc
-        uploads, total = [], 0
-        for f in form.getlist("files"):
-            if not isinstance(f, UploadFile) or not f.filename:
-                continue
-            data = await f.read(web.max_upload_bytes + 1 - total)
-            total += len(data)
-            if total > web.max_upload_bytes:
-                raise HTTPException(413, f"uploads are over the {web.max_upload_bytes:,}-byte limit")
-            uploads.append(Upload(f.filename, data))
-        urls_field = form.get("urls")
-        token_field = form.get("token")
         return (uploads, urls_field if isinstance(urls_field, str) else "",
                 token_field if isinstance(token_field, str) else None)
 
