@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from newsprism.entities.names import PersonName, compare, parse_person, surname_keys
+from newsprism.entities.names import PersonName, compare, is_initial, parse_person, surname_keys
 from newsprism.entities.roles import office
 from newsprism.entities.translit import word_keys
 from newsprism.nlp.document import Mention
@@ -79,8 +79,8 @@ def _full_name_target(people: list[Person], name: PersonName) -> Person | None:
         levels = {compare(name, n).level for n in person.names}
         if "same" in levels and "none" not in levels:
             same.append(person)
-        elif levels == {"weak"}:
-            weak.append(person)
+        elif levels == {"weak"} and not _initials(name, *person.names):
+            weak.append(person)  # an initial dropped within one text is another person: George (W.) Bush
     if same:
         return max(same, key=lambda p: p.last)
     keys = surname_keys(name)
@@ -91,6 +91,10 @@ def _full_name_target(people: list[Person], name: PersonName) -> Person | None:
     if not named and len(bare) == 1:
         return bare[0]  # "Zelensky ... Volodymyr Zelensky"
     return None
+
+
+def _initials(*names: PersonName) -> bool:
+    return any(is_initial(w) for n in names for w in n.given)
 
 
 def _one_word_target(people: list[Person], name: PersonName) -> Person | None:
