@@ -52,7 +52,7 @@ def why_blocked(address: str) -> str | None:
         if inner is not None:
             reason = why_blocked(str(inner))
             return f"{reason} (inside {ip})" if reason else None
-    for kind in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+    for kind in ("loopback", "link_local", "unspecified", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     if not ip.is_global:
