@@ -33,6 +33,7 @@ bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench_stories.py --json $(OUT)/bench_stories.json
 	$(BIN)/python scripts/bench_stories.py --add 50 --store-size 100000 --encoder hashed
 	$(BIN)/python scripts/bench_stories.py --embedders
+	$(BIN)/python scripts/bench_claims.py --json $(OUT)/bench_claims.json
 	$(BIN)/python scripts/bench_nlp.py --json $(OUT)/bench_nlp.json
 
 .PHONY: train-nlp

@@ -37,7 +37,7 @@ class AlignParams:
     link_threshold: float = 0.55
     neighbours: int = 10
     min_shared: int = 2
-    max_posting: int = 200
+    max_posting: int = 50
 
 
 @dataclass(slots=True)
@@ -91,12 +91,18 @@ def align(units: Sequence[ClaimUnit], vectors: np.ndarray, params: AlignParams |
     n = len(units)
     if n == 0:
         return Alignment([], {}, [])
-    articles = np.array([u.article for u in units], dtype=object)
+    codes: dict[str, int] = {}
+    articles = np.array([codes.setdefault(u.article, len(codes)) for u in units], dtype=np.int64)
     keys = [content_keys(u) for u in units]
     candidates = _neighbour_pairs(vectors, articles, params.neighbours) | _key_pairs(keys, articles, params)
-    scores: dict[tuple[int, int], float] = {}
-    for i, j in candidates:
-        scores[(i, j)] = float(vectors[i] @ vectors[j]) + params.w_lexical * _jaccard(keys[i], keys[j])
+    pairs = sorted(candidates)
+    if pairs:
+        left, right = np.array(pairs, dtype=np.int64).T
+        cosines = np.einsum("ij,ij->i", vectors[left], vectors[right])
+    else:
+        cosines = np.zeros(0)
+    scores = {p: float(c) + params.w_lexical * _jaccard(keys[p[0]], keys[p[1]])
+              for p, c in zip(pairs, cosines, strict=True)}
 
     parent = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
@@ -127,11 +133,11 @@ def align(units: Sequence[ClaimUnit], vectors: np.ndarray, params: AlignParams |
     for root in sorted(members, key=lambda r: min(members[r])):
         idx = sorted(members[root])
         if len(idx) > 1:
-            sub = vectors[idx] @ vectors[idx].T
-            centrality = sub.sum(axis=1)
-            medoid = idx[int(np.argmax(centrality))]
+            # with unit vectors, sum_j v_i·v_j = v_i·S and sum_ij v_i·v_j = |S|²: linear in the group size
+            total = sums[root]
+            medoid = idx[int(np.argmax(vectors[idx] @ total))]
             idx = [medoid] + [i for i in idx if i != medoid]
-            cohesion.append(float((sub.sum() - len(idx)) / (len(idx) * (len(idx) - 1))))
+            cohesion.append(float((total @ total - len(idx)) / (len(idx) * (len(idx) - 1))))
         else:
             cohesion.append(1.0)
         groups.append(idx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from newsprism.claims.records import ClaimUnit
 
@@ -32,6 +33,7 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude prefix stem: enough to match prisoner/prisoners, negotiate/negotiations."""
     w = _fold(word).replace("’", "'").split("'")[0]
@@ -48,7 +50,7 @@ def number_keys(unit: ClaimUnit) -> set[str]:
 
 def content_keys(unit: ClaimUnit) -> set[str]:
     """Stems of content words, number values (`#1000`) and entity names (`@zelensk`)."""
-    keys = {stem(w) for w in _WORD.findall(unit.text) if len(w) > 2 and _fold(w) not in STOPWORDS}
+    keys = {stem(w) for w in _WORD.findall(unit.text) if len(w) > 2 and w.lower() not in STOPWORDS}
     keys |= number_keys(unit)
     for m in unit.mentions:
         last = m.text.split()[-1] if m.text.split() else ""
