@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from newsprism.nlp.document import AnnotatedDocument
 
-__all__ = ["SentenceIndex", "acts_as_government"]
+__all__ = ["SentenceIndex", "SentenceIndexes", "acts_as_government"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
 # Verbs and nouns that make a capital or institution the actor ("Moscow dismissed", "Kyiv's delegation").
@@ -44,7 +44,7 @@ class SentenceIndex:
         else:
             spans, pos = [], 0
             for m in _SENTENCE_END.finditer(doc.text):
-                if "\n" not in m.group() and _ABBREVIATION.search(doc.text, 0, m.start()):
+                if "\n" not in m.group() and _ABBREVIATION.search(doc.text, max(0, m.start() - 8), m.start()):
                     continue  # "U.S. President", "Gen. Kostyukov"
                 spans.append((pos, m.start()))
                 pos = m.end()
@@ -57,6 +57,18 @@ class SentenceIndex:
         if i < 0:
             return self.text[: self.ends[0]].strip() if self.ends else ""
         return self.text[self.starts[i]: self.ends[i]].strip()
+
+
+class SentenceIndexes(dict[str, SentenceIndex]):
+    """Article id -> its SentenceIndex, built on first use (most documents state no role)."""
+
+    def __init__(self, docs: list[AnnotatedDocument]) -> None:
+        super().__init__()
+        self._docs = {d.id: d for d in docs}
+
+    def __missing__(self, article: str) -> SentenceIndex:
+        index = self[article] = SentenceIndex.of(self._docs[article])
+        return index
 
 
 def acts_as_government(text: str, end: int) -> bool:

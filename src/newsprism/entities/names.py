@@ -66,6 +66,7 @@ class NameMatch:
     translated: tuple[tuple[str, str], ...] = ()
 
 
+@lru_cache(maxsize=100_000)
 def parse_person(text: str) -> PersonName:
     """Honorifics, possessive and "of <Country>" removed; initials and regnal numbers recognised."""
     clean = _POSSESSIVE.sub("", " ".join(text.split()))

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from newsprism.entities.conflicts import find_conflicts
-from newsprism.entities.context import SentenceIndex, acts_as_government
+from newsprism.entities.context import SentenceIndex, SentenceIndexes, acts_as_government
 from newsprism.entities.names import PersonName, given_names, parse_person
 from newsprism.entities.people import Person, cluster_document, merge_story
 from newsprism.entities.places import Places, load_places, strip_article
@@ -43,7 +43,7 @@ def resolve_entities(
     indexes `doc.text`, which is the article's clean text.
     """
     places = load_places()
-    sentences = {doc.id: SentenceIndex.of(doc) for doc in docs}
+    sentences = SentenceIndexes(list(docs))
     texts = {doc.id: doc.text for doc in docs}
     people = merge_story([cluster_document(doc.id, doc.mentions) for doc in docs])
     entities = [_person_entity(p, sentences) for p in people]

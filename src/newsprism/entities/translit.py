@@ -46,6 +46,7 @@ _FINAL_I = re.compile(r"(?<=[^aeiouy])(?:iy|yi|ij|yj|ii|ie|y)$")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case ASCII letters of `text`: diacritics removed, everything else dropped."""
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
