@@ -35,6 +35,7 @@ bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench_stories.py --embedders
 	$(BIN)/python scripts/bench_claims.py --json $(OUT)/bench_claims.json
 	$(BIN)/python scripts/bench_nlp.py --json $(OUT)/bench_nlp.json
+	$(BIN)/python scripts/bench_entities.py --json $(OUT)/bench_entities.json
 
 .PHONY: train-nlp
 train-nlp: $(STAMP)  ## re-train the shipped syntax and NER models from ../shared/data/nlp (under 90 min on 2 cores)
