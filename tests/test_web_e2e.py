@@ -1,0 +1,127 @@
+"""End to end in headless Chromium (the system's `chromium`, driven by Playwright): ingest
+the sample through the ingest page, open the story page, check what it shows, and save
+screenshots at 1280x800 under artifacts/. A hostile article never runs a script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from newsprism.config import load_settings
+from newsprism.web import create_app
+from tests.web_support import HOSTILE, RAW, ROOT, TOKEN, hostile_jsonl
+
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("NEWSPRISM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="end-to-end tests need Debian's chromium (make install "
+                                                         "installs it, or set NEWSPRISM_CHROMIUM to a Chromium binary)")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("e2e") / "web.db"
+    app = create_app(load_settings(db=f"sqlite:///{db}"), token=TOKEN)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.dialogs, pg.console_errors = [], []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    yield pg
+    context.close()
+
+
+def _ingest(page, server: str, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/ingest")
+    page.set_input_files("#files", [str(f) for f in files])
+    page.fill("#token", TOKEN)
+    page.click("#submit")
+    page.wait_for_selector("#result-rows tr", timeout=120_000)
+
+
+def test_ingest_the_sample_and_read_the_story(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    files = sorted(RAW.iterdir())
+    _ingest(page, server, files)
+    rows = page.locator("#result-rows tr")
+    assert rows.count() == len(files)
+    assert page.locator("#result-rows td.ok").count() == len(files)
+    assert "5 articles (5 new), 0 rejected" in page.inner_text("#run-summary")
+    page.screenshot(path=str(ARTIFACTS / "ingest.png"))
+
+    page.locator("#result-rows a[href^='/stories/']").first.click()
+    page.wait_for_selector("#story-title")
+    assert page.inner_text("#n-articles") == "5 articles"
+    assert page.inner_text("#n-origins") == "5 independent origins"
+    assert "Istanbul" in page.inner_text("#story-title")
+    for section in ("#brief", "#matrix", "#sources-chart"):  # honest empty states until those stages exist
+        assert "Not computed yet" in page.inner_text(section)
+    assert page.locator("#source-list tbody tr").count() == 5
+    assert page.locator("#articles tbody tr").count() == 5
+    page.screenshot(path=str(ARTIFACTS / "story.png"))
+
+    page.locator("#articles tbody a").first.click()
+    page.wait_for_selector("#article-title")
+    assert len(page.inner_text("#text")) > 1000
+    page.screenshot(path=str(ARTIFACTS / "article.png"))
+
+    page.goto(f"{server}/?q=prisoner+exchange")
+    assert page.locator("a.story-link").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "stories.png"))
+    assert page.dialogs == [] and page.console_errors == []
+
+
+def test_a_hostile_article_runs_nothing(page, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    evil = tmp_path / "evil.jsonl"
+    evil.write_bytes(hostile_jsonl())
+    _ingest(page, server, [evil])
+    assert HOSTILE["title"] in page.inner_text("#result-rows")  # shown as text
+    page.locator("#result-rows a[href^='/articles/']").first.click()
+    page.wait_for_selector("#article-title")
+    assert page.inner_text("#article-title") == HOSTILE["title"]
+    page.hover("#text")
+    for href in page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))"):
+        assert not (href or "").lower().startswith("javascript:")
+    assert page.locator("#text img, #text script, #text svg, #article-title script").count() == 0
+    story = page.locator(".crumbs a[href^='/stories/']").first.get_attribute("href")
+    page.goto(server + story)
+    page.goto(server + "/")
+    assert page.dialogs == []
