@@ -137,9 +137,16 @@ def _opens(para: str, i: int) -> bool:
 
 def _find_close(para: str, i: int, close: str) -> int | None:
     if close in ("'", "’"):  # a closing single quote is not an apostrophe (letters on both sides)
+        depth = 0
         for j in range(i, len(para)):
-            if para[j] in "'’" and not (j + 1 < len(para) and para[j + 1].isalpha()) and not para[j - 1].isspace():
-                return j
+            if para[j] not in "'‘’":
+                continue
+            if para[j] == "‘" or (para[j - 1].isspace() and j + 1 < len(para) and para[j + 1].isalnum()):
+                depth += 1  # a nested quote opens: 'saying 'why' and 'how''
+            elif not (j + 1 < len(para) and para[j + 1].isalpha()) and not para[j - 1].isspace():
+                if depth == 0:
+                    return j
+                depth -= 1
         return None
     j = para.find(close, i)
     if close == "“" and j < 0:
@@ -268,6 +275,10 @@ def _after_quote(doc: Doc, text: str, qe: int, mentions: list[Mention]) -> _Expr
     for k, tok in enumerate(toks[:10]):
         if tok.lower_ in SPEECH_VERBS and k > 0:
             return _np_before(doc, toks[0].i, tok.i, mentions)
+        if tok.text == "," and k + 2 < len(toks) and toks[k + 1].is_digit and toks[k + 2].text == ",":
+            continue  # an age: "Flowers, 44, said"
+        if tok.text == "," and k >= 2 and toks[k - 1].is_digit and toks[k - 2].text == ",":
+            continue
         if tok.text in {",", ";", ":", "“", "\""}:
             break
     return None
@@ -348,6 +359,8 @@ def _np_before(doc: Doc, lo: int, verb: int, mentions: list[Mention]) -> _Expr |
             j -= 1
         if j >= lo and doc[j].text == "," and k - j > 1 and doc[k - 1].text[:1].isupper():
             k -= 1
+        elif j - 1 >= lo and doc[j].text == "," and k - j == 2 and doc[k - 1].is_digit:  # "Flowers, 44, said"
+            k = j - 1
         else:
             return None
     end_tok = doc[k]
@@ -359,7 +372,7 @@ def _np_before(doc: Doc, lo: int, verb: int, mentions: list[Mention]) -> _Expr |
         return _Expr(end_tok.idx, end, end_tok.text)
     if not end_tok.is_alpha or end_tok.lower_ in _NP_WORDS_STOP or end_tok.lower_ in _DETS:
         return None
-    if has_tags(doc) and end_tok.pos_ not in ("NOUN", "PROPN", "PRON", "NUM"):
+    if has_tags(doc) and end_tok.pos_ not in ("NOUN", "PROPN", "PRON", "NUM") and end_tok.lower_ not in HEADS:
         return None
     j = k
     while j - 1 >= lo and k - j < 6:
@@ -389,6 +402,10 @@ def _np_after(doc: Doc, toks: list[Token], mentions: list[Mention]) -> _Expr | N
         return _Expr(first.idx, first.idx + len(first), first.text)
     out = []
     for tok in toks[:8]:
+        if tok.text == "." and out and out[-1].text[:1].isupper() and len(out[-1]) <= 4 and tok.i + 1 < len(doc) \
+                and doc[tok.i + 1].text[:1].isupper():
+            out.append(tok)  # "Rep. Chip Roy"
+            continue
         if tok.text in {",", ".", ";", ":", "(", "—", "–"} or (out and tok.lower_ in {
                 "on", "in", "at", "during", "to", "who", "after", "before", "while", "when", "via", "that"}):
             break
@@ -396,7 +413,10 @@ def _np_after(doc: Doc, toks: list[Token], mentions: list[Mention]) -> _Expr | N
     if not out:
         return None
     start, end = out[0].idx, out[-1].idx + len(out[-1])
-    return _Expr(start, end, doc.text[start:end], _mention_inside(mentions, start, end))
+    inside = _mention_inside(mentions, start, end)
+    if inside is not None and inside.end == end:  # "Republican U.S. Rep. Chip Roy" -> Chip Roy
+        return _Expr(inside.start, inside.end, inside.text, inside)
+    return _Expr(start, end, doc.text[start:end], inside)
 
 
 def _mention_inside(mentions: list[Mention], start: int, end: int) -> Mention | None:
@@ -479,6 +499,9 @@ def _reported(doc: Doc, sent: Span, mentions: list[Mention], persons: list[Menti
             if toks[j].text in {",", ";", ":", "."} and toks[j].lower_ != ",":
                 break
         if that is None and not _clause_follows(doc, toks, k, low):
+            trailing = _trailing_attribution(doc, sent, toks, k, mentions, persons)
+            if trailing is not None:
+                return trailing
             continue
         expr = _np_before(doc, sent.start, tok.i, mentions)
         if expr is None or expr.text.lower() in ("it", "that", "which", "this"):
@@ -493,6 +516,22 @@ def _reported(doc: Doc, sent: Span, mentions: list[Mention], persons: list[Menti
     return None
 
 
+def _trailing_attribution(doc: Doc, sent: Span, toks: list[Token], k: int, mentions: list[Mention],
+                          persons: list[Mention]) -> Quote | None:
+    """'…, authorities said Saturday.': the clause before the comma is what they said."""
+    rest = [t for t in toks[k + 1:] if not t.is_punct]
+    if len(rest) > 3 or any(t.lower_ == "that" for t in rest):
+        return None
+    expr = _np_before(doc, sent.start, toks[k].i, mentions)
+    if expr is None:
+        return None
+    comma = _tokens_in(doc, sent.start_char, expr.start)
+    if not comma or comma[-1].text != ",":
+        return None
+    qs, qe = _trim(doc.text, sent.start_char, comma[-1].idx)
+    return _make_quote(doc.text, qs, qe, False, expr, persons) if qe - qs > 10 else None
+
+
 def _clause_follows(doc: Doc, toks: list[Token], k: int, low: str) -> bool:
     """A reported clause right after the verb, without 'that': 'said Putin will not travel'."""
     if k + 1 >= len(toks):
@@ -502,7 +541,9 @@ def _clause_follows(doc: Doc, toks: list[Token], k: int, low: str) -> bool:
     if low not in _CLAUSE_WITHOUT_THAT:
         return False
     nxt = toks[k + 1]
-    if nxt.lower_ in ("the", "he", "she", "they", "it", "we", "i", "there", "russia", "ukraine") or (
+    if nxt.text in NOT_NAME:  # "authorities said Saturday"
+        return False
+    if nxt.lower_ in ("the", "he", "she", "they", "it", "we", "i", "there") or (
         nxt.text[:1].isupper() and nxt.lower_ not in ("on", "in", "at", "during", "after", "before")
         and not nxt.is_punct
     ):
