@@ -153,3 +153,15 @@ def test_stories_link_by_full_name_only() -> None:
     linked = [c for c in corpus if len(c.members) > 1]
     assert sorted(c.name for c in linked) == ["Kyiv", "Volodymyr Zelenskyy"]
     assert all(sorted(s for s, _ in c.members) == ["s1", "s2"] for c in linked)
+
+
+def test_title_only_mentions_join_the_person_given_that_office() -> None:
+    doc = _doc("a", "U.S. President Donald Trump called. Zelenskyy thanked the U.S. president. "
+               "The Turkish president said nothing.",
+               ("Donald Trump", "PERSON", "President", "United States"), ("Zelenskyy", "PERSON"))
+    roster = resolve_entities([doc])
+    trump = _person(roster, "Donald Trump")
+    titles = [m for m in trump.mentions if m.title]
+    assert [(m.text, doc.text[m.start: m.end]) for m in titles] == [("the U.S. president",) * 2]
+    assert "the U.S. president" not in trump.variants
+    assert not any(m.title for e in roster.entities if e is not trump for m in e.mentions)

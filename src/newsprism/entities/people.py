@@ -35,6 +35,7 @@ class Person:
     single_keys: set[str] = field(default_factory=set)  # keys of one-word mentions
     articles: set[str] = field(default_factory=set)
     last: int = -1  # offset of the latest mention (within a document)
+    titles: list[tuple[str, Mention]] = field(default_factory=list)  # "the U.S. president" (not a name)
 
     def add(self, article: str, mention: Mention, name: PersonName) -> None:
         self.mentions.append((article, mention))
@@ -168,6 +169,7 @@ def merge_story(doc_people: list[list[Person]]) -> list[Person]:
         for i in members[root]:
             c = clusters[i]
             person.mentions.extend(c.mentions)
+            person.titles.extend(c.titles)
             person.articles |= c.articles
             person.single_keys |= c.single_keys
             person.names.extend(n for n in c.names if n not in person.names)

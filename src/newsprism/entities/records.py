@@ -22,6 +22,7 @@ class EntityMention:
     end: int
     label: str  # the NLP stage's label
     metonym: bool = False  # a place standing for its government ("Moscow dismissed the offer")
+    title: bool = False  # a title-only reference ("the U.S. president"), not a name
 
 
 @dataclass(slots=True)
@@ -65,7 +66,8 @@ class Entity:
             "affiliation": self.affiliation,
             "variants": self.variants,
             "mentions": [{"article": m.article, "text": m.text, "start": m.start, "end": m.end,
-                          **({"metonym": True} if m.metonym else {})} for m in self.mentions],
+                          **({"metonym": True} if m.metonym else {}), **({"title": True} if m.title else {})}
+                         for m in self.mentions],
             **({"country": self.country} if self.country else {}),
             **({"metonym_of": self.metonym_of} if self.metonym_of else {}),
             **({"notes": self.notes} if self.notes else {}),

@@ -24,6 +24,7 @@ from newsprism.entities.people import Person, cluster_document, merge_story
 from newsprism.entities.places import Places, load_places, strip_article
 from newsprism.entities.records import Entity, EntityMention, EntityRoster, Role, Statement
 from newsprism.entities.roles import office
+from newsprism.entities.titles import title_mentions
 from newsprism.entities.translit import fold
 from newsprism.models import Article
 from newsprism.nlp.document import AnnotatedDocument, Mention
@@ -45,7 +46,13 @@ def resolve_entities(
     places = load_places()
     sentences = SentenceIndexes(list(docs))
     texts = {doc.id: doc.text for doc in docs}
-    people = merge_story([cluster_document(doc.id, doc.mentions) for doc in docs])
+    doc_people = []
+    for doc in docs:
+        people_here = cluster_document(doc.id, doc.mentions)
+        for person, mention in title_mentions(doc, people_here, places):
+            person.titles.append((doc.id, mention))
+        doc_people.append(people_here)
+    people = merge_story(doc_people)
     entities = [_person_entity(p, sentences) for p in people]
     entities += _named_entities(docs, places, texts)
     _assign_ids(entities)
@@ -65,8 +72,9 @@ def _person_entity(person: Person, sentences: Mapping[str, SentenceIndex]) -> En
     roles = _roles(mentions, sentences)
     current = Counter(r.affiliation for r in roles if r.affiliation and r.qualifier != "former")
     affiliation = current.most_common(1)[0][0] if current else None
+    titles = [_mention(a, m, title=True) for a, m in person.titles]
     entity = Entity(id="", name="", type="PERSON", roles=roles, affiliation=affiliation,
-                    variants=_variants(mentions), mentions=[_mention(a, m) for a, m in mentions])
+                    variants=_variants(mentions), mentions=[_mention(a, m) for a, m in mentions] + titles)
     entity.name = _person_name(person, entity)
     return entity
 
@@ -118,8 +126,9 @@ def _variants(mentions: list[tuple[str, Mention]]) -> dict[str, list[str]]:
     return dict(out)
 
 
-def _mention(article: str, m: Mention, metonym: bool = False) -> EntityMention:
-    return EntityMention(article=article, text=m.text, start=m.start, end=m.end, label=m.label, metonym=metonym)
+def _mention(article: str, m: Mention, metonym: bool = False, title: bool = False) -> EntityMention:
+    return EntityMention(article=article, text=m.text, start=m.start, end=m.end, label=m.label, metonym=metonym,
+                         title=title)
 
 
 # -- places, organisations, nationalities ----------------------------------------------
