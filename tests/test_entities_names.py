@@ -108,3 +108,13 @@ def test_given_name_table_groups_do_not_overlap() -> None:
         for word in group["uk"] + group["ru"] + group["other"]:
             for key in word_keys(word):
                 assert owner.setdefault(key, i) == i, f"{word!r} folds onto a key of group {owner[key]}"
+
+
+def test_public_api() -> None:
+    import newsprism.entities as entities
+
+    assert set(entities.__all__) == {
+        "Contradiction", "CorpusEntity", "Entity", "EntityMention", "EntityRoster", "NameMatch", "PersonName",
+        "Role", "Statement", "compare", "link_stories", "load_places", "parse_person", "report_contradictions",
+        "report_entities", "resolve_entities"}
+    assert all(hasattr(entities, name) for name in entities.__all__)

@@ -7,6 +7,17 @@
 `report_entities(roster)` gives the report's `story.entities[]` entries and
 `report_contradictions(roster)` its `story.contradictions[]` entries;
 `link_stories(rosters)` links the entities of several stories across the corpus.
+
+Wiring (not done yet: `annotate()` has no committed models at the time of writing). Once
+the NLP stage is stable, the report builder adds, per story:
+
+    docs = [annotate(a) for a in story_articles]           # or nlp.annotate_many
+    roster = resolve_entities(docs, story_articles)
+    story["entities"] = report_entities(roster)
+    story["contradictions"] += report_contradictions(roster)
+
+`roster.sources` (article -> entity id -> variants chosen) is what the framing stage
+reads for naming choices. Offsets already index each article's clean text.
 """
 
 from __future__ import annotations
