@@ -31,7 +31,6 @@ from newsprism.nlp.document import AnnotatedDocument, Mention
 
 __all__ = ["resolve_entities"]
 
-NAME_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC"})
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -162,9 +161,8 @@ def _named_entities(docs: Sequence[AnnotatedDocument], places: Places, texts: Ma
                             country=places.demonym(name))
         else:
             name = place.name if place is not None else max(variants, key=lambda v: (len(variants[v]), v))
-            etype = place.type if place is not None and place.type == "ORG" else labels.most_common(1)[0][0]
-            if place is not None and etype not in NAME_LABELS:
-                etype = place.type
+            # a known place keeps its alias-data type whatever the recogniser said ("Turkey" as ORG)
+            etype = place.type if place is not None else labels.most_common(1)[0][0]
             entity = Entity(id="", name=name, type=etype, variants=variants,
                             country=place.country if place is not None else None,
                             metonym_of=places.metonyms.get(place.name) if place is not None else None)
