@@ -52,6 +52,7 @@ def resolve_entities(
             person.titles.append((doc.id, mention))
         doc_people.append(people_here)
     people = merge_story(doc_people)
+    _complete_mentions(docs, people)
     entities = [_person_entity(p, sentences) for p in people]
     entities += _named_entities(docs, places, texts)
     _assign_ids(entities)
@@ -65,6 +66,33 @@ def resolve_entities(
 
 
 # -- people ----------------------------------------------------------------------------
+
+def _complete_mentions(docs: Sequence[AnnotatedDocument], people: list[Person]) -> None:
+    """Adds the names the recogniser missed: every further occurrence, in any document of the story, of
+    a full name or surname already resolved to exactly one person ("Zelensky" after the story named him)."""
+    owners: dict[str, set[int]] = defaultdict(set)
+    forms: dict[str, int] = {}
+    for i, person in enumerate(people):
+        for _, m in person.mentions:
+            name = parse_person(m.text)
+            for form in {name.text, name.surname}:
+                if len(form) >= 3 and form[:1].isupper():
+                    forms[form] = i
+                    owners[fold(form)].add(i)
+    forms = {f: i for f, i in forms.items() if len(owners[fold(f)]) == 1}
+    if not forms:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                         + r")(?![\w-])")
+    for doc in docs:
+        taken = sorted((m.start, m.end) for m in doc.mentions)
+        for match in pattern.finditer(doc.text):
+            s, e = match.span()
+            if any(a < e and s < b for a, b in taken):
+                continue
+            people[forms[match.group()]].mentions.append((doc.id, Mention(match.group(), "PERSON", s, e)))
+            taken.append((s, e))
+
 
 def _person_entity(person: Person, sentences: Mapping[str, SentenceIndex]) -> Entity:
     mentions = sorted(person.mentions, key=lambda am: (am[0], am[1].start))
