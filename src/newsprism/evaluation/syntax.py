@@ -27,14 +27,14 @@ FIGURES = (("UPOS", "pos_acc"), ("UAS", "dep_uas"), ("LAS", "dep_las"), ("senten
 
 def evaluate_file(path: Path) -> dict[str, Any]:
     """Scores of the shipped pipeline (entity recogniser off) on one CoNLL-U file."""
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, DocBin
     from spacy.training import Example
 
     from newsprism.nlp.pipeline import load_nlp
     from newsprism.nlp.training.conllu import conllu_to_docs
 
     nlp = load_nlp()
-    golds = conllu_to_docs(path)
+    golds = list(DocBin(docs=conllu_to_docs(path)).get_docs(nlp.vocab))  # the pipeline's string store
     examples = [Example(Doc(nlp.vocab, words=[t.text for t in g], spaces=[bool(t.whitespace_) for t in g]), g)
                 for g in golds]
     n_words = sum(len(g) for g in golds)
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--json", type=Path, default=None)
     args, _ = ap.parse_known_args(argv)
-    console = Console()
+    console = Console(width=max(Console().width, 120))
     figures = run()
     if figures["sets"]:
         console.print(_table(figures))

@@ -78,7 +78,8 @@ def _add_ner(nlp: Language) -> None:
                     NER_DIR, type(exc).__name__, exc)
 
 
-_SOFT_BREAK = re.compile(r"(?<=[.!?])\s+|\s+")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
 
 
 def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -95,9 +96,12 @@ def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     while n - start > limit:
         window = text[start:start + limit]
         cut = window.rfind("\n") + 1
-        if cut <= 0:
-            ends = [m.end() for m in _SOFT_BREAK.finditer(window)]
-            cut = ends[-1] if ends and ends[-1] < limit else limit
+        for pattern in (_SENTENCE_END, _SPACE):
+            if cut > 0:
+                break
+            ends = [m.end() for m in pattern.finditer(window)]
+            cut = ends[-1] if ends else 0
+        cut = cut or limit
         spans.append((start, start + cut))
         start += cut
     spans.append((start, n))

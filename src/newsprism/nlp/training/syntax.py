@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import time
@@ -26,9 +27,13 @@ ROOT = HERE.parents[3]
 
 TRAIN_FILES = ("joint/en_ewt-uner-train.conllu", "joint/en_gum-open-ner-train.conllu")
 DEV_FILES = ("joint/en_ewt-uner-dev.conllu", "joint/en_gum-open-ner-dev.conllu")
-# Run-time model keeps config, meta, tokenizer, vocab and the weights; model-last and the
-# training corpora paths are not needed.
+# Run-time model keeps config, meta, tokenizer, vocab and the weights; model-last, the dev
+# scores and the training corpora paths are not needed.
 STRIP_META = ("performance",)
+SOURCES = [
+    {"name": "UD English EWT (UD 2.16) + UNER English EWT", "license": "CC BY-SA 4.0"},
+    {"name": "GUM v11, open genres only", "license": "CC BY 4.0 annotations; texts CC BY / BY-SA / public domain"},
+]
 
 
 def convert(data: Path, build: Path) -> tuple[Path, Path]:
@@ -58,9 +63,15 @@ def install(best: Path, target: Path = MODEL_DIR) -> None:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(best, target)
+    # the build folder's paths mean nothing at run time
+    config = (target / "config.cfg").read_text(encoding="utf-8")
+    config = re.sub(r'^(train|dev) = ".*"$', r"\1 = null", config, flags=re.M)
+    (target / "config.cfg").write_text(config, encoding="utf-8")
     meta_path = target / "meta.json"
     meta = json.loads(meta_path.read_text())
-    meta["name"] = "newsprism_syntax"
+    meta.update(name="newsprism_syntax", license="CC BY-SA 4.0",
+                description="newsprism syntax: tagger, morphologizer, lemmatizer, parser (UD EWT + GUM open genres)",
+                sources=SOURCES)
     for key in STRIP_META:
         meta.pop(key, None)
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
