@@ -165,3 +165,15 @@ def test_title_only_mentions_join_the_person_given_that_office() -> None:
     assert [(m.text, doc.text[m.start: m.end]) for m in titles] == [("the U.S. president",) * 2]
     assert "the U.S. president" not in trump.variants
     assert not any(m.title for e in roster.entities if e is not trump for m in e.mentions)
+
+
+def test_names_the_recogniser_missed_are_added_for_a_unique_person() -> None:
+    a = _doc("a", "Vladimir Medinsky and Joe Biden spoke.", ("Vladimir Medinsky", "PERSON"), ("Joe Biden", "PERSON"),
+             ("Hunter Biden", "PERSON"))
+    b = _doc("b", "Later Vladimir Medinski’s team left, and Biden stayed. Hunter Biden too.",
+             ("Hunter Biden", "PERSON"))
+    roster = resolve_entities([a, b])
+    medinsky = _person(roster, "Vladimir Medinsky")
+    assert medinsky.variants["Vladimir Medinski"] == ["b"]
+    assert all(b.text[m.start: m.end] == m.text for m in medinsky.mentions if m.article == "b")
+    assert "b" not in _person(roster, "Joe Biden").variants.get("Biden", [])  # two Bidens: left alone

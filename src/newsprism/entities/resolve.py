@@ -25,13 +25,14 @@ from newsprism.entities.places import Places, load_places, strip_article
 from newsprism.entities.records import Entity, EntityMention, EntityRoster, Role, Statement
 from newsprism.entities.roles import office
 from newsprism.entities.titles import title_mentions
-from newsprism.entities.translit import fold
+from newsprism.entities.translit import fold, word_keys
 from newsprism.models import Article
 from newsprism.nlp.document import AnnotatedDocument, Mention
 
 __all__ = ["resolve_entities"]
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_CAPITALISED = re.compile(r"(?<![\w-])[A-ZÀ-Þ][\w-]*[a-zà-ÿ](?![\w-])")  # "Putin’s" -> "Putin"
 
 
 def resolve_entities(
@@ -68,29 +69,33 @@ def resolve_entities(
 # -- people ----------------------------------------------------------------------------
 
 def _complete_mentions(docs: Sequence[AnnotatedDocument], people: list[Person]) -> None:
-    """Adds the names the recogniser missed: every further occurrence, in any document of the story, of
-    a full name or surname already resolved to exactly one person ("Zelensky" after the story named him)."""
+    """Adds the names the recogniser missed: every further capitalised word, in any document of the
+    story, whose spelling key is the surname of exactly one resolved person ("Zelensky", "Medinski"),
+    with the given name before it when that is one of the person's given names."""
     owners: dict[str, set[int]] = defaultdict(set)
-    forms: dict[str, int] = {}
+    given: dict[int, set[str]] = defaultdict(set)
     for i, person in enumerate(people):
         for _, m in person.mentions:
             name = parse_person(m.text)
-            for form in {name.text, name.surname}:
-                if len(form) >= 3 and form[:1].isupper():
-                    forms[form] = i
-                    owners[fold(form)].add(i)
-    forms = {f: i for f, i in forms.items() if len(owners[fold(f)]) == 1}
-    if not forms:
-        return
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-                         + r")(?![\w-])")
+            for key in word_keys(name.surname):
+                owners[key].add(i)
+            given[i] |= {k for w in name.given for k in word_keys(w)}
+    table = given_names()
     for doc in docs:
-        taken = sorted((m.start, m.end) for m in doc.mentions)
-        for match in pattern.finditer(doc.text):
+        taken = [(m.start, m.end) for m in doc.mentions]
+        previous: re.Match[str] | None = None
+        for match in _CAPITALISED.finditer(doc.text):
+            prev, previous = previous, match
             s, e = match.span()
-            if any(a < e and s < b for a, b in taken):
+            found = {i for k in word_keys(match.group()) for i in owners.get(k, ())}
+            if len(found) != 1 or any(a < e and s < b for a, b in taken):
                 continue
-            people[forms[match.group()]].mentions.append((doc.id, Mention(match.group(), "PERSON", s, e)))
+            i = found.pop()
+            if prev is not None and doc.text[prev.end(): s] == " " and not any(
+                    a < prev.end() and prev.start() < b for a, b in taken) and (
+                    word_keys(prev.group()) & given[i] or any(table.same_name(prev.group(), g) for g in given[i])):
+                s = prev.start()
+            people[i].mentions.append((doc.id, Mention(doc.text[s:e], "PERSON", s, e)))
             taken.append((s, e))
 
 
