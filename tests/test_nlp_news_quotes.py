@@ -94,3 +94,18 @@ def test_said_to_is_not_reported_speech(nlp):
 ])
 def test_quote_marks(text, inside):
     assert [text[s:e] for s, e in direct_quote_spans(text)] == inside
+
+
+def test_parsed_doc_gives_the_same_sample_quotes():
+    """With the trained pipeline's tags and parse, the named sample quotes keep their speakers."""
+    from newsprism.nlp.pipeline import NLPModelError, parse_texts
+
+    text = (ROOT / "examples" / "istanbul-2025" / "clean" / "002_905a684dd6f29ba4.txt").read_text(encoding="utf-8")
+    try:
+        doc = next(parse_texts([text]))
+    except NLPModelError as exc:
+        pytest.skip(f"syntax model not built: {exc}")
+    quotes = news_layer(doc, None).quotes
+    by_words = {w: [q for q in quotes if w in q.text] for w in ("complete, unconditional", "We have just talked")}
+    assert same_speaker(by_words["complete, unconditional"][0].speaker, "Zelensky")
+    assert by_words["We have just talked"][0].speaker == "one of the leaders"

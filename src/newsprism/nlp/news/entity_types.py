@@ -78,21 +78,28 @@ def typed_mentions(doc: Doc, gaz: Gazetteer) -> list[Mention]:
 
 
 def _gazetteer_match(doc: Doc, i: int, taken: set[int], gaz: Gazetteer) -> tuple[Span, str] | None:
-    limit = min(len(doc), i + gaz.max_words + 1)
-    for j in range(limit, i, -1):
-        if any(k in taken for k in range(i, j)) or any(t.is_space or "\n" in t.text for t in doc[i:j]):
-            continue
-        span = doc[i:j]
-        text = span.text
-        if not is_capitalised(doc[j - 1]):
-            continue
+    word = doc[i].text
+    if word not in gaz.first_words and not (word.endswith("s") and word[:-1] in gaz.demonyms):
+        return _facility(doc, i, taken)
+    limit = min(len(doc), i + gaz.max_words)
+    candidates: list[tuple[int, str]] = []
+    text = ""
+    for j in range(i, limit):
+        tok = doc[j]
+        if j in taken or tok.is_space:
+            break
+        text += tok.text
+        if tok.text[:1].isupper() and any(c.isalpha() for c in tok.text):
+            candidates.append((j + 1, text))
+        text += tok.whitespace_
+    for j, text in reversed(candidates):
         if gaz.demonym(text) is not None:
-            return span, "NORP"
+            return doc[i:j], "NORP"
         if text in gaz.institutions:
-            return span, "ORG"
+            return doc[i:j], "ORG"
         label = gaz.place_label(text)
         if label is not None and not (text in gaz.cities and _inside_name(doc, i, j, gaz)):
-            return span, label
+            return doc[i:j], label
     return _facility(doc, i, taken)
 
 

@@ -33,6 +33,7 @@ class Gazetteer:
     regions: frozenset[str]
     institutions: dict[str, str]  # "Kremlin" -> "Russia"
     max_words: int  # longest entry, in words
+    first_words: frozenset[str]  # first word of every entry: a cheap pre-check before span look-ups
 
     def country_of(self, text: str) -> str | None:
         """The country a name, demonym, possessive or institution stands for; None if none."""
@@ -93,4 +94,5 @@ def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
         regions=frozenset(data["regions"]),
         institutions=dict(data["institutions"]),
         max_words=max(len(n.split()) for n in names),
+        first_words=frozenset(n.split()[0] for n in names if n.split()),
     )

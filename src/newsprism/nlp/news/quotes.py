@@ -179,7 +179,7 @@ def find_quotes(doc: Doc, mentions: list[Mention], sentences: list[Span]) -> lis
     for sent in sentences:
         if any(s < sent.end_char and sent.start_char < e for s, e in covered):
             continue
-        quote = _reported(doc, sent, mentions, persons)
+        quote = _reported(doc, text, sent, mentions, persons)
         if quote is not None:
             quotes.append(quote)
     quotes.sort(key=lambda q: q.start)
@@ -387,7 +387,7 @@ def _np_before(doc: Doc, lo: int, verb: int, mentions: list[Mention]) -> _Expr |
             break
         j -= 1
     start = doc[j].idx
-    return _Expr(start, end, doc.text[start:end], _mention_inside(mentions, start, end))
+    return _Expr(start, end, doc[j: k + 1].text, _mention_inside(mentions, start, end))
 
 
 def _np_after(doc: Doc, toks: list[Token], mentions: list[Mention]) -> _Expr | None:
@@ -416,7 +416,7 @@ def _np_after(doc: Doc, toks: list[Token], mentions: list[Mention]) -> _Expr | N
     inside = _mention_inside(mentions, start, end)
     if inside is not None and inside.end == end:  # "Republican U.S. Rep. Chip Roy" -> Chip Roy
         return _Expr(inside.start, inside.end, inside.text, inside)
-    return _Expr(start, end, doc.text[start:end], inside)
+    return _Expr(start, end, doc[out[0].i: out[-1].i + 1].text, inside)
 
 
 def _mention_inside(mentions: list[Mention], start: int, end: int) -> Mention | None:
@@ -468,8 +468,7 @@ def _full_name(name: str, persons: list[Mention]) -> str:
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 
 
-def _reported(doc: Doc, sent: Span, mentions: list[Mention], persons: list[Mention]) -> Quote | None:
-    text = doc.text
+def _reported(doc: Doc, text: str, sent: Span, mentions: list[Mention], persons: list[Mention]) -> Quote | None:
     s_text = sent.text
     m = _ACCORDING.search(s_text)
     if m is not None:
@@ -499,7 +498,7 @@ def _reported(doc: Doc, sent: Span, mentions: list[Mention], persons: list[Menti
             if toks[j].text in {",", ";", ":", "."} and toks[j].lower_ != ",":
                 break
         if that is None and not _clause_follows(doc, toks, k, low):
-            trailing = _trailing_attribution(doc, sent, toks, k, mentions, persons)
+            trailing = _trailing_attribution(doc, text, sent, toks, k, mentions, persons)
             if trailing is not None:
                 return trailing
             continue
@@ -516,7 +515,7 @@ def _reported(doc: Doc, sent: Span, mentions: list[Mention], persons: list[Menti
     return None
 
 
-def _trailing_attribution(doc: Doc, sent: Span, toks: list[Token], k: int, mentions: list[Mention],
+def _trailing_attribution(doc: Doc, text: str, sent: Span, toks: list[Token], k: int, mentions: list[Mention],
                           persons: list[Mention]) -> Quote | None:
     """'…, authorities said Saturday.': the clause before the comma is what they said."""
     rest = [t for t in toks[k + 1:] if not t.is_punct]
@@ -528,8 +527,8 @@ def _trailing_attribution(doc: Doc, sent: Span, toks: list[Token], k: int, menti
     comma = _tokens_in(doc, sent.start_char, expr.start)
     if not comma or comma[-1].text != ",":
         return None
-    qs, qe = _trim(doc.text, sent.start_char, comma[-1].idx)
-    return _make_quote(doc.text, qs, qe, False, expr, persons) if qe - qs > 10 else None
+    qs, qe = _trim(text, sent.start_char, comma[-1].idx)
+    return _make_quote(text, qs, qe, False, expr, persons) if qe - qs > 10 else None
 
 
 def _clause_follows(doc: Doc, toks: list[Token], k: int, low: str) -> bool:

@@ -138,7 +138,7 @@ def _allowed_in_title(tok: Token, gaz: Gazetteer) -> bool:
 
 def _title_start(doc: Doc, head: int, gaz: Gazetteer) -> int:
     i = head
-    while i > 0 and doc.text[doc[i - 1].idx + len(doc[i - 1]): doc[i].idx].count("\n") == 0:
+    while i > 0:  # a line break is a space token, so the walk stops there
         prev = doc[i - 1]
         if prev.is_space or not _allowed_in_title(prev, gaz):
             break
@@ -239,7 +239,7 @@ def _set_role(mention: Mention, doc: Doc, start: int, end: int, gaz: Gazetteer) 
         keep.pop()
     if not keep:
         return
-    role = doc.text[keep[0].idx: keep[-1].idx + len(keep[-1])]
+    role = doc[keep[0].i: keep[-1].i + 1].text
     role = re.sub(r"\s+", " ", role).strip(" ,")
     if affiliation is None:
         affiliation = _organisation_in(doc, keep, gaz)

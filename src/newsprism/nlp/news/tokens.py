@@ -17,11 +17,12 @@ _SENT_END = re.compile(r"(?<=[.!?…])[\"”’»]?\s+(?=[\"“‘«(]?[A-Z0-9])
 
 
 def has_tags(doc: Doc) -> bool:
-    return doc.has_annotation("TAG") or doc.has_annotation("POS")
+    """Whether a tagger ran (a look at the first tokens: `Doc.has_annotation` walks the whole doc)."""
+    return any(t.tag_ or t.pos_ for t in doc[:50])
 
 
 def has_deps(doc: Doc) -> bool:
-    return doc.has_annotation("DEP")
+    return any(t.dep_ for t in doc[:50])
 
 
 def is_capitalised(tok: Token) -> bool:
