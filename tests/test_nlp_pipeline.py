@@ -80,6 +80,13 @@ def test_annotate_one_equals_many(sample_docs: list[tuple[str, AnnotatedDocument
     assert one.to_json() == many.to_json()
 
 
+@pytest.mark.slow
+def test_annotate_many_in_worker_processes(sample_docs: list[tuple[str, AnnotatedDocument]]) -> None:
+    articles = [_article(text, doc.id) for text, doc in sample_docs]
+    parallel = list(annotate_many(articles, n_process=2, batch_size=2))
+    assert [d.to_json() for d in parallel] == [d.to_json() for _, d in sample_docs]
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ("", "   ", "\n\n\n"):
         doc = annotate(_article(text))

@@ -7,6 +7,7 @@ from the parse and the entity recogniser.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -78,13 +79,16 @@ def annotate_many(
     if n_process <= 1:
         yield from _annotate_batch(articles, batch_size)
         return
+    threads = max(1, (os.cpu_count() or 1) // n_process)
     batches = _batched(articles, batch_size)
     with get_context("spawn").Pool(n_process) as pool:
-        for docs in pool.imap(_annotate_list, ((b, batch_size) for b in batches)):
+        for docs in pool.imap(_annotate_list, ((b, batch_size, threads) for b in batches)):
             yield from docs
 
 
-def _annotate_batch(articles: Iterable[Article], batch_size: int) -> Iterator[AnnotatedDocument]:
+def _annotate_batch(
+    articles: Iterable[Article], batch_size: int, threads: int | None = None
+) -> Iterator[AnnotatedDocument]:
     pending: deque[Article] = deque()
 
     def texts() -> Iterator[str]:
@@ -92,14 +96,14 @@ def _annotate_batch(articles: Iterable[Article], batch_size: int) -> Iterator[An
             pending.append(article)
             yield article.text
 
-    for doc in parse_texts(texts(), batch_size=batch_size):
+    for doc in parse_texts(texts(), batch_size=batch_size, threads=threads):
         article = pending.popleft()
         yield document_from_doc(doc, id=article.id, published=article.published)
 
 
-def _annotate_list(job: tuple[list[Article], int]) -> list[AnnotatedDocument]:
-    articles, batch_size = job
-    return list(_annotate_batch(articles, batch_size))
+def _annotate_list(job: tuple[list[Article], int, int]) -> list[AnnotatedDocument]:
+    articles, batch_size, threads = job
+    return list(_annotate_batch(articles, batch_size, threads))
 
 
 def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

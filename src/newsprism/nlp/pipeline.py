@@ -47,8 +47,9 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 
 @cache
-def load_nlp() -> Language:
-    """The whole pipeline, loaded once per process."""
+def load_nlp(threads: int | None = None) -> Language:
+    """The whole pipeline, loaded once per process; `threads` caps the entity recogniser's
+    ONNX Runtime threads (None: its default), so that worker processes do not oversubscribe."""
     import spacy
 
     if not (SYNTAX_DIR / "config.cfg").is_file():
@@ -60,19 +61,19 @@ def load_nlp() -> Language:
     except Exception as exc:  # a corrupt or incompatible artefact
         raise NLPModelError(f"cannot load the syntax model at {SYNTAX_DIR}: {exc}") from exc
     nlp.add_pipe("newsprism_paragraphs", before="parser")
-    _add_ner(nlp)
+    _add_ner(nlp, threads)
     nlp.max_length = CHUNK_CHARS * 2  # `parse_texts` never passes more than CHUNK_CHARS
     return nlp
 
 
-def _add_ner(nlp: Language) -> None:
+def _add_ner(nlp: Language, threads: int | None) -> None:
     if not NER_DIR.is_dir() or not any(NER_DIR.iterdir()):
         log.warning("no NER model at %s: documents get no entity mentions (run `make train-nlp`)", NER_DIR)
         return
     try:
         import newsprism.nlp.ner  # noqa: F401  (registers the newsprism_ner factory)
 
-        nlp.add_pipe("newsprism_ner", last=True)
+        nlp.add_pipe("newsprism_ner", last=True, config={"threads": threads})
     except Exception as exc:  # absent or broken NER must not take sentences and parses down with it
         log.warning("NER model at %s not loaded (%s: %s): documents get no entity mentions",
                     NER_DIR, type(exc).__name__, exc)
@@ -109,10 +110,11 @@ def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 
 def parse_texts(
-    texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1, chunk_chars: int = CHUNK_CHARS
+    texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1, chunk_chars: int = CHUNK_CHARS,
+    threads: int | None = None,
 ) -> Iterator[Doc]:
     """One Doc per text (in order), whatever its length; `doc.text == text`."""
-    nlp = load_nlp()
+    nlp = load_nlp(threads)
     chunk_chars = min(chunk_chars, nlp.max_length)
 
     def chunks() -> Iterator[tuple[str, tuple[int, int]]]:
