@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	# the CPU build first: otherwise torch's newest CUDA wheels (several GB) are pulled in
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[dev]'
+	# Debian's chromium for the end-to-end tests (Playwright drives it by path; no browser download)
+	command -v chromium >/dev/null 2>&1 || apt-get install -y -q chromium >/dev/null 2>&1 \
+		|| (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
+		|| echo "warning: chromium not installed; the end-to-end web tests will skip"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,6 +24,7 @@ install: $(STAMP)
 demo: $(STAMP)  ## analyze the bundled sample into out/
 	$(BIN)/newsprism analyze examples/istanbul-2025/raw --db sqlite:///$(OUT)/demo.db \
 		--json $(OUT)/report.json --html $(OUT)/report.html
+	@echo "Web app on the demo store: $(BIN)/newsprism serve --db sqlite:///$(OUT)/demo.db --open  ->  http://127.0.0.1:8000/"
 
 test: $(STAMP)  ## the whole test suite (PostgreSQL too when NEWSPRISM_TEST_PG is set)
 	$(BIN)/ruff check src tests scripts
@@ -33,6 +38,7 @@ bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench_stories.py --json $(OUT)/bench_stories.json
 	$(BIN)/python scripts/bench_stories.py --add 50 --store-size 100000 --encoder hashed
 	$(BIN)/python scripts/bench_stories.py --embedders
+	$(BIN)/python scripts/bench_web.py --json $(OUT)/bench_web.json
 	$(BIN)/python scripts/bench_claims.py --json $(OUT)/bench_claims.json
 	$(BIN)/python scripts/bench_nlp.py --json $(OUT)/bench_nlp.json
 	$(BIN)/python scripts/bench_entities.py --json $(OUT)/bench_entities.json
