@@ -1,0 +1,64 @@
+"""The story page's later sections, laid out from report-shaped data (claims, brief,
+contradictions, source profiles): the store cannot fill them yet, the layout is ready."""
+
+from __future__ import annotations
+
+import re
+
+from newsprism.web.app import _templates
+from newsprism.web.views import claim_matrix, computed_sections, source_chart, timeline
+
+ARTICLES = [
+    {"id": "a", "source": "Outlet A", "content_hash": "h" * 64, "published": "2025-05-16T10:00:00", "removed": [],
+     "title": "A", "word_count": 10},
+    {"id": "b", "source": "Outlet B", "content_hash": "i" * 64, "published": "2025-05-16", "removed": [],
+     "title": "B", "word_count": 10},
+    {"id": "c", "source": "<script>alert(1)</script>", "content_hash": "j" * 64, "published": "2025-05-18",
+     "removed": [], "title": "C", "word_count": 10},
+]
+STORY = {
+    "id": "st-1", "title": "Talks", "articles": ["a", "b", "c"], "origins": [["a"], ["b"], ["c"]],
+    "first_published": "2025-05-16", "last_published": "2025-05-18", "status": "ok",
+    "brief": {"sentences": [{"text": "Delegations met <b>in</b> Istanbul.", "citations": ["a", "b"]}]},
+    "claims": [
+        {"id": "c1", "text": "Delegations met in Istanbul.", "status": "consensus", "sources": ["a", "b"],
+         "evidence": [{"article": "a", "text": "met", "start": 0, "end": 3}]},
+        {"id": "c2", "text": "1,000 prisoners each.", "status": "disputed", "sources": ["a", "c"],
+         "evidence": [{"article": "a", "text": "1,000 prisoners", "start": 0, "end": 15},
+                      {"article": "c", "text": "500 prisoners", "start": 0, "end": 13}]},
+    ],
+    "contradictions": [{"kind": "number", "explanation": "1,000 vs 500",
+                        "statements": [{"article": "a", "text": "1,000 prisoners"},
+                                       {"article": "c", "text": "500 prisoners"}]}],
+    "sources": [{"article": "b", "stance": {"Ukraine": 0.4}, "loaded_terms": ["regime"], "omitted_claims": ["c2"]}],
+}
+
+
+def test_claim_matrix_cells() -> None:
+    m = claim_matrix(STORY, ARTICLES)
+    assert m is not None
+    assert [c["source"] for c in m.columns] == ["Outlet A", "Outlet B", "<script>alert(1)</script>"]
+    assert [cells for _, cells in m.rows] == [["states", "states", ""], ["contradicts", "omits", "contradicts"]]
+    assert claim_matrix({"articles": ["a"]}, ARTICLES) is None  # not computed: no matrix, not an empty one
+
+
+def test_sections_timeline_and_chart() -> None:
+    assert computed_sections(STORY) == dict.fromkeys(("brief", "claims", "contradictions", "entities", "sources"),
+                                                     True) | {"entities": False}
+    points = timeline(ARTICLES)
+    assert [(p.article, p.x, p.row) for p in points] == [("b", 0.0, 0), ("a", 0.0, 1), ("c", 1.0, 0)]
+    assert timeline([{"id": "x", "published": "yesterday"}]) == []
+    chart = source_chart(STORY, ARTICLES)
+    assert chart is not None and chart[0].stance == [("Ukraine", 0.4)] and chart[0].loaded == 1
+
+
+def test_story_page_renders_the_sections_escaped() -> None:
+    html = _templates().env.get_template("story.html").render(
+        story=STORY, articles=ARTICLES, by_id={a["id"]: a for a in ARTICLES}, computed=computed_sections(STORY),
+        matrix=claim_matrix(STORY, ARTICLES), chart=source_chart(STORY, ARTICLES), timeline=timeline(ARTICLES),
+        open=False)
+    assert "Delegations met &lt;b&gt;in&lt;/b&gt; Istanbul." in html
+    assert html.count('class="cell contradicts"') == 2 and 'class="cell omits"' in html
+    assert "1,000 vs 500" in html and "<script>alert" not in html
+    assert html.count("Not computed yet") == 1  # entities only
+    assert re.search(r'<rect x="300" y="9" width="40\.0" height="12" class="pos">', html)
