@@ -1,8 +1,8 @@
 """`newsprism` command line: thin commands over importable functions.
 
 Exit codes: 0 every input became an article; 1 some inputs were rejected (the others
-were processed and stored); 2 usage error; 3 the database could not be used; 4 the story
-model could not be loaded (the articles are stored; `newsprism add` catches up later).
+were processed and stored); 2 usage error; 3 the database could not be used; 4 a model
+(stories, NLP) could not be loaded (the articles are stored; `newsprism add` catches up later).
 """
 
 from __future__ import annotations
@@ -121,9 +121,11 @@ def analyze(
     """Read, clean and store INPUTS, then write the report."""
     store, result = _run(inputs, db, workers)
     _index(store)
+    from newsprism.nlp.pipeline import NLPModelError
+
     try:
         report = report_for_run(store, result.run.id)
-    except EncoderError as exc:
+    except (EncoderError, NLPModelError) as exc:
         console.print(f"[red]error:[/] no report: {exc}")
         raise typer.Exit(EXIT_MODEL) from exc
     stories = report["stories"]

@@ -158,6 +158,36 @@ def index_stories(store: Store, params: StoryParams | None = None) -> IndexUpdat
     return store.update_story_index(params, encoder=story_encoder(params))
 
 
+def story_reports(articles: Sequence[Article], stories: Sequence[Story],
+                  params: StoryParams | None = None) -> list[dict[str, Any]]:
+    """The report entries of `stories`, with entities, claims and contradictions for every
+    story that has at least two independent origins (one voice has nothing to compare)."""
+    from newsprism.claims import story_claims
+    from newsprism.entities import report_contradictions, report_entities, resolve_entities
+    from newsprism.nlp import annotate_many
+
+    params = params or load_story_params()
+    entries = [s.to_report() for s in stories]
+    compared = [s for s in stories if len(s.origins) >= 2]
+    if not compared:
+        return entries
+    by_id = {a.id: a for a in articles}
+    wanted = list(dict.fromkeys(aid for s in compared for aid in s.articles))
+    docs = {d.id: d for d in annotate_many([by_id[a] for a in wanted])}
+    for entry, story in zip(entries, stories, strict=True):
+        if len(story.origins) < 2:
+            continue
+        origin_of = {aid: group[0] for group in story.origins for aid in group}
+        story_docs = [docs[a] for a in story.articles]
+        roster = resolve_entities(story_docs, [by_id[a] for a in story.articles])
+        claims = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params)).to_report()
+        entry["entities"] = report_entities(roster)
+        entry["claims"] = claims["claims"]
+        # role and name conflicts first: they are the entity stage's precise findings
+        entry["contradictions"] = report_contradictions(roster) + claims["contradictions"]
+    return entries
+
+
 def report_for_run(store: Store, run_id: int, params: StoryParams | None = None) -> dict[str, Any]:
     """The report document of a stored run: articles and rejections in input order, and
     the stories of the run's articles (clustered in input order)."""
@@ -165,10 +195,11 @@ def report_for_run(store: Store, run_id: int, params: StoryParams | None = None)
     if run is None:
         raise KeyError(f"no run {run_id} in {store.url}")
     items = [x for it in store.run_items(run_id) if (x := it.article or it.rejection) is not None]
-    stories = run_stories([x for x in items if isinstance(x, Article)], params)
+    articles = [x for x in items if isinstance(x, Article)]
+    stories = run_stories(articles, params)
     return build_report(
         items,
-        stories=[s.to_report() for s in stories],
+        stories=story_reports(articles, stories, params),
         run={
             "id": run.id,
             "inputs": run.inputs,

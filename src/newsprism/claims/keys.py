@@ -14,7 +14,7 @@ from newsprism.claims.records import ClaimUnit
 
 __all__ = ["content_keys", "number_keys", "stem"]
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.U)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)  # "two-hour" gives two words
 # Function words and reporting verbs: shared by unrelated sentences, so no evidence.
 STOPWORDS = frozenset("""
 a about above after again against all also although am an and another any are around as at be because been
@@ -37,6 +37,8 @@ def _fold(word: str) -> str:
 def stem(word: str) -> str:
     """A crude prefix stem: enough to match prisoner/prisoners, negotiate/negotiations."""
     w = _fold(word).replace("’", "'").split("'")[0]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
     return w[:6] if len(w) > 6 else w
 
 
@@ -45,6 +47,8 @@ def number_keys(unit: ClaimUnit) -> set[str]:
     for n in unit.numbers:
         if n.value is not None:
             keys.add(f"#{n.value:g}")
+            if n.unit:
+                keys.add(f"#{n.value:g}{stem(n.unit.split()[-1])}")  # "2 hours" and "two-hour" share #2hour
     return keys
 
 

@@ -12,10 +12,12 @@ from newsprism.nlp.document import AnnotatedDocument, Sentence
 __all__ = ["claim_units"]
 
 MIN_WORDS = 4  # shorter units are headings, bylines, captions: nothing to corroborate
+HEADING_MAX_WORDS = 15  # a line this short without closing punctuation is a headline or subheading
 CLAUSE_MIN_WORDS = 6
 # Compound sentences split where a second, independent statement starts.
 _CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:but|while|whereas|although|though)\s+", re.I)
 _WORD = re.compile(r"\w+")
+_CLOSED = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 T = TypeVar("T")
 
@@ -53,7 +55,8 @@ def claim_units(doc: AnnotatedDocument, *, origin: str | None = None) -> list[Cl
     for sent in doc.sentences:
         for start, end in _clauses(text, sent):
             span = text[start:end]
-            if len(_WORD.findall(span)) < MIN_WORDS:
+            words = len(_WORD.findall(span))
+            if words < MIN_WORDS or (words <= HEADING_MAX_WORDS and not _CLOSED.search(span)):
                 continue
             quotes = _inside(doc.quotes, start, end)
             speaker = next((q.speaker for q in quotes if q.speaker), None)
