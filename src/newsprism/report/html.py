@@ -53,6 +53,40 @@ def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
     )
 
 
+def _story_details(s: dict[str, Any], anchors: dict[str, int]) -> str:
+    """Contradictions, claims by support, and the entity roster of one compared story."""
+    def link(aid: str) -> str:
+        return f'<a href="#a{anchors[aid]}">{_e(aid)}</a>' if aid in anchors else _e(aid)
+
+    contradictions = "".join(
+        f"<li><strong>{_e(c['kind'])}</strong>: {_e(c['explanation'])}<ul>"
+        + "".join(f"<li>{link(st['article'])}: “{_e(st['text'])}”</li>" for st in c["statements"])
+        + "</ul></li>"
+        for c in s.get("contradictions", [])
+    )
+    claims = "".join(
+        f"<tr><td class=\"{_e(c['status'])}\">{_e(c['status'])}</td><td>{len(c.get('origins', c['sources']))}</td>"
+        f"<td>{_e(c['text'])}</td><td>{', '.join(link(a) for a in c['sources'])}</td></tr>"
+        for c in s["claims"] if c["status"] != "single"
+    )
+    singles = sum(c["status"] == "single" for c in s["claims"])
+    entities = "".join(
+        f"<tr><td>{_e(e['name'])}</td><td>{_e(e['type'])}</td>"
+        f"<td>{_e('; '.join(sorted((e.get('variants') or {}).keys())))}</td></tr>"
+        for e in s.get("entities", [])
+    )
+    return (
+        f"<section><h2>{_e(s.get('title'))}</h2>"
+        + (f"<h3>Contradictions</h3><ul>{contradictions}</ul>" if contradictions else "")
+        + "<h3>Claims stated by two or more independent origins, and disputed ones</h3>"
+        "<table><thead><tr><th>status</th><th>origins</th><th>claim</th><th>sources</th></tr></thead>"
+        f"<tbody>{claims}</tbody></table><p>{singles} further claims come from a single source.</p>"
+        + (f"<h3>Entities</h3><table><thead><tr><th>name</th><th>type</th><th>variants</th></tr></thead>"
+           f"<tbody>{entities}</tbody></table>" if entities else "")
+        + "</section>"
+    )
+
+
 def _article(a: dict[str, Any], anchor: int) -> str:
     meta = " · ".join(
         _e(x)
@@ -116,6 +150,7 @@ def render_html(report: dict[str, Any]) -> str:
             if stories
             else ""
         )
+        + "".join(_story_details(s, anchors) for s in report.get("stories", []) if s.get("claims"))
         + "<h2>Articles</h2><table><thead><tr><th>id</th><th>source</th><th>title</th><th>status</th>"
         f"<th>problems</th></tr></thead><tbody>{rows}</tbody></table>"
         + "".join(_article(a, i) for i, a in enumerate(articles))
