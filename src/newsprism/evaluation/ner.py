@@ -1,0 +1,138 @@
+"""NER figures for `make eval`: the shipped `newsprism_ner` component on gold sentences and on the sample.
+
+- UNER English PUD (news and Wikipedia, never trained on) and UNER English EWT test, from the
+  joint files of the shared folder: Docs are built from the gold words (so tokenisation does not
+  blur the score), one sentence per Doc; span-level P/R/F1 per label (exact boundaries and label)
+  and overall, plus words per second of the component.
+- The sample (`examples/istanbul-2025`): the clean texts through spaCy's English tokenizer, a rule
+  sentencizer and the component; recall of the PERSON name variants of `gold.yaml` (a variant
+  counts as found in a file when one PERSON mention there has exactly that text).
+
+    python -m newsprism.evaluation.ner [--json out/eval_ner.json] [--model DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsprism.evaluation.stories import ROOT, shared_dir
+from newsprism.nlp.ner.corpus import Scores, read_conllu
+from newsprism.nlp.ner.decode import spans_from_tags
+
+__all__ = ["TEST_SETS", "main", "run", "sample_person_recall", "score_gold"]
+
+SAMPLE = ROOT / "examples" / "istanbul-2025"
+TEST_SETS = {"pud": "joint/en_pud-uner-test.conllu", "ewt-test": "joint/en_ewt-uner-test.conllu"}
+
+
+def _pipeline(sentences: bool, model_dir: Path | None = None):  # noqa: ANN202 (spacy.Language)
+    import spacy
+
+    import newsprism.nlp.ner  # noqa: F401 (registers the factory)
+
+    nlp = spacy.blank("en")
+    if sentences:
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("newsprism_ner", config={"model_dir": str(model_dir) if model_dir else None})
+    return nlp
+
+
+def score_gold(path: Path, model_dir: Path | None = None) -> dict[str, Any]:
+    """P/R/F per label of the component on one gold file (Docs from gold words)."""
+    from spacy.tokens import Doc
+
+    gold = read_conllu(path)
+    nlp = _pipeline(sentences=False, model_dir=model_dir)
+    docs = [Doc(nlp.vocab, words=s.words) for s in gold]
+    ner = nlp.get_pipe("newsprism_ner")
+    ner.model  # noqa: B018 (load before timing)
+    t0 = time.perf_counter()
+    docs = list(ner.pipe(docs))
+    seconds = time.perf_counter() - t0
+    scores = Scores()
+    for sent, doc in zip(gold, docs, strict=True):
+        scores.add(spans_from_tags(sent.tags), [(e.label_, e.start, e.end) for e in doc.ents])
+    n_words = sum(len(s.words) for s in gold)
+    return {"sentences": len(gold), "words": n_words, "words_per_s": round(n_words / seconds),
+            "scores": scores.table()}
+
+
+def sample_person_recall(model_dir: Path | None = None) -> dict[str, Any]:
+    """Share of (PERSON variant, file) pairs of gold.yaml found as an exact PERSON mention."""
+    gold = yaml.safe_load((SAMPLE / "gold.yaml").read_text(encoding="utf-8"))
+    files = {p.name[:3]: p for p in sorted((SAMPLE / "clean").glob("*.txt"))}
+    nlp = _pipeline(sentences=True, model_dir=model_dir)
+    persons = {}
+    for prefix, doc in zip(files, nlp.pipe(p.read_text(encoding="utf-8") for p in files.values()), strict=True):
+        persons[prefix] = {e.text for e in doc.ents if e.label_ == "PERSON"}
+    missed = []
+    total = 0
+    for ent in gold["entities"]:
+        if ent["type"] != "PERSON":
+            continue
+        for variant, prefixes in ent["variants"].items():
+            for prefix in prefixes:
+                total += 1
+                if variant not in persons[prefix]:
+                    missed.append(f"{variant} ({prefix})")
+    return {"pairs": total, "recall": round(1 - len(missed) / total, 4), "missed": missed}
+
+
+def run(model_dir: Path | None = None) -> dict[str, Any]:
+    """Figures of the shipped model, or of the artefact in `model_dir`."""
+    figures: dict[str, Any] = {}
+    shared = shared_dir()
+    data = shared / "data" / "nlp" if shared else None
+    for name, rel in TEST_SETS.items():
+        if data is None or not (data / rel).is_file():
+            figures[name] = None
+            continue
+        figures[name] = score_gold(data / rel, model_dir)
+    figures["sample"] = sample_person_recall(model_dir)
+    return figures
+
+
+def _print(figures: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for name in TEST_SETS:
+        fig = figures[name]
+        if fig is None:
+            console.print(f"ner: {name}: shared data not found (set NEWSPRISM_SHARED); skipped")
+            continue
+        table = Table(title=f"NER on {name} ({fig['sentences']} sentences, gold words, "
+                            f"{fig['words_per_s']:,} words/s)")
+        for col in ("label", "P", "R", "F1"):
+            table.add_column(col, justify="left" if col == "label" else "right")
+        for label, row in fig["scores"].items():
+            table.add_row(label, f"{row['p']:.3f}", f"{row['r']:.3f}", f"{row['f']:.3f}")
+        console.print(table)
+    sample = figures["sample"]
+    console.print(f"ner: sample PERSON variants found {sample['recall']:.3f} of {sample['pairs']} "
+                  f"(variant, file) pairs; missed: {', '.join(sample['missed']) or 'none'}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print the figures (`make eval`); `--json PATH` also writes them."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--model", type=Path, default=None, help="an artefact directory other than the shipped one")
+    args, _ = ap.parse_known_args(argv)
+    figures = run(args.model)
+    _print(figures)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

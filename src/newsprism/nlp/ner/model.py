@@ -1,0 +1,113 @@
+"""The NER model at run time: wordpieces in, entity spans per word sequence out.
+
+`NerModel.load()` reads the committed artefact (`nlp/models/ner/`: an int8 ONNX graph,
+`tokenizer.json`, `ner.json`) once per process and per path; inference runs on ONNX
+Runtime, so neither torch nor transformers is imported. Sequences longer than the model's
+window are cut into overlapping windows at word boundaries (`features.windows`).
+
+    >>> NerModel.load().predict([["Hakan", "Fidan", "met", "officials", "in", "Istanbul", "."]])
+    [[('PERSON', 0, 2), ('LOC', 5, 6)]]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from tokenizers import Tokenizer
+
+from newsprism.nlp.ner.decode import spans_from_tags, viterbi
+from newsprism.nlp.ner.features import encode_words, load_tokenizer, windows
+
+__all__ = ["DEFAULT_DIR", "Forward", "NerModel", "log_softmax"]
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "models" / "ner"
+
+# (input_ids, attention_mask, shape_ids) -> logits [batch, pieces, labels]
+Forward = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def log_softmax(x: np.ndarray) -> np.ndarray:
+    x = x - x.max(-1, keepdims=True)
+    return x - np.log(np.exp(x).sum(-1, keepdims=True))
+
+
+class NerModel:
+    """Label word sequences with BIO tags and return spans; `forward` is the network (ONNX or torch)."""
+
+    def __init__(self, tokenizer: Tokenizer, labels: list[str], forward: Forward, *, max_pieces: int = 128,
+                 overlap: int = 32, batch_size: int = 32, cls_id: int = 101, sep_id: int = 102) -> None:
+        if overlap * 2 >= max_pieces:
+            raise ValueError(f"overlap {overlap} must be under half of max_pieces {max_pieces}")
+        self.tokenizer = tokenizer
+        self.labels = labels
+        self.forward = forward
+        self.max_pieces = max_pieces
+        self.overlap = overlap
+        self.batch_size = batch_size
+        self.cls_id, self.sep_id = cls_id, sep_id
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] = DEFAULT_DIR, threads: int | None = None) -> NerModel:
+        """The artefact at `path`, loaded once per process (and per thread count)."""
+        return _load(str(Path(path).resolve()), threads)
+
+    def word_scores(self, word_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Log-probabilities [n_words, n_labels] for each sequence (pieceless words are O)."""
+        lists = [list(w) for w in word_lists]
+        encs = encode_words(self.tokenizer, lists)
+        out = []
+        jobs = []  # (sequence, window)
+        for k, (words, enc) in enumerate(zip(lists, encs, strict=True)):
+            scores = np.full((len(words), len(self.labels)), -30.0, dtype=np.float32)
+            scores[:, 0] = 0.0
+            out.append(scores)
+            if enc.ids:
+                jobs.extend((k, win) for win in windows(enc, len(words), self.max_pieces - 2, self.overlap))
+        jobs.sort(key=lambda j: j[1].piece_end - j[1].piece_start)
+        for b in range(0, len(jobs), self.batch_size):
+            batch = jobs[b:b + self.batch_size]
+            width = max(w.piece_end - w.piece_start for _, w in batch) + 2
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            shapes = np.zeros_like(ids)
+            for r, (k, w) in enumerate(batch):
+                enc, n = encs[k], w.piece_end - w.piece_start
+                ids[r, :n + 2] = [self.cls_id, *enc.ids[w.piece_start:w.piece_end], self.sep_id]
+                shapes[r, 1:n + 1] = enc.shapes[w.piece_start:w.piece_end]
+                mask[r, :n + 2] = 1
+            logp = log_softmax(self.forward(ids, mask, shapes).astype(np.float32))
+            for r, (k, w) in enumerate(batch):
+                enc = encs[k]
+                for word in range(w.own_start, w.own_end):
+                    p = enc.first[word]
+                    if w.piece_start <= p < w.piece_end:
+                        out[k][word] = logp[r, p - w.piece_start + 1]
+        return out
+
+    def predict(self, word_lists: Sequence[Sequence[str]]) -> list[list[tuple[str, int, int]]]:
+        """Entity spans (label, first word, end word) per sequence, BIO-constrained."""
+        return [spans_from_tags([self.labels[i] for i in viterbi(s, self.labels)])
+                for s in self.word_scores(word_lists)]
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, threads: int | None) -> NerModel:
+    import onnxruntime as ort
+
+    meta = json.loads(Path(path, "ner.json").read_text(encoding="utf-8"))
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads if threads is not None else min(2, os.cpu_count() or 1)
+    opts.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(Path(path, meta["model_file"])), opts, providers=["CPUExecutionProvider"])
+
+    def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+        return session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "shape_ids": shapes})[0]
+
+    tokenizer = load_tokenizer(str(Path(path, "tokenizer.json")))
+    return NerModel(tokenizer, meta["labels"], forward, max_pieces=meta["max_pieces"],
+                    cls_id=tokenizer.token_to_id("[CLS]"), sep_id=tokenizer.token_to_id("[SEP]"))
