@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from importlib import import_module
 
-SECTIONS = ("cleaning", "stories", "syntax", "news", "entities")
+SECTIONS = ("cleaning", "stories", "syntax", "ner", "news", "entities")
 
 
 def main(argv: list[str]) -> None:

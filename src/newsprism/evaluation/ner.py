@@ -25,6 +25,7 @@ import yaml
 from newsprism.evaluation.stories import ROOT, shared_dir
 from newsprism.nlp.ner.corpus import Scores, read_conllu
 from newsprism.nlp.ner.decode import spans_from_tags
+from newsprism.nlp.ner.model import DEFAULT_DIR
 
 __all__ = ["TEST_SETS", "main", "run", "sample_person_recall", "score_gold"]
 
@@ -127,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--model", type=Path, default=None, help="an artefact directory other than the shipped one")
     args, _ = ap.parse_known_args(argv)
+    if not ((args.model or DEFAULT_DIR) / "ner.json").is_file():
+        print(f"ner: no model at {args.model or DEFAULT_DIR} (python -m newsprism.nlp.training.ner); skipped")
+        return
     figures = run(args.model)
     _print(figures)
     if args.json:
