@@ -119,3 +119,19 @@ def test_reingest_adds_nothing_and_keeps_the_story(filled: tuple[TestClient, dic
     again = c.post("/api/v1/ingest", files=sample_files(), headers=AUTH).json()
     assert again["run"]["new"] == 0 and again["stories"] == doc["stories"]
     assert c.get("/api/v1/stories").json()["total"] == 1
+
+
+def test_analysis_on_demand_fills_the_story_sections(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    sid = doc["stories"][0]
+    assert 'id="analyze"' in c.get(f"/stories/{sid}").text
+    story = c.get(f"/api/v1/stories/{sid}", params={"analyze": "true"}).json()
+    validate_report(story)  # evidence offsets index the articles' clean text
+    assert story["computed"] | {"brief": True, "sources": True} == dict.fromkeys(story["computed"], True)
+    assert not story["computed"]["brief"] and not story["computed"]["sources"]  # no stage for them yet
+    claims = story["stories"][0]["claims"]
+    assert claims and all(set(cl["sources"]) <= set(story["stories"][0]["articles"]) for cl in claims)
+    html = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    stated = html.count('class="cell states"') + html.count('class="cell contradicts"')
+    assert stated == sum(len(set(cl["sources"])) for cl in claims)  # one cell per (claim, citing article)
+    assert html.count("Not computed yet") == 2  # brief and source profiles

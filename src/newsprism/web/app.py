@@ -72,8 +72,24 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-def _story_doc(story: Any, articles: list) -> dict[str, Any]:
-    doc = build_report(articles, stories=[story.to_report()])
+_ANALYSES: dict[tuple[str, ...], dict[str, Any]] = {}  # (story id, article hashes...) -> story report entry
+MAX_ANALYSES = 256
+
+
+def _story_doc(story: Any, articles: list, *, analyze: bool = False) -> dict[str, Any]:
+    """The story's report document; with `analyze`, entities, claims and contradictions are
+    computed now (`pipeline.story_reports`, seconds per story; kept in memory per article set)."""
+    entry = story.to_report()
+    if analyze:
+        key = (story.id, *(a.content_hash for a in articles))
+        if key not in _ANALYSES:
+            from newsprism.pipeline import story_reports
+
+            if len(_ANALYSES) >= MAX_ANALYSES:
+                _ANALYSES.pop(next(iter(_ANALYSES)))
+            _ANALYSES[key] = story_reports(articles, [story])[0]
+        entry = _ANALYSES[key]
+    doc = build_report(articles, stories=[entry])
     doc["computed"] = computed_sections(doc["stories"][0])
     return doc
 
@@ -120,13 +136,14 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                             for s in found.stories]}
 
     @app.get("/api/v1/stories/{story_id}", tags=["stories"])
-    def api_story(story_id: str) -> dict:
+    def api_story(story_id: str, analyze: bool = Query(False, description="compute entities, claims and "
+                                                          "contradictions now (seconds; stories of 2+ origins)")) -> dict:
         """One story as a `newsprism.report/1` document: `stories[0]` and its `articles`.
-        `computed` says which later sections (brief, claims, ...) exist yet."""
+        `computed` says which later sections (brief, claims, ...) exist."""
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        return _story_doc(*found)
+        return _story_doc(*found, analyze=analyze)
 
     @app.get("/api/v1/articles/{ident:path}", tags=["articles"])
     def api_article(ident: str) -> dict:
@@ -221,14 +238,15 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                     runs=runs, unassigned=queries.unassigned_count(store.engine))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str) -> HTMLResponse:
+    def story_page(request: Request, story_id: str, analyze: bool = Query(False)) -> HTMLResponse:
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        doc = _story_doc(*found)
+        doc = _story_doc(*found, analyze=analyze)
         story, articles = doc["stories"][0], doc["articles"]
         by_id = {a["id"]: a for a in articles}
         return page(request, "story.html", story=story, articles=articles, by_id=by_id, computed=doc["computed"],
+                    analyzed=analyze,
                     matrix=claim_matrix(story, articles), chart=source_chart(story, articles),
                     timeline=timeline(articles))
 
