@@ -15,6 +15,7 @@ keeps those at or above `HEADLINE`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from newsprism.claims.align import Alignment
@@ -26,6 +27,9 @@ __all__ = ["HEADLINE", "find_contradictions"]
 
 HEADLINE = 0.5
 RELATED = 0.62  # pair score above which two units are about the same matter (numbers, quotes)
+# the same figure and unit with incompatible qualifiers ("less than two hours" / "two-hour")
+# is itself evidence that both speak of one quantity: a lower bar
+SAME_FIGURE_RELATED = 0.45
 NEGATION_MIN_JACCARD = 0.3
 
 
@@ -39,11 +43,15 @@ def _speaker_key(name: str | None) -> str | None:
     return stem(name.split()[-1])[:5]
 
 
-def _number_findings(a: ClaimUnit, b: ClaimUnit, relatedness: float) -> list[Contradiction]:
+def _same_figure(a: ClaimUnit, b: ClaimUnit) -> bool:
+    return any(x.value is not None and x.value == y.value and same_unit(x, y) for x in a.numbers for y in b.numbers)
+
+
+def _number_findings(a: ClaimUnit, b: ClaimUnit, relatedness: float, same_figure_only: bool) -> list[Contradiction]:
     out = []
     for x in a.numbers:
         for y in b.numbers:
-            if not same_unit(x, y):
+            if not same_unit(x, y) or (same_figure_only and x.value != y.value):
                 continue
             cmp = compare_numbers(x, y)
             if cmp.verdict not in ("conflict", "differ"):
@@ -54,21 +62,47 @@ def _number_findings(a: ClaimUnit, b: ClaimUnit, relatedness: float) -> list[Con
                 kind="number",
                 explanation=f"{a.article} says “{x.text}” and {b.article} says “{y.text}” ({unit}): the figures {what}.",
                 statements=[_statement(a), _statement(b)],
-                confidence=cmp.confidence * min(1.0, relatedness),
+                confidence=cmp.confidence * min(1.0, 0.4 + relatedness),
             ))
     return out
 
 
+_NEG_CUE = re.compile(r"\b(?:not|never|no|nor|without|n['’]t|don['’]t|doesn['’]t|didn['’]t|won['’]t|cannot|"
+                      r"denied|denies|rejected|refused)\b", re.I)
+_TOKEN = re.compile(r"[\w'’]+")
+
+
+def _negated_keys(u: ClaimUnit) -> set[str]:
+    """Content keys under a negation cue (within the three words before them)."""
+    toks = _TOKEN.findall(u.text)
+    out = set()
+    for i, t in enumerate(toks):
+        if any(_NEG_CUE.fullmatch(x) or x.lower().endswith(("n't", "n’t")) for x in toks[max(0, i - 3):i]):
+            out.add(stem(t))
+    return out
+
+
 def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float) -> Contradiction | None:
-    if a.negated == b.negated or a.expected or b.expected:
+    if a.expected or b.expected:
         return None
+    shared = (content_keys(a) & content_keys(b)) - {k for k in content_keys(a) if k.startswith(("#", "@"))}
+    flipped = {k for k in shared if (k in _negated_keys(a)) != (k in _negated_keys(b))}
+    if a.negated == b.negated and not flipped:
+        return None
+    if flipped:  # the polarity flips on a word both state: the strongest signal
+        neg_a = any(k in _negated_keys(a) for k in flipped)
+        a_neg, b_neg = neg_a, not neg_a
+    else:
+        a_neg, b_neg = a.negated, b.negated
     ka, kb = _speaker_key(a.speaker), _speaker_key(b.speaker)
-    neg, pos = (a, b) if a.negated else (b, a)
+    neg, pos = (a, b) if a_neg and not b_neg else (b, a)
+    words = [w for w in _TOKEN.findall(pos.text) if stem(w) in flipped]
+    about = f" on “{words[0]}”" if words else ""
     if ka and ka == kb:
         return Contradiction(
             kind="quote",
-            explanation=f"{a.speaker or b.speaker} is reported with opposite meaning: {neg.article} has the "
-                        f"negative (“{neg.text[:90]}”), {pos.article} the positive (“{pos.text[:90]}”).",
+            explanation=f"{a.speaker or b.speaker} is reported with opposite meaning{about}: {neg.article} has "
+                        f"the negative (“{neg.text[:90]}”), {pos.article} the positive (“{pos.text[:90]}”).",
             statements=[_statement(a), _statement(b)],
             confidence=min(0.9, 0.45 + 0.3 * score),
         )
@@ -78,7 +112,8 @@ def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float) -> Contradiction
         return None
     return Contradiction(
         kind="negation",
-        explanation=f"{neg.article} denies what {pos.article} states: “{neg.text[:90]}” against “{pos.text[:90]}”.",
+        explanation=f"{neg.article} negates what {pos.article} states{about}: “{neg.text[:90]}” against "
+                    f"“{pos.text[:90]}”.",
         statements=[_statement(a), _statement(b)],
         confidence=min(0.8, 0.2 + 0.3 * score + 0.3 * overlap),
     )
@@ -99,18 +134,18 @@ def _time_finding(a: ClaimUnit, b: ClaimUnit) -> Contradiction | None:
 
 def find_contradictions(units: Sequence[ClaimUnit], alignment: Alignment) -> list[Contradiction]:
     """Contradictions between units of different origins, strongest first, one per kind and pair of units."""
-    group_of = {i: g for g, idx in enumerate(alignment.groups) for i in idx}
+    group_of = {i: g for g, idx in enumerate(alignment.groups) for i in idx[:alignment.primary[g]]}
     found: dict[tuple[str, int, int], Contradiction] = {}
     for (i, j), score in alignment.pair_scores.items():
         a, b = units[i], units[j]
         if a.origin == b.origin:
             continue
         grouped = group_of[i] == group_of[j]
-        if not grouped and score < RELATED:
+        if not grouped and score < RELATED and not (score >= SAME_FIGURE_RELATED and _same_figure(a, b)):
             continue
         findings: list[Contradiction] = []
         if a.numbers and b.numbers and not (a.expected or b.expected):
-            findings += _number_findings(a, b, score)
+            findings += _number_findings(a, b, score, same_figure_only=not grouped and score < RELATED)
         if grouped or score >= RELATED:
             polarity = _polarity_finding(a, b, score)
             if polarity and (grouped or polarity.kind == "quote"):
@@ -127,15 +162,15 @@ def _merge(found: dict[tuple[str, int, int], Contradiction], key: tuple[str, int
     """One finding per kind and pair of claim groups: a figure disputed by six sources is
     one contradiction with six statements, not fifteen pairwise ones."""
     old = found.get(key)
-    if old is None:
-        found[key] = f
+    if old is None or (f.kind != "number" and f.confidence > old.confidence):
+        found[key] = f  # polarity and time findings: the strongest pair speaks for the pair of groups
+        return
+    if f.kind != "number":
         return
     seen = {(s.article, s.start) for s in old.statements}
     extra = [s for s in f.statements if (s.article, s.start) not in seen]
     if not extra:
-        if f.confidence > old.confidence:
-            f.statements = old.statements
-            found[key] = f
+        old.confidence = max(old.confidence, f.confidence)
         return
     old.statements.extend(extra)
     if f.confidence > old.confidence:

@@ -80,7 +80,7 @@ def compare_numbers(a: Number, b: Number) -> Comparison:
         exact = (la == ha) + (lb == hb)  # two exact figures that differ: a hard conflict
         # a strict bound that excludes the other's figure by a hair ("less than two hours"
         # vs "two-hour") is a soft conflict: both may be loose wording
-        conf = 0.9 if exact == 2 else (0.55 if touching else 0.75)
+        conf = 0.9 if exact == 2 else (0.6 if touching else 0.75)
         return Comparison("conflict", conf)
     open_bound = math.isinf(ha) or math.isinf(hb) or (la == 0 < ha) or (lb == 0 < hb)
     if open_bound and a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (

@@ -17,6 +17,10 @@ CLAUSE_MIN_WORDS = 6
 # Compound sentences split where a second, independent statement starts.
 _CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:but|while|whereas|although|though)\s+", re.I)
 _WORD = re.compile(r"\w+")
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|cited|cites|claimed|claims|argued|argues|insisted|insists|"
+    r"added|adds|noted|notes|warned|warns|denied|denies|accused|accuses|described|describes|called|calls|"
+    r"according to)\b", re.I)
 _CLOSED = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 T = TypeVar("T")
@@ -24,6 +28,10 @@ T = TypeVar("T")
 
 def _inside(items: Sequence[T], start: int, end: int) -> list[T]:
     return [x for x in items if x.start < end and x.end > start]  # type: ignore[attr-defined]
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
 
 
 def _clauses(text: str, sent: Sentence) -> list[tuple[int, int]]:
@@ -52,14 +60,21 @@ def claim_units(doc: AnnotatedDocument, *, origin: str | None = None) -> list[Cl
     text = doc.text
     units: list[ClaimUnit] = []
     n = max(len(text), 1)
+    people = [m for m in doc.mentions if m.label == "PERSON"]
     for sent in doc.sentences:
         for start, end in _clauses(text, sent):
             span = text[start:end]
             words = len(_WORD.findall(span))
-            if words < MIN_WORDS or (words <= HEADING_MAX_WORDS and not _CLOSED.search(span)):
+            if words < MIN_WORDS or (words <= HEADING_MAX_WORDS and _whole_line(text, start, end)
+                                     and not _CLOSED.search(span)):
                 continue
             quotes = _inside(doc.quotes, start, end)
             speaker = next((q.speaker for q in quotes if q.speaker), None)
+            if speaker is None and _REPORTING.search(span):
+                # "he cited respect for ...": the sentence reports someone's words; the
+                # speaker is its first person named, else the last person named before it
+                speaker = next((m.text for m in _inside(people, start, end)), None) or next(
+                    (m.text for m in reversed(people) if m.end <= start), None)
             units.append(ClaimUnit(
                 article=doc.id, origin=origin or doc.id, text=span, start=start, end=end,
                 position=start / n,
