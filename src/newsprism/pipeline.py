@@ -160,10 +160,13 @@ def index_stories(store: Store, params: StoryParams | None = None) -> IndexUpdat
 
 def story_reports(articles: Sequence[Article], stories: Sequence[Story],
                   params: StoryParams | None = None) -> list[dict[str, Any]]:
-    """The report entries of `stories`, with entities, claims and contradictions for every
-    story that has at least two independent origins (one voice has nothing to compare)."""
+    """The report entries of `stories`, with entities, claims, contradictions, per-source framing
+    and the brief for every story that has at least two independent origins (one voice has
+    nothing to compare)."""
+    from newsprism.brief import compose_brief
     from newsprism.claims import story_claims
     from newsprism.entities import report_contradictions, report_entities, resolve_entities
+    from newsprism.framing import frame_story
     from newsprism.nlp import annotate_many
 
     params = params or load_story_params()
@@ -180,11 +183,15 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
         origin_of = {aid: group[0] for group in story.origins for aid in group}
         story_docs = [docs[a] for a in story.articles]
         roster = resolve_entities(story_docs, [by_id[a] for a in story.articles])
-        claims = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params)).to_report()
+        result = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params))
+        claims = result.to_report()
         entry["entities"] = report_entities(roster)
         entry["claims"] = claims["claims"]
         # role and name conflicts first: they are the entity stage's precise findings
         entry["contradictions"] = report_contradictions(roster) + claims["contradictions"]
+        framing = frame_story(story_docs, roster, result.claims)
+        entry["sources"] = framing.to_report()
+        entry["brief"] = compose_brief(story_docs, result, framing).to_report()
     return entries
 
 
