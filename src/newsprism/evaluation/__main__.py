@@ -1,6 +1,6 @@
 """`make eval`: every quality figure newsprism prints, scored against gold data.
 
-    python -m newsprism.evaluation [SECTION...]     # sections: cleaning, stories, syntax, ner, news, entities, claims (default: all)
+    python -m newsprism.evaluation [SECTION...]     # sections: cleaning, stories, syntax, ner, news, entities, claims, framing (default: all)
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from importlib import import_module
 
-SECTIONS = ("cleaning", "stories", "syntax", "ner", "news", "entities", "claims")
+SECTIONS = ("cleaning", "stories", "syntax", "ner", "news", "entities", "claims", "framing")
 
 
 def main(argv: list[str]) -> None:
