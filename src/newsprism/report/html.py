@@ -54,7 +54,8 @@ def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
 
 
 def _story_details(s: dict[str, Any], anchors: dict[str, int]) -> str:
-    """Contradictions, claims by support, and the entity roster of one compared story."""
+    """Brief, per-source framing, contradictions, claims by support, and the entity roster of one
+    compared story."""
     def link(aid: str) -> str:
         return f'<a href="#a{anchors[aid]}">{_e(aid)}</a>' if aid in anchors else _e(aid)
 
@@ -75,8 +76,23 @@ def _story_details(s: dict[str, Any], anchors: dict[str, int]) -> str:
         f"<td>{_e('; '.join(sorted((e.get('variants') or {}).keys())))}</td></tr>"
         for e in s.get("entities", [])
     )
+    brief = " ".join(f"{_e(b['text'])} " + "".join(f"[{link(a)}]" for a in b["citations"])
+                     for b in (s.get("brief") or {}).get("sentences", []))
+    sources = "".join(
+        f"<tr><td>{link(p['article'])}</td>"
+        f"<td>{_e(', '.join(f'{k} {v:+.2f}' for k, v in p['stance'].items()))}</td>"
+        f"<td>{_e('; '.join(sorted({t['text'] for t in p['loaded_terms'] if t['kind'] != 'unattributed_assertion'})))}</td>"
+        f"<td>{_e(', '.join(f'{k} {v}' for k, v in (p.get('voices') or {}).items()))}</td>"
+        f"<td>{_e('; '.join(', '.join(v) for v in (p.get('naming') or {}).values()))}</td>"
+        f"<td>{len(p['omitted_claims'])}</td></tr>"
+        for p in s.get("sources", [])
+    )
     return (
         f"<section><h2>{_e(s.get('title'))}</h2>"
+        + (f"<h3>Brief</h3><p>{brief}</p>" if brief else "")
+        + (f"<h3>How each source frames it</h3><table><thead><tr><th>article</th><th>stance</th>"
+           "<th>loaded terms</th><th>voices</th><th>naming</th><th>consensus claims omitted</th></tr></thead>"
+           f"<tbody>{sources}</tbody></table>" if sources else "")
         + (f"<h3>Contradictions</h3><ul>{contradictions}</ul>" if contradictions else "")
         + "<h3>Claims stated by two or more independent origins, and disputed ones</h3>"
         "<table><thead><tr><th>status</th><th>origins</th><th>claim</th><th>sources</th></tr></thead>"
