@@ -115,6 +115,7 @@ def analyze(
     inputs: InputsArg,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    md_out: Annotated[Path | None, typer.Option("--md", help="Write the briefs and claims as Markdown here.")] = None,
     db: DbOption = None,
     workers: WorkersOption = 1,
 ) -> None:
@@ -137,6 +138,11 @@ def analyze(
         console.print(f"JSON report: {write_json(report, json_out)}")
     if html_out:
         console.print(f"HTML report: {write_html(report, html_out)}")
+    if md_out:
+        from newsprism.brief.markdown import report_markdown
+
+        md_out.write_text(report_markdown(report), "utf-8")
+        console.print(f"Markdown brief: {md_out}")
     store.close()
     if result.run.n_rejected:
         raise typer.Exit(EXIT_REJECTED)
