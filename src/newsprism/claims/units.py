@@ -55,13 +55,28 @@ def _clauses(text: str, sent: Sentence) -> list[tuple[int, int]]:
     return out
 
 
+def _joined(text: str, sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Sentences with the parser's mid-line false breaks undone: a "sentence" that does not
+    end in closing punctuation and is followed on the same line by another one ("... Turkish
+    President Recep | Tayyip Erdoğan as reasons ...") is one sentence."""
+    out: list[Sentence] = []
+    for sent in sentences:
+        prev = out[-1] if out else None
+        if (prev is not None and not _CLOSED.search(text[prev.start:prev.end])
+                and "\n" not in text[prev.end:sent.start]):
+            out[-1] = Sentence(prev.start, sent.end, sorted(set(prev.modality) | set(sent.modality)), prev.tense)
+        else:
+            out.append(sent)
+    return out
+
+
 def claim_units(doc: AnnotatedDocument, *, origin: str | None = None) -> list[ClaimUnit]:
     """The claim units of one article, in text order; offsets index `doc.text`."""
     text = doc.text
     units: list[ClaimUnit] = []
     n = max(len(text), 1)
     people = [m for m in doc.mentions if m.label == "PERSON"]
-    for sent in doc.sentences:
+    for sent in _joined(text, doc.sentences):
         for start, end in _clauses(text, sent):
             span = text[start:end]
             words = len(_WORD.findall(span))
