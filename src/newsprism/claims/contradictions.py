@@ -31,6 +31,7 @@ RELATED = 0.62  # pair score above which two units are about the same matter (nu
 # is itself evidence that both speak of one quantity: a lower bar
 SAME_FIGURE_RELATED = 0.45
 NEGATION_MIN_JACCARD = 0.3
+NEAR_PARAPHRASE = 0.85
 
 
 def _statement(u: ClaimUnit) -> Statement:
@@ -67,8 +68,10 @@ def _number_findings(a: ClaimUnit, b: ClaimUnit, relatedness: float, same_figure
     return out
 
 
-_NEG_CUE = re.compile(r"\b(?:not|never|no|nor|without|n['’]t|don['’]t|doesn['’]t|didn['’]t|won['’]t|cannot|"
-                      r"denied|denies|rejected|refused)\b", re.I)
+# Pure negators only: "denied the request" and "rejected the request" say the same thing,
+# so negative predicates count at sentence level (modality), not as a flip of one word.
+_NEG_CUE = re.compile(r"\b(?:not|never|no|nor|without|n['’]t|don['’]t|doesn['’]t|didn['’]t|won['’]t|cannot)\b",
+                      re.I)
 _TOKEN = re.compile(r"[\w'’]+")
 
 
@@ -87,7 +90,9 @@ def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float) -> Contradiction
         return None
     shared = (content_keys(a) & content_keys(b)) - {k for k in content_keys(a) if k.startswith(("#", "@"))}
     flipped = {k for k in shared if (k in _negated_keys(a)) != (k in _negated_keys(b))}
-    if a.negated == b.negated and not flipped:
+    if not flipped and (a.negated == b.negated or score < NEAR_PARAPHRASE):
+        # without a flip on a shared word, a negative clause somewhere in one of two
+        # related sentences is too weak a sign unless the two say nearly the same thing
         return None
     if flipped:  # the polarity flips on a word both state: the strongest signal
         neg_a = any(k in _negated_keys(a) for k in flipped)
