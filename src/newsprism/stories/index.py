@@ -306,7 +306,7 @@ class StoryIndex:
         def name(k: str) -> str:
             return names.get(k, k) if names else k
 
-        dated = sorted((d for d in st.published.values() if _valid_date(d)), key=lambda d: (d[:10], d))
+        dated = sorted((d for d in st.published.values() if valid_date(d)), key=lambda d: (d[:10], d))
         return Story(id=st.id, title=self.title_of(pos), articles=[name(a) for a in st.articles],
                      origins=[[name(a) for a in v] for v in st.origins.values()],
                      first_published=dated[0] if dated else None, last_published=dated[-1] if dated else None,
@@ -316,7 +316,8 @@ class StoryIndex:
         return [self.story(i, names) for i in range(len(self.stories))]
 
 
-def _valid_date(value: str) -> bool:
+def valid_date(value: str) -> bool:
+    """`value` starts with an ISO date (the part publication times are ordered by)."""
     try:
         date.fromisoformat(value[:10])
     except ValueError:

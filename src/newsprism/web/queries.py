@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 from sqlalchemy import Engine, func, select, text
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from newsprism.models import Article, Removed
 from newsprism.store.tables import ArticleRow, StoryMemberRow, StoryRow
+from newsprism.stories.index import valid_date
 from newsprism.stories.records import Story
 from newsprism.web.search import matching_articles
 
@@ -41,14 +41,6 @@ class ArticleView:
     stories: list[str]  # ids of the stories it belongs to (one, once indexed)
 
 
-def _valid_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value[:10])
-    except ValueError:
-        return False
-    return True
-
-
 def _row_article(row: ArticleRow) -> Article:
     return Article(id=row.article_id, origin=row.origin, source=row.source, title=row.title, text=row.text,
                    url=row.url, published=row.published, language=row.language, word_count=row.word_count,
@@ -64,7 +56,7 @@ def _build(story: StoryRow, members: Sequence) -> Story:
     vec_sum = np.zeros(0)
     for m in members:
         origins.setdefault(m.origin_pk, []).append(m.article_id)
-        if m.published and _valid_date(m.published):
+        if m.published and valid_date(m.published):
             published.append(m.published)
         if m.vector is not None:
             vec = np.frombuffer(m.vector, dtype="<f4").astype(np.float32)

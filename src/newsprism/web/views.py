@@ -38,7 +38,8 @@ def claim_matrix(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> M
         return None
     by_id = {a["id"]: a for a in articles}
     columns = [{"article": a, "source": by_id.get(a, {}).get("source", "") or a} for a in story["articles"]]
-    omitted = {s["article"]: set(s.get("omitted_claims", [])) for s in story.get("sources", [])}
+    omitted = {s["article"]: {c["id"] if isinstance(c, dict) else c for c in s.get("omitted_claims", [])}
+               for s in story.get("sources", [])}  # framing lists {id, text}; ids alone are accepted too
     disputed = {(st["article"], st["text"]) for c in story.get("contradictions", []) for st in c["statements"]}
     matrix = Matrix(columns)
     for claim in story["claims"]:
