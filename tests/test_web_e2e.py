@@ -98,6 +98,14 @@ def test_ingest_the_sample_and_read_the_story(page, server: str) -> None:  # typ
     assert page.locator("#articles tbody tr").count() == 5
     page.screenshot(path=str(ARTIFACTS / "story.png"))
 
+    page.locator("#analyze").click()  # entities, claims, framing and the brief, computed on demand
+    page.wait_for_selector("#matrix td.cell.states", timeout=120_000)
+    for section in ("#brief", "#matrix", "#sources-chart"):
+        assert "Not computed yet" not in page.inner_text(section)
+    assert "[" in page.inner_text("#brief")  # every brief sentence cites its sources
+    page.screenshot(path=str(ARTIFACTS / "story-analysed.png"), full_page=True)  # 1280 wide: brief, chart, matrix
+    page.go_back()
+
     page.locator("#articles tbody a").first.click()
     page.wait_for_selector("#article-title")
     assert len(page.inner_text("#text")) > 1000
