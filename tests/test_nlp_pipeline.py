@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from newsprism.cli import app
 from newsprism.models import Article
 from newsprism.nlp import AnnotatedDocument, annotate, annotate_many
-from newsprism.nlp.pipeline import chunk_spans, parse_texts
+from newsprism.nlp.pipeline import ENDS, NO_START, chunk_spans, parse_texts
 
 from .conftest import SAMPLE
 
@@ -60,6 +60,12 @@ def test_sample_sentences_are_sane(sample_docs: list[tuple[str, AnnotatedDocumen
             assert all(covered[m.start():m.end()]), f"{doc.id}: {m.group()!r} at {m.start()} in no sentence"
         # each line (title, paragraph) is split into sentences, and sentences are not
         # cut into fragments: most end with terminal punctuation (titles and captions do not)
+        # no fragment sentences: none starts with closing punctuation, and one that starts
+        # inside a line follows terminal punctuation, a quote or a bracket
+        for s in doc.sentences:
+            before = text[:s.start].rstrip(" \t")
+            assert text[s.start] not in NO_START, f"{doc.id}: {text[s.start:s.end]!r}"
+            assert not before or before[-1] == "\n" or before[-1] in ENDS, f"{doc.id}: {before[-30:]!r} | ..."
         lines = [ln for ln in text.split("\n") if ln.strip()]
         assert len(doc.sentences) >= len(lines)
         ends = sum(text[s.end - 1] in ".!?\"'”’)" for s in doc.sentences)
