@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from newsprism.entities.context import SentenceIndex
 from newsprism.entities.names import given_names, is_initial, parse_person
+from newsprism.entities.places import load_places
 from newsprism.entities.records import Contradiction, Entity, Role, Statement
 from newsprism.entities.roles import exclusive
 from newsprism.entities.translit import word_keys
@@ -54,10 +55,13 @@ def _office_conflicts(people: list[Entity]) -> list[Contradiction]:
         if elsewhere:
             explanation += "; " + "; ".join(elsewhere)
         out.append(Contradiction("role", explanation, _unique(statements), sorted({e.id for e, _ in held})))
+    places = load_places()
     for e in people:  # one person, one exclusive office, two countries
         by_office: dict[str, list[Role]] = defaultdict(list)
         for r in e.roles:
-            if r.affiliation and exclusive(r.office, r.qualifier):
+            # only a place can make one office two offices ("of Defense" vs "of Defence" is a
+            # department spelled two ways, not two countries)
+            if r.affiliation and exclusive(r.office, r.qualifier) and places.lookup(r.affiliation):
                 by_office[r.office].append(r)
         for office_name, roles in sorted(by_office.items()):
             if len({r.affiliation for r in roles}) < 2 or (e.id, office_name) in reported:
