@@ -1,4 +1,5 @@
-"""Throughput of the NLP stage: `annotate` on 1 and 2 processes against the tokenizer alone.
+"""Throughput of the NLP stage: `annotate` on 1 and 2 processes against the tokenizer alone
+and the spaCy pipeline alone (the difference is the news layer).
 
 The corpus is the clean text of the shared dev-stories articles and of the bundled
 sample (the sample only when the shared folder is absent), repeated until it holds
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from newsprism.models import Article
 from newsprism.nlp import annotate_many
-from newsprism.nlp.pipeline import load_nlp
+from newsprism.nlp.pipeline import load_nlp, parse_texts
 from newsprism.pipeline import clean_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,13 @@ def main() -> None:
     dt = time.perf_counter() - t0
     results["tokenizer"] = {"words_per_s": round(n_words / dt), "seconds": round(dt, 2), "tokens": n_tokens}
     print(f"tokenizer alone: {n_words / dt:,.0f} words/s ({dt:.1f} s)")
+
+    t0 = time.perf_counter()
+    for _ in parse_texts(a.text for a in articles):
+        pass
+    dt = time.perf_counter() - t0
+    results["spacy_pipeline"] = {"words_per_s": round(n_words / dt), "seconds": round(dt, 1)}
+    print(f"spaCy pipeline alone (no news layer), 1 process: {n_words / dt:,.0f} words/s ({dt:.1f} s)")
 
     for n in args.processes:
         t0 = time.perf_counter()

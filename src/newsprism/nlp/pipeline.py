@@ -91,10 +91,14 @@ def sentence_repair(doc: Doc) -> Doc:
     return doc
 
 
-@cache
 def load_nlp(threads: int | None = None) -> Language:
     """The whole pipeline, loaded once per process; `threads` caps the entity recogniser's
     ONNX Runtime threads (None: its default), so that worker processes do not oversubscribe."""
+    return _load_nlp(threads)  # one cache key whether `threads` is passed or not
+
+
+@cache
+def _load_nlp(threads: int | None) -> Language:
     import spacy
 
     if not (SYNTAX_DIR / "config.cfg").is_file():
