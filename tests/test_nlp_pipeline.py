@@ -165,3 +165,12 @@ def test_cli_annotate_rejected_input(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "rejected" in result.output and "empty" in result.output
     assert not out.exists()
+
+
+def test_public_api() -> None:
+    import newsprism.nlp
+
+    assert sorted(newsprism.nlp.__all__) == [
+        "AnnotatedDocument", "DateExpr", "Mention", "Number", "Quote", "Sentence", "annotate", "annotate_many",
+    ]
+    assert callable(newsprism.nlp.annotate)  # not shadowed by a submodule of the same name

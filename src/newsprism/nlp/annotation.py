@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
 from itertools import islice
 from multiprocessing import get_context
@@ -80,10 +81,16 @@ def annotate_many(
         yield from _annotate_batch(articles, batch_size)
         return
     threads = max(1, (os.cpu_count() or 1) // n_process)
-    batches = _batched(articles, batch_size)
-    with get_context("spawn").Pool(n_process) as pool:
-        for docs in pool.imap(_annotate_list, ((b, batch_size, threads) for b in batches)):
-            yield from docs
+    # spawn, not fork: the parent may hold ONNX Runtime / OpenMP thread pools; an executor,
+    # not a Pool: a worker that dies raises BrokenProcessPool instead of being respawned forever
+    with ProcessPoolExecutor(n_process, mp_context=get_context("spawn")) as pool:
+        pending: deque[Future[list[AnnotatedDocument]]] = deque()
+        for batch in _batched(articles, batch_size):
+            pending.append(pool.submit(_annotate_list, (batch, batch_size, threads)))
+            if len(pending) > 2 * n_process:  # bounded read-ahead keeps memory flat on long streams
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _annotate_batch(
