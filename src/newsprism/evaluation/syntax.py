@@ -4,7 +4,8 @@ Test sets (never trained on) from the shared `data/nlp/joint` folder: EWT test (
 text, the same genres as the training data) and PUD (news and Wikipedia, the closest to
 our domain). The pipeline runs on the gold words, so the figures measure tagging and
 parsing, not tokenisation: UPOS accuracy, unlabelled / labelled attachment (UAS, LAS,
-punctuation included, spaCy's scorer), sentence boundary F, lemma accuracy, and words/s.
+punctuation included, spaCy's scorer), sentence boundary F, lemma accuracy, and words/s;
+then again with sentence boundaries left to the parser alone (the rules' effect).
 
     python -m newsprism.evaluation.syntax [--json out/eval_syntax.json]
 """
@@ -25,8 +26,12 @@ FIGURES = (("UPOS", "pos_acc"), ("UAS", "dep_uas"), ("LAS", "dep_las"), ("senten
            ("lemma", "lemma_acc"), ("morph", "morph_acc"))
 
 
-def evaluate_file(path: Path) -> dict[str, Any]:
-    """Scores of the shipped pipeline (entity recogniser off) on one CoNLL-U file."""
+RULES = ("newsprism_sentence_rules", "newsprism_sentence_repair")
+
+
+def evaluate_file(path: Path, *, rules: bool = True) -> dict[str, Any]:
+    """Scores of the shipped pipeline (entity recogniser off) on one CoNLL-U file;
+    `rules=False` leaves sentence boundaries to the parser alone."""
     from spacy.tokens import Doc, DocBin
     from spacy.training import Example
 
@@ -38,7 +43,7 @@ def evaluate_file(path: Path) -> dict[str, Any]:
     examples = [Example(Doc(nlp.vocab, words=[t.text for t in g], spaces=[bool(t.whitespace_) for t in g]), g)
                 for g in golds]
     n_words = sum(len(g) for g in golds)
-    disabled = [name for name in nlp.pipe_names if name == "newsprism_ner"]
+    disabled = [name for name in nlp.pipe_names if name == "newsprism_ner" or (not rules and name in RULES)]
     with nlp.select_pipes(disable=disabled):
         t0 = time.perf_counter()
         scores = nlp.evaluate(examples)
@@ -57,7 +62,10 @@ def run() -> dict[str, Any]:
     data = nlp_data_dir()
     if data is None:
         return {"sets": {}, "notes": [f"syntax: shared UD data not found ({SHARED_HINT}); skipped"]}
-    return {"sets": {name: evaluate_file(data / rel) for name, rel in TEST_SETS.items()}, "notes": []}
+    sets = {name: evaluate_file(data / rel) for name, rel in TEST_SETS.items()}
+    sets |= {f"{name}, no sentence rules": evaluate_file(data / rel, rules=False)
+             for name, rel in TEST_SETS.items()}
+    return {"sets": sets, "notes": []}
 
 
 def _table(figures: dict[str, Any]) -> Any:
