@@ -174,3 +174,25 @@ def test_public_api() -> None:
         "AnnotatedDocument", "DateExpr", "Mention", "Number", "Quote", "Sentence", "annotate", "annotate_many",
     ]
     assert callable(newsprism.nlp.annotate)  # not shadowed by a submodule of the same name
+
+
+def test_cli_annotate_failure_is_a_per_item_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.nlp.annotation
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("pathological text")
+
+    monkeypatch.setattr(newsprism.nlp.annotation, "document_from_doc", broken)
+    out = tmp_path / "doc.json"
+    result = CliRunner().invoke(app, ["annotate", str(SAMPLE / "raw" / "000_74267b2649ed2a86.txt"), "--json", str(out)])
+    assert result.exit_code == 1
+    assert "annotation failed: ValueError: pathological text" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_syntax_eval_skips_without_shared_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism.evaluation import syntax
+
+    monkeypatch.setenv("NEWSPRISM_SHARED", str(tmp_path))
+    figures = syntax.run()
+    assert figures["sets"] == {} and "NEWSPRISM_SHARED" in figures["notes"][0]

@@ -245,6 +245,10 @@ def annotate(
     except NLPModelError as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(EXIT_MODEL) from exc
+    except Exception as exc:  # a pathological text must end in a clear per-item error, as in analyze
+        console.print(f"[red]rejected:[/] {articles[0].id} (nlp, error): annotation failed: "
+                      f"{type(exc).__name__}: {exc}")
+        raise typer.Exit(EXIT_REJECTED) from exc
     text = json.dumps(doc.to_json(), ensure_ascii=False, indent=2) + "\n"
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
