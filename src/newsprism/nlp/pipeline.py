@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import DEP, HEAD, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -69,11 +71,22 @@ def boundary(tok: Token) -> bool | None:
 def sentence_rules(doc: Doc) -> Doc:
     """Boundaries the parser must keep (`boundary`): a line break ends a sentence; inside a line,
     no sentence starts with closing punctuation or after a word that cannot end one."""
+    # one pass and one array write: setting token.is_sent_start per token cost 18% of the pipeline
+    starts = np.zeros((len(doc), 1), dtype="int64")  # 1 start, -1 not a start, 0 the parser decides
+    last, before_last, line_start = "", "", True
     for tok in doc:
-        if not tok.is_space:
-            rule = boundary(tok)
-            if rule is not None:
-                tok.is_sent_start = rule
+        text = tok.text
+        if tok.is_space:
+            if "\n" in text:
+                line_start = True
+            continue
+        if tok.i == 0 or line_start:
+            starts[tok.i, 0] = 1
+        elif text[0] in NO_START or last[-1] not in ENDS or (last in CLOSERS and before_last.endswith(",")):
+            starts[tok.i, 0] = -1
+        before_last, last, line_start = last, text, False
+    if len(doc):
+        doc.from_array([SENT_START], starts.astype("uint64"))  # -1 wraps, as in Doc.to_array
     return doc
 
 
@@ -82,12 +95,17 @@ def sentence_repair(doc: Doc) -> Doc:
     """The parser may still make a fragment its own tree ("”" alone): attach each sentence that
     `boundary` says cannot start where it does to the sentence before it."""
     sents = list(doc.sents)
+    fixes = []
     for prev, sent in zip(sents, sents[1:], strict=False):
         first = next((t for t in sent if not t.is_space), None)
         if first is not None and boundary(first) is False:
-            root = sent.root
-            root.head = prev.root
-            root.dep_ = "punct" if root.is_punct else "dep"
+            fixes.append((sent.root, prev.root))
+    if fixes:  # one array write: each `token.head =` would recompute the whole doc's tree
+        arr = doc.to_array([HEAD, DEP])  # uint64; relative heads wrap as in Doc.to_array
+        for root, head in fixes:
+            arr[root.i, 0] = (head.i - root.i) % (1 << 64)
+            arr[root.i, 1] = doc.vocab.strings.add("punct" if root.is_punct else "dep")
+        doc.from_array([HEAD, DEP], arr)
     return doc
 
 
