@@ -231,7 +231,7 @@ def tune() -> None:
                   "false contradictions")
     base = AlignParams()
     for w in (0.25, 0.5, 1.0):
-        for pair in (0.6, 0.7, 0.8, 0.9):
+        for pair in (0.5, 0.55, 0.6, 0.7, 0.8):
             for link in (0.5, 0.55, 0.6):
                 params = replace(base, w_lexical=w, pair_threshold=pair, link_threshold=link)
                 res = run(params, stories, encoder)
