@@ -37,8 +37,9 @@ class ClaimUnit:
 
     @property
     def expected(self) -> bool:
-        """An expectation or possibility, not a reported outcome."""
-        return bool({"future", "conditional", "hedged", "question"} & set(self.modality))
+        """An expectation, possibility or question, not a reported outcome. (Hedged wording,
+        "appear", "reportedly", still reports what is: it can contradict.)"""
+        return bool({"future", "conditional", "question"} & set(self.modality))
 
 
 @dataclass(slots=True)
