@@ -135,3 +135,6 @@ def test_analysis_on_demand_fills_the_story_sections(filled: tuple[TestClient, d
     stated = html.count('class="cell states"') + html.count('class="cell contradicts"')
     assert stated == sum(len(set(cl["sources"])) for cl in claims)  # one cell per (claim, citing article)
     assert "Not computed yet" not in html  # every section has its stage now
+    # the analysed story's articles show what it cites in them
+    article = c.get(f"/articles/{doc['items'][0]['article']}").text
+    assert '<mark class="evidence' in article and 'class="entity' in article and "Not computed yet" not in article

@@ -62,3 +62,16 @@ def test_story_page_renders_the_sections_escaped() -> None:
     assert "1,000 vs 500" in html and "<script>alert" not in html
     assert html.count("Not computed yet") == 1  # entities only
     assert re.search(r'<rect x="300" y="9" width="40\.0" height="12" class="pos">', html)
+
+
+def test_highlighted_segments_cover_the_text_once_with_overlapping_marks() -> None:
+    from newsprism.web.views import highlighted
+
+    text = "Medinsky led Moscow's team.\nTalks lasted two hours."
+    spans = [(0, 8, "entity"), (0, 27, "evidence"), (41, 50, "loaded")]
+    paras = highlighted(text, spans)
+    assert ["".join(s.text for s in p) for p in paras] == text.split("\n")
+    first = paras[0]
+    assert first[0].text == "Medinsky" and first[0].marks == ("entity", "evidence")
+    assert first[1].marks == ("evidence",)
+    assert [s.marks for s in paras[1] if s.text == "two hours"] == [("loaded",)]

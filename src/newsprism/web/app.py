@@ -34,7 +34,14 @@ from newsprism.web.ingest import Upload, parse_urls, run_ingest
 from newsprism.web.search import ensure_search
 from newsprism.web.security import SecurityHeaders, WriteAccess
 from newsprism.web.settings import WebSettings, load_web_settings
-from newsprism.web.views import claim_matrix, computed_sections, source_chart, timeline
+from newsprism.web.views import (
+    article_spans,
+    claim_matrix,
+    computed_sections,
+    highlighted,
+    source_chart,
+    timeline,
+)
 
 __all__ = ["create_app"]
 
@@ -256,7 +263,10 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
-        return page(request, "article.html", a=entry, stories=view.stories)
+        analysed = next((st for key, st in _ANALYSES.items() if key[0] in view.stories), None)
+        spans = article_spans(analysed, entry["id"]) if analysed else []
+        return page(request, "article.html", a=entry, stories=view.stories, analysed=analysed is not None,
+                    paragraphs=highlighted(entry["text"], spans))
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
     def run_page(request: Request, run_id: int) -> HTMLResponse:

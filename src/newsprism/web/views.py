@@ -109,3 +109,36 @@ def timeline(articles: Sequence[dict[str, Any]]) -> list[TimelinePoint]:
         out.append(TimelinePoint(a["id"], a.get("content_hash", ""), a.get("source", ""), a["published"],
                                  (d - first).days / span, rows[d]))
     return out
+
+
+@dataclass(slots=True)
+class Segment:
+    text: str
+    marks: tuple[str, ...]  # "evidence", "entity", "loaded": what covers this stretch of text
+
+
+def article_spans(story: dict[str, Any], article: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of what an analysed story cites in one article: evidence of claims
+    stated by two or more origins, entity mentions, loaded terms."""
+    spans = [(e["start"], e["end"], "evidence") for c in story.get("claims", []) if c["status"] != "single"
+             for e in c.get("evidence", []) if e["article"] == article]
+    spans += [(m["start"], m["end"], "entity") for e in story.get("entities", []) for m in e.get("mentions", [])
+              if m["article"] == article]
+    spans += [(t["start"], t["end"], "loaded") for s in story.get("sources", []) if s["article"] == article
+              for t in s.get("loaded_terms", []) if t.get("end", 0) > t.get("start", 0)]
+    return spans
+
+
+def highlighted(text: str, spans: Sequence[tuple[int, int, str]]) -> list[list[Segment]]:
+    """The text as paragraphs of segments, each with the kinds of span covering it (spans may
+    overlap; the template escapes every segment)."""
+    cuts = sorted({0, len(text)} | {min(max(p, 0), len(text)) for s, e, _ in spans for p in (s, e)})
+    paragraphs: list[list[Segment]] = [[]]
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        marks = tuple(sorted({k for s, e, k in spans if s <= a and b <= e}))
+        for i, piece in enumerate(text[a:b].split("\n")):
+            if i:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append(Segment(piece, marks))
+    return [p for p in paragraphs if any(seg.text.strip() for seg in p)]
