@@ -104,7 +104,8 @@ def compose_brief(docs: Sequence[AnnotatedDocument], claims: StoryClaims, framin
         used = sum(len(s.text.split()) for s in chosen if s.kind == kind)
         return used + len(text.split()) <= budget and all(_jaccard(text, s.text) <= REDUNDANT for s in chosen)
 
-    candidates = [(g, *best) for g in claims.claims if len(g.origins) >= 2 and (best := _best(g, sents))]
+    candidates = [(g, *best) for g in claims.claims
+                  if len(g.origins) >= 2 and not g.anchored and (best := _best(g, sents))]
     named: set[str] = set()
     while candidates:  # greedy: support first, a new person named counts extra
         g, text, unit = max(candidates, key=lambda c: (len(c[0].origins) + NEW_PERSON * min(1, len(_people(c[2]) - named)),

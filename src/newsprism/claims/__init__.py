@@ -65,9 +65,9 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
     contradictions = find_contradictions(units, alignment)
     disputed = {(s.article, s.start) for c in contradictions if c.confidence >= HEADLINE for s in c.statements}
     claims = []
-    for idx, cohesion in zip(alignment.groups, alignment.cohesion, strict=True):
+    for idx, cohesion, primary in zip(alignment.groups, alignment.cohesion, alignment.primary, strict=True):
         group = [units[i] for i in idx]
-        g = ClaimGroup(id=_claim_id(group), units=group, cohesion=cohesion)
+        g = ClaimGroup(id=_claim_id(group), units=group, cohesion=cohesion, anchored=primary == 0)
         if any((u.article, u.start) in disputed for u in group):
             g.status = "disputed"
         elif len(g.origins) >= 2:

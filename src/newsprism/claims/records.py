@@ -75,6 +75,7 @@ class ClaimGroup:
     units: list[ClaimUnit]
     status: ClaimStatus = "single"
     cohesion: float = 1.0  # mean pairwise alignment score inside the group
+    anchored: bool = False  # a name or figure shared across groups: supporting evidence, its units also sit elsewhere
 
     @property
     def text(self) -> str:
@@ -99,4 +100,5 @@ class ClaimGroup:
             "origins": self.origins,
             "evidence": [{"article": u.article, "text": u.text, "start": u.start, "end": u.end}
                          for u in self.units],
+            "anchored": self.anchored,
         }
