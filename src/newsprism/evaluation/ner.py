@@ -4,8 +4,8 @@
   joint files of the shared folder: Docs are built from the gold words (so tokenisation does not
   blur the score), one sentence per Doc; span-level P/R/F1 per label (exact boundaries and label)
   and overall, plus words per second of the component.
-- The sample (`examples/istanbul-2025`): the clean texts through spaCy's English tokenizer, rule
-  sentence boundaries and the component; recall of the PERSON name variants of `gold.yaml`
+- The sample (`examples/istanbul-2025`): the clean texts through the pipeline `annotate` uses
+  (committed syntax model, sentence rules, the component); recall of the PERSON name variants of `gold.yaml`
   (`sample_person_recall`).
 
     python -m newsprism.evaluation.ner [--json out/eval_ner.json] [--model DIR]
@@ -35,16 +35,22 @@ TEST_SETS = {"pud": "joint/en_pud-uner-test.conllu", "ewt-test": "joint/en_ewt-u
 
 
 def _pipeline(sentences: bool, model_dir: Path | None = None):  # noqa: ANN202 (spacy.Language)
+    """Tokenizer + entity recogniser; with `sentences`, the committed syntax model and the sentence
+    rules first, as `newsprism.nlp.pipeline.load_nlp` builds them (a rule sentencizer without it)."""
     import spacy
 
     import newsprism.nlp.ner  # noqa: F401 (registers the factory)
+    from newsprism.nlp import pipeline
 
-    nlp = spacy.blank("en")
-    if sentences:  # punctuation rules, and a line break always ends a sentence, as in `load_nlp`
-        import newsprism.nlp.pipeline  # noqa: F401 (registers newsprism_sentence_rules)
-
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("newsprism_sentence_rules")
+    if sentences and (pipeline.SYNTAX_DIR / "config.cfg").is_file():
+        nlp = spacy.load(pipeline.SYNTAX_DIR)
+        nlp.add_pipe("newsprism_sentence_rules", before="parser")
+        nlp.add_pipe("newsprism_sentence_repair", after="parser")
+    else:
+        nlp = spacy.blank("en")
+        if sentences:
+            nlp.add_pipe("sentencizer")
+            nlp.add_pipe("newsprism_sentence_rules")
     nlp.add_pipe("newsprism_ner", config={"model_dir": str(model_dir) if model_dir else None})
     return nlp
 
