@@ -6,8 +6,8 @@ the model embeds and adds to the wordpiece embedding. Training and inference sha
 module, so both see exactly the same ids.
 
     >>> enc = encode_words(tokenizer, ["Hakan", "FIDAN", "said"])
-    >>> [SHAPE_NAMES[s] for s in enc.shapes]
-    ['title', 'upper', 'upper+', 'lower']      # "fidan" is two pieces: "fid", "##an"
+    >>> [SHAPE_NAMES[s] for s in enc.shapes]     # pieces: ha ##kan fi ##dan said
+    ['title', 'lower+', 'upper', 'upper+', 'lower']
 """
 
 from __future__ import annotations
