@@ -1,6 +1,6 @@
 """Train the NER model: MiniLM (all-MiniLM-L6-v2 weights) as a BIO token classifier with case shapes.
 
-    python -m newsprism.nlp.training.ner [--epochs 4] [--extra btc] [--out DIR]
+    python -m newsprism.nlp.training.ner [--epochs 2] [--extra btc] [--threads 2] [--out DIR]
 
 Reads the shared corpora (`$NEWSPRISM_SHARED/data/nlp`, default `<repo>/../shared`): the joint
 EWT+UNER and GUM open-genre train files (plus `--extra` corpora), dev = their dev files. The
