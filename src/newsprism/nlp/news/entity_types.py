@@ -57,8 +57,10 @@ def typed_mentions(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     mentions: list[Mention] = []
     taken: set[int] = set()
     for ent in doc.ents:
-        mentions.append(Mention(text=ent.text, label=entity_label(ent.text, ent.label_, gaz),
-                                start=ent.start_char, end=ent.end_char))
+        label = entity_label(ent.text, ent.label_, gaz)
+        if label != "PERSON" and (person := _person_after_office(ent, gaz)) is not None:
+            ent, label = person, "PERSON"  # "[Defense Rustem Umerov]ORG": the office word is the title's
+        mentions.append(Mention(text=ent.text, label=label, start=ent.start_char, end=ent.end_char))
         taken.update(range(ent.start, ent.end))
     i = 0
     while i < len(doc):
@@ -75,6 +77,22 @@ def typed_mentions(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         i = span.end
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _person_after_office(ent: Span, gaz: Gazetteer) -> Span | None:
+    """The name inside a span the recogniser ran on from an office word into a person's name
+    ("Minister of [Defense Rustem Umerov]"): two or more name words after office words."""
+    from newsprism.nlp.news.roles import HEADS, MODIFIERS
+
+    doc, k = ent.doc, ent.start
+    while k < ent.end and doc[k].lower_ in HEADS | MODIFIERS:
+        k += 1
+    rest = doc[k:ent.end]
+    if k == ent.start or len(rest) < 2 or not all(_NAME_RE.match(t.text) for t in rest):
+        return None
+    if gaz.place_label(rest.text) or gaz.country_of(rest.text) or rest[0].text in _NOT_NAME:
+        return None
+    return rest
 
 
 def _gazetteer_match(doc: Doc, i: int, taken: set[int], gaz: Gazetteer) -> tuple[Span, str] | None:
