@@ -109,3 +109,19 @@ def test_sample_roles_have_office_and_country(nlp):
     assert ("Minister of Defense", "Ukraine") in found["Umerov"]
     assert ("Foreign Ministry spokesman", "Ukraine") in found["Tykhy"]
     assert ("Kremlin spokesperson", "Russia") in found["Peskov"]
+
+
+def test_a_recogniser_span_running_from_an_office_into_a_name_gives_the_person() -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    from newsprism.nlp.news.entity_types import typed_mentions
+    from newsprism.nlp.news.gazetteer import load_gazetteer
+
+    nlp = spacy.blank("en")
+    doc = nlp("He sent Ukrainian Minister of Defense Rustem Umerov to Istanbul.")
+    doc.ents = [Span(doc, 5, 8, label="ORG")]  # "Defense Rustem Umerov", as the NER model tags it
+    people = [(m.text, m.label) for m in typed_mentions(doc, load_gazetteer()) if m.label == "PERSON"]
+    assert people == [("Rustem Umerov", "PERSON")]
+    doc.ents = [Span(doc, 5, 6, label="ORG")]  # a lone office word stays what it was
+    assert not any(m.label == "PERSON" for m in typed_mentions(doc, load_gazetteer()))
