@@ -8,7 +8,8 @@ from functools import cache
 import pytest
 
 from newsprism.claims import HEADLINE, StoryClaims, story_claims
-from newsprism.claims.contradictions import _polarity_finding
+from newsprism.claims.contradictions import _negated_keys, _polarity_finding
+from newsprism.claims.keys import content_keys
 from newsprism.evaluation.claims import _sample
 from newsprism.nlp import annotate_many
 
@@ -70,7 +71,8 @@ def test_zelensky_quoted_against_himself_on_respect() -> None:
     for u in units:
         assert texts[u.article][u.start:u.end] == u.text
         u.speaker = "Zelensky"
-    found = _polarity_finding(units[0], units[1], 0.6)
+    found = _polarity_finding(units[0], units[1], 0.6, (content_keys(units[0]), content_keys(units[1])),
+                              (_negated_keys(units[0]), _negated_keys(units[1])))
     assert found is not None and found.kind == "quote"
     assert "don’t really respect" in next(s.text for s in found.statements if s.article.startswith("002"))
 

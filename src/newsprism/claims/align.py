@@ -62,6 +62,7 @@ class Alignment:
     pair_scores: dict[tuple[int, int], float]  # every scored candidate pair (i < j)
     cohesion: list[float]  # mean pairwise cosine inside each group
     primary: list[int]  # per group, how many of its units belong to it alone (0 for an anchored claim)
+    keys: list[set[str]]  # each unit's content keys (`keys.content_keys`), for the contradiction finders
 
 
 def _idf(keys: Sequence[set[str]]) -> dict[str, float]:
@@ -116,7 +117,7 @@ def align(units: Sequence[ClaimUnit], vectors: np.ndarray, params: AlignParams |
     params = params or AlignParams()
     n = len(units)
     if n == 0:
-        return Alignment([], {}, [], [])
+        return Alignment([], {}, [], [], [])
     codes: dict[str, int] = {}
     articles = np.array([codes.setdefault(u.article, len(codes)) for u in units], dtype=np.int64)
     keys = [content_keys(u) for u in units]
@@ -175,7 +176,7 @@ def align(units: Sequence[ClaimUnit], vectors: np.ndarray, params: AlignParams |
             groups.append(idx)
             primary.append(0)
             cohesion.append(_mean_cos(vectors, idx))
-    return Alignment(groups, scores, cohesion, primary)
+    return Alignment(groups, scores, cohesion, primary, keys)
 
 
 def _mean_cos(vectors: np.ndarray, idx: list[int]) -> float:

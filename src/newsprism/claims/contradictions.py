@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from newsprism.claims.align import Alignment
-from newsprism.claims.keys import content_keys, stem
+from newsprism.claims.keys import stem
 from newsprism.claims.quantities import compare_numbers, same_unit
 from newsprism.claims.records import ClaimUnit, Contradiction, Statement
 
@@ -85,17 +85,20 @@ def _negated_keys(u: ClaimUnit) -> set[str]:
     return out
 
 
-def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float) -> Contradiction | None:
+def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float, keys: tuple[set[str], set[str]],
+                      negated: tuple[set[str], set[str]]) -> Contradiction | None:
+    """`keys`: the two units' content keys; `negated`: their keys under a negation cue."""
     if a.expected or b.expected:
         return None
-    shared = (content_keys(a) & content_keys(b)) - {k for k in content_keys(a) if k.startswith(("#", "@"))}
-    flipped = {k for k in shared if (k in _negated_keys(a)) != (k in _negated_keys(b))}
+    ja, jb = keys
+    shared = {k for k in ja & jb if not k.startswith(("#", "@"))}
+    flipped = {k for k in shared if (k in negated[0]) != (k in negated[1])}
     if not flipped and (a.negated == b.negated or score < NEAR_PARAPHRASE):
         # without a flip on a shared word, a negative clause somewhere in one of two
         # related sentences is too weak a sign unless the two say nearly the same thing
         return None
     if flipped:  # the polarity flips on a word both state: the strongest signal
-        neg_a = any(k in _negated_keys(a) for k in flipped)
+        neg_a = any(k in negated[0] for k in flipped)
         a_neg, b_neg = neg_a, not neg_a
     else:
         a_neg, b_neg = a.negated, b.negated
@@ -111,7 +114,6 @@ def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float) -> Contradiction
             statements=[_statement(a), _statement(b)],
             confidence=min(0.9, 0.45 + 0.3 * score),
         )
-    ja, jb = content_keys(a), content_keys(b)
     overlap = len(ja & jb) / len(ja | jb) if ja and jb else 0.0
     if overlap < NEGATION_MIN_JACCARD:
         return None
@@ -138,9 +140,17 @@ def _time_finding(a: ClaimUnit, b: ClaimUnit) -> Contradiction | None:
 
 
 def find_contradictions(units: Sequence[ClaimUnit], alignment: Alignment) -> list[Contradiction]:
-    """Contradictions between units of different origins, strongest first, one per kind and pair of units."""
+    """Contradictions between units of different origins, strongest first, one per kind and
+    pair of claim groups (see `_merge`)."""
     group_of = {i: g for g, idx in enumerate(alignment.groups) for i in idx[:alignment.primary[g]]}
     found: dict[tuple[str, int, int], Contradiction] = {}
+    negated: dict[int, set[str]] = {}
+
+    def negated_keys(i: int) -> set[str]:
+        if i not in negated:
+            negated[i] = _negated_keys(units[i])
+        return negated[i]
+
     for (i, j), score in alignment.pair_scores.items():
         a, b = units[i], units[j]
         if a.origin == b.origin:
@@ -152,7 +162,8 @@ def find_contradictions(units: Sequence[ClaimUnit], alignment: Alignment) -> lis
         if a.numbers and b.numbers and not (a.expected or b.expected):
             findings += _number_findings(a, b, score, same_figure_only=not grouped and score < RELATED)
         if grouped or score >= RELATED:
-            polarity = _polarity_finding(a, b, score)
+            polarity = _polarity_finding(a, b, score, (alignment.keys[i], alignment.keys[j]),
+                                         (negated_keys(i), negated_keys(j)))
             if polarity and (grouped or polarity.kind == "quote"):
                 findings.append(polarity)
         if grouped and (t := _time_finding(a, b)):
