@@ -40,12 +40,14 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{_e(line)}</p>" for line in text.split("\n") if line.strip())
 
 
-def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
-    def link(aid: str) -> str:
-        return f'<a href="#a{anchors[aid]}">{_e(aid)}</a>' if aid in anchors else _e(aid)
+def _link(aid: str, anchors: dict[str, int]) -> str:
+    """An article id, linked to its section of the page when the page has one."""
+    return f'<a href="#a{anchors[aid]}">{_e(aid)}</a>' if aid in anchors else _e(aid)
 
+
+def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
     span = " – ".join(dict.fromkeys(_e(d) for d in (s.get("first_published"), s.get("last_published")) if d))
-    origins = "; ".join(" = ".join(link(a) for a in group) for group in s.get("origins", []))
+    origins = "; ".join(" = ".join(_link(a, anchors) for a in group) for group in s.get("origins", []))
     return (
         f"<tr><td>{_e(s.get('title'))}<br><small>{_e(s.get('id'))}</small></td>"
         f"<td>{len(s.get('articles', []))}</td><td>{len(s.get('origins', []))}</td>"
@@ -56,18 +58,15 @@ def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
 def _story_details(s: dict[str, Any], anchors: dict[str, int]) -> str:
     """Brief, per-source framing, contradictions, claims by support, and the entity roster of one
     compared story."""
-    def link(aid: str) -> str:
-        return f'<a href="#a{anchors[aid]}">{_e(aid)}</a>' if aid in anchors else _e(aid)
-
     contradictions = "".join(
         f"<li><strong>{_e(c['kind'])}</strong>: {_e(c['explanation'])}<ul>"
-        + "".join(f"<li>{link(st['article'])}: “{_e(st['text'])}”</li>" for st in c["statements"])
+        + "".join(f"<li>{_link(st['article'], anchors)}: “{_e(st['text'])}”</li>" for st in c["statements"])
         + "</ul></li>"
         for c in s.get("contradictions", [])
     )
     claims = "".join(
         f"<tr><td class=\"{_e(c['status'])}\">{_e(c['status'])}</td><td>{len(c.get('origins', c['sources']))}</td>"
-        f"<td>{_e(c['text'])}</td><td>{', '.join(link(a) for a in c['sources'])}</td></tr>"
+        f"<td>{_e(c['text'])}</td><td>{', '.join(_link(a, anchors) for a in c['sources'])}</td></tr>"
         for c in s["claims"] if c["status"] != "single"
     )
     singles = sum(c["status"] == "single" for c in s["claims"])
@@ -76,10 +75,10 @@ def _story_details(s: dict[str, Any], anchors: dict[str, int]) -> str:
         f"<td>{_e('; '.join(sorted((e.get('variants') or {}).keys())))}</td></tr>"
         for e in s.get("entities", [])
     )
-    brief = " ".join(f"{_e(b['text'])} " + "".join(f"[{link(a)}]" for a in b["citations"])
+    brief = " ".join(f"{_e(b['text'])} " + "".join(f"[{_link(a, anchors)}]" for a in b["citations"])
                      for b in (s.get("brief") or {}).get("sentences", []))
     sources = "".join(
-        f"<tr><td>{link(p['article'])}</td>"
+        f"<tr><td>{_link(p['article'], anchors)}</td>"
         f"<td>{_e(', '.join(f'{k} {v:+.2f}' for k, v in p['stance'].items()))}</td>"
         f"<td>{_e('; '.join(sorted({t['text'] for t in p['loaded_terms'] if t['kind'] != 'unattributed_assertion'})))}</td>"
         f"<td>{_e(', '.join(f'{k} {v}' for k, v in (p.get('voices') or {}).items()))}</td>"
