@@ -7,10 +7,12 @@ import re
 from functools import cache
 
 import pytest
+import yaml
+from scipy.stats import spearmanr
 
 from newsprism.brief import Brief, compose_brief, overlap
 from newsprism.entities import resolve_entities
-from newsprism.evaluation.claims import _sample
+from newsprism.evaluation.claims import SAMPLE, _sample
 from newsprism.framing import Framing, frame_story, load_lexicon
 from newsprism.framing.stance import clause_signals, loaded_signals, stance_scores
 from newsprism.nlp import annotate_many
@@ -54,6 +56,33 @@ def test_loaded_word_targets_what_it_describes() -> None:
     assert s["Red"] < 0 and s["Blue"] == 0
 
 
+def test_what_a_side_is_urged_to_do_is_not_credit() -> None:
+    assert _stance("Ukraine urged Russia to accept the ceasefire.") == {"Red": 0.0, "Blue": 0.0}
+    assert _stance("Kyiv asked Moscow to release the prisoners.") == {"Red": 0.0, "Blue": 0.0}
+
+
+def test_object_control_gives_the_object_as_agent() -> None:
+    s = _stance("Ukraine persuaded Russia to accept the offer.")
+    assert s["Red"] > 0 and s["Blue"] == 0
+
+
+def test_participle_after_a_reported_clause_does_not_blame_the_speaker() -> None:
+    s = _stance("Kyiv said that Russia had attacked the city, undermining the talks.")
+    assert s["Red"] < 0 and s["Blue"] == 0
+
+
+def test_loaded_adjective_targets_the_agent_of_its_clause() -> None:
+    s = _stance("Russia is opting for brutal tactics.")
+    assert s["Red"] < 0 and s["Blue"] == 0
+
+
+def test_pronoun_takes_the_one_side_of_the_sentences_before() -> None:
+    assert _stance("Russia sent a small delegation. They later rejected the ceasefire.")["Red"] < 0
+    # both sides in the sentence before: "they" is ambiguous and blames no one
+    assert _stance("Kyiv sent a delegation to meet Russia. They later rejected the ceasefire.") == {"Red": 0.0,
+                                                                                                  "Blue": 0.0}
+
+
 @cache
 def sample() -> tuple[Framing, Brief, dict[str, str]]:
     story = _sample()
@@ -76,11 +105,14 @@ def _sample_slant() -> dict[str, float]:
     return {p.article[:3]: p.stance["Ukraine"] - p.stance["Russia"] for p in framing.profiles}
 
 
-@pytest.mark.xfail(strict=True, reason="with the final syntax model 002 (+0.60) edges out 001 (+0.47): its "
-                   "'which Moscow dismissed' and 'Moscow's commitment' parse as blame; gold has 001 at +0.7, 002 at +0.3")
-def test_sample_most_pro_ukrainian_is_001() -> None:
+def test_sample_slant_follows_gold() -> None:
+    """Issue 7's acceptance: Spearman >= 0.8 against the gold slant, 000 most pro-Russian, 001 most pro-Ukrainian."""
+    gold = yaml.safe_load((SAMPLE / "gold.yaml").read_text("utf-8"))["slant"]
     slant = _sample_slant()
-    assert max(slant, key=slant.__getitem__) == "001"
+    keys = sorted(slant)
+    rho = spearmanr([gold[next(g for g in gold if g.startswith(k))] for k in keys], [slant[k] for k in keys]).statistic
+    assert rho >= 0.8, (rho, slant)
+    assert max(slant, key=slant.__getitem__) == "001", slant
 
 
 def test_sample_extremes_and_their_spans() -> None:

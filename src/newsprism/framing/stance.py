@@ -5,6 +5,8 @@ who is its patient, and who is described with loaded words, read off a dependenc
     "Ukraine was attacked by Russia."   -> the same (passive: the `by` phrase is the agent)
     "Kyiv did not agree."               -> credit negated: blame Ukraine (-1)
     "the illegitimate Russian president" -> loaded (name calling) about Russia (-1)
+    "Kyiv urged Moscow to accept"       -> nothing: a demand, not something Moscow did
+    "Moscow is opting for brutal tactics" -> loaded about Russia (the agent of the clause)
 
 Signals inside quotations count half (the article lends its voice, it does not speak), and a
 loaded word whose target the parse does not give goes, at half weight, to the one side its
@@ -26,7 +28,9 @@ __all__ = ["PRIOR", "SideSpan", "clause_signals", "loaded_signals", "stance_scor
 
 SideSpan = tuple[int, int, str]  # (start, end, side) of a mention of a side's member
 
-PRIOR = 4.0  # pulls articles with few signals toward 0; on the sample PRIOR 1, 2, 4, 6 gave slant Spearman 0.7, 0.9, 1.0, 1.0
+# pulls articles with few signals toward 0; on the sample 4 and 6 both give Spearman >= 0.9, only 6 puts 001
+# (many signals) above 002 (few); the dev stories' order does not move between 2 and 12
+PRIOR = 6.0
 VICTIM = 0.5  # the patient of a blamed act draws sympathy, less than the agent draws blame
 QUOTED = 0.5
 UNTARGETED = 0.5  # loaded word given to the nearest side of its sentence
@@ -36,7 +40,10 @@ _PATIENTS = {"obj", "iobj", "nsubj:pass"}
 _INHERIT = {"xcomp", "conj", "advcl", "acl", "amod"}  # clauses that share the head's agent
 _PRUNE = {"acl", "acl:relcl", "advcl", "parataxis", "ccomp", "punct"}  # not part of an argument's reference
 _NEGATORS = {"not", "n't", "never", "no"}
-_POSSESSIVES = {"its", "their"}
+_PRONOUNS = {"its", "their", "they", "them"}  # stand for a side (a country, a government, a delegation)
+LOOKBACK = 2  # sentences before a pronoun's own searched for its antecedent
+_DIRECTIVES = {"urge", "ask", "call", "demand", "press", "pressure", "push", "request", "encourage", "tell", "order",
+               "force", "compel", "invite", "advise", "implore", "appeal"}
 
 
 def _case(tok: Token) -> str:
@@ -56,11 +63,26 @@ def _arguments(tok: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
         patients = [c for c in kids if c.dep_ in _PATIENTS or (c.dep_ == "obl" and _case(c) in ("against", "on"))]
         patients = [c for c in patients if c not in agents]
     if not agents and depth < 3 and tok.head is not tok:
+        head = tok.head
+        controllers = [c for c in head.children if c.dep_ in ("obj", "iobj")]
         if tok.dep_ == "acl:relcl":
-            agents = [tok.head]
-        elif tok.dep_ in _INHERIT:
-            agents = _arguments(tok.head, depth + 1)[0]
+            agents = [head]
+        elif controllers and (tok.dep_ == "xcomp" or (tok.dep_ == "advcl" and _mark(tok) == "to")):
+            # object control: "urged Russia to accept" -> Russia accepts
+            agents = controllers
+        elif tok.dep_ in _INHERIT and not _after_report(tok):
+            agents = _arguments(head, depth + 1)[0]
     return agents, patients
+
+
+def _after_report(tok: Token) -> bool:
+    """A participle clause after a reported clause ("Zelensky noted that decisions are made by a few,
+    undermining the talks"): it comments on what was reported, so it does not share the speaker as agent."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.head.children)
+
+
+def _mark(tok: Token) -> str:
+    return next((c.lower_ for c in tok.children if c.dep_ == "mark"), "")
 
 
 def _negated(tok: Token) -> bool:
@@ -80,11 +102,13 @@ def _cancelled(tok: Token, lexicon: Lexicon) -> bool:
 
 
 def _conditional(tok: Token) -> bool:
-    """In an "if"/"unless"/"whether" clause: a condition, not something anyone did."""
+    """In an "if"/"unless"/"whether" clause, or what someone is urged to do ("urged Russia to
+    accept"): a condition or a demand, not something anyone did."""
     for t in (tok, tok.head):
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in t.children):
             return True
-    return False
+    return (tok.dep_ in ("xcomp", "advcl") and _mark(tok) == "to"
+            and (tok.head.lemma_.lower() or tok.head.lower_) in _DIRECTIVES)
 
 
 def _reference(tok: Token) -> Iterable[Token]:
@@ -103,17 +127,26 @@ def _sides_of(toks: Iterable[Token], spans: Sequence[SideSpan]) -> list[str]:
         for ref in _reference(tok):
             a, b = ref.idx, ref.idx + len(ref.text)
             found = [side for s, e, side in spans if s < b and a < e]
-            if not found and ref.lower_ in _POSSESSIVES:
+            if not found and ref.lower_ in _PRONOUNS:
                 found = _antecedent(ref, spans)
             out += [side for side in found if side not in out]
     return out
 
 
 def _antecedent(pron: Token, spans: Sequence[SideSpan]) -> list[str]:
-    """The side of the last side mention before a possessive pronoun in its sentence
-    ("the Kremlin ... to justify its aggressive actions")."""
-    before = [(s, side) for s, e, side in spans if pron.sent.start_char <= s and e <= pron.idx]
-    return [max(before)[1]] if before else []
+    """The side a pronoun stands for: the last side mention before it in its sentence ("the Kremlin ...
+    to justify its aggressive actions"), else the one side mentioned in the LOOKBACK sentences before
+    ("Zelensky said of Russia's proposal. "They ..."); none when those mention both sides."""
+    own = [(s, side) for s, e, side in spans if pron.sent.start_char <= s and e <= pron.idx]
+    if own:
+        return [max(own)[1]]
+    sent = pron.sent
+    for _ in range(LOOKBACK):
+        if sent.start == 0:
+            break
+        sent = pron.doc[sent.start - 1].sent
+    before = {side for s, e, side in spans if sent.start_char <= s and e <= pron.sent.start_char}
+    return list(before) if len(before) == 1 else []
 
 
 def _within(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
@@ -169,7 +202,7 @@ def loaded_signals(doc: AnnotatedDocument, parsed: Doc, spans: Sequence[SideSpan
         term = doc.text[a:b]
         in_quote = _within(a, quoted)
         tok = _token_at(parsed, a)
-        targets = [] if tok is None else _sides_of([tok.head] if tok.dep_ in ("amod", "compound") else [tok], spans)
+        targets = [] if tok is None else _described(tok, spans)
         weight = QUOTED if in_quote else 1.0
         if not targets:
             targets = _nearest(a, b, doc, starts, spans)
@@ -187,6 +220,16 @@ def loaded_signals(doc: AnnotatedDocument, parsed: Doc, spans: Sequence[SideSpan
                 out.append(Signal("unattributed_assertion", doc.text[sent.start:sent.end], sent.start, sent.end,
                                   None, 0.0))
     return out
+
+
+def _described(tok: Token, spans: Sequence[SideSpan]) -> list[str]:
+    """The side a loaded word describes: the noun it modifies or is, else the agent of the predicate
+    that noun is an argument of ("Russia is opting for performative tactics" -> Russia)."""
+    noun = tok.head if tok.dep_ in ("amod", "compound") else tok
+    sides = _sides_of([noun], spans)
+    if not sides and tok.dep_ == "amod" and noun.dep_ in ("obj", "obl", "xcomp") and noun.head is not noun:
+        sides = _sides_of(_arguments(noun.head)[0], spans)
+    return sides
 
 
 def _token_at(parsed: Doc, offset: int) -> Token | None:
