@@ -146,4 +146,5 @@ def test_brief_states_the_outcome_and_both_heads() -> None:
     _, brief, _ = sample()
     text = " ".join(s.text for s in brief.sentences).lower()
     assert "prisoner" in text
+    assert re.search(r"\bno ceasefire|\bnot\b[^.]*\bceasefire", text), text
     assert "medinsk" in text and "umerov" in text

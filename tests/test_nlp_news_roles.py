@@ -125,3 +125,20 @@ def test_a_recogniser_span_running_from_an_office_into_a_name_gives_the_person()
     assert people == [("Rustem Umerov", "PERSON")]
     doc.ents = [Span(doc, 5, 6, label="ORG")]  # a lone office word stays what it was
     assert not any(m.label == "PERSON" for m in typed_mentions(doc, load_gazetteer()))
+
+
+@pytest.mark.parametrize(("text", "ents", "expected"), [
+    # both cities read as people by the recogniser: listed together, both are places
+    ("Russia threatened Sumy and Kharkiv.", [(2, 3, "PERSON"), (4, 5, "PERSON")], {"Sumy": "GPE", "Kharkiv": "GPE"}),
+    # a city-named person listed with a place-named person who is no place stays a person
+    ("Paris and Hilton spoke.", [(0, 1, "PERSON"), (2, 3, "PERSON")], {"Paris": "PERSON", "Hilton": "PERSON"}),
+    # not listed: the recogniser's PERSON stands
+    ("Sumy spoke to Kharkiv.", [(0, 1, "PERSON"), (3, 4, "PERSON")], {"Sumy": "PERSON", "Kharkiv": "PERSON"}),
+])
+def test_a_place_read_as_a_person_in_a_list_of_places_is_a_place(text, ents, expected) -> None:
+    from spacy.tokens import Span
+
+    doc = spacy.blank("en")(text)
+    doc.ents = [Span(doc, a, b, label=lab) for a, b, lab in ents]
+    got = {m.text: m.label for m in typed_mentions(doc, load_gazetteer()) if m.text in expected}
+    assert got == expected

@@ -28,7 +28,10 @@ MIN_WORDS, MAX_SENTENCE_WORDS = 6, 45
 REDUNDANT = 0.35  # word Jaccard above which a sentence repeats one already chosen
 LEAN = 0.1  # |stance(A) - stance(B)| above which an article leans toward a side
 
-NEW_PERSON = 1.5  # naming a person the brief has not named yet counts like 1.5 more origins (once per sentence)
+# a reader needs what did not happen as much as what did, and sources say it in passing
+NEGATED_BONUS = 8
+NEW_PERSON = 1.5
+VAGUE = 1.0  # a sentence naming no person, giving no figure and denying nothing counts like one origin fewer  # naming a person the brief has not named yet counts like 1.5 more origins (once per sentence)
 _PRONOUNS = frozenset("He She They It This That These Those His Her Its Their".split())
 _WORD = re.compile(r"[\w’']+")
 _STOP = frozenset("a an the of to in on at for and or but by with as is are was were be been has have had "
@@ -86,12 +89,14 @@ def _usable(text: str, modality: Sequence[str]) -> bool:
 
 
 def _best(group: ClaimGroup, sents: _Sentences) -> tuple[str, ClaimUnit] | None:
-    """The group's most neutral, shortest usable sentence."""
+    """The group's shortest usable sentence, where one that also says what did not happen ("no
+    ceasefire accord was achieved") counts NEGATED_BONUS words shorter."""
     options = []
     for u in group.units:
         text, modality = sents.of(u)
-        if (u.mentions or u.numbers) and _usable(text, modality):
-            options.append((len(text.split()), text, u))
+        negated = "negated" in modality
+        if (u.mentions or u.numbers or negated) and _usable(text, modality):
+            options.append((len(text.split()) - NEGATED_BONUS * negated, text, u))
     return min(options, key=lambda o: o[0])[1:] if options else None
 
 
@@ -107,9 +112,16 @@ def compose_brief(docs: Sequence[AnnotatedDocument], claims: StoryClaims, framin
     candidates = [(g, *best) for g in claims.claims
                   if len(g.origins) >= 2 and not g.anchored and (best := _best(g, sents))]
     named: set[str] = set()
-    while candidates:  # greedy: support first, a new person named counts extra
-        g, text, unit = max(candidates, key=lambda c: (len(c[0].origins) + NEW_PERSON * min(1, len(_people(c[2]) - named)),
-                                                       -c[2].position))
+
+    def worth(c: tuple[ClaimGroup, str, ClaimUnit]) -> float:
+        g, text, unit = c
+        vague = not (_people(unit) or unit.numbers or "negated" in sents.of(unit)[1])
+        return len(g.origins) + NEW_PERSON * min(1, len(_people(unit) - named)) - VAGUE * vague
+
+    # greedy: support first, a new person named counts extra, a vague sentence less; at equal worth the
+    # shorter sentence (it leaves room for another fact), then the earlier one
+    while candidates:
+        g, text, unit = max(candidates, key=lambda c: (worth(c), -len(c[1].split()), -c[2].position))
         candidates = [c for c in candidates if c[0] is not g]
         if (people := _people(unit)) and people <= named:
             continue  # a second sentence about the same people: the budget goes to other facts

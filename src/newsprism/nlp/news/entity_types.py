@@ -56,8 +56,10 @@ def typed_mentions(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     """The recogniser's mentions retyped, plus gazetteer places, nationalities and facilities."""
     mentions: list[Mention] = []
     taken: set[int] = set()
-    for ent in doc.ents:
-        label = entity_label(ent.text, ent.label_, gaz)
+    labels = [entity_label(ent.text, ent.label_, gaz) for ent in doc.ents]
+    for k, (ent, label) in enumerate(zip(doc.ents, labels, strict=True)):
+        if label == "PERSON" and (place := _place_in_list(doc.ents, labels, k, gaz)) is not None:
+            label = place  # "Sumy and Kharkiv": a gazetteer place listed with places is one
         if label != "PERSON" and (person := _person_after_office(ent, gaz)) is not None:
             ent, label = person, "PERSON"  # "[Defense Rustem Umerov]ORG": the office word is the title's
         mentions.append(Mention(text=ent.text, label=label, start=ent.start_char, end=ent.end_char))
@@ -77,6 +79,29 @@ def typed_mentions(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         i = span.end
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_LIST_WORDS = frozenset({"and", "or", ","})
+_PLACES = frozenset({"GPE", "LOC"})
+
+
+def _place_in_list(ents: tuple[Span, ...], labels: list[str], k: int, gaz: Gazetteer) -> str | None:
+    """The gazetteer label of a one-word PERSON mention coordinated with a place mention, or with
+    another such one-word gazetteer place ("Sumy and Kharkiv", both read as people)."""
+    def place(j: int) -> str | None:
+        if labels[j] in _PLACES:
+            return labels[j]
+        return gaz.place_label(ents[j].text) if labels[j] == "PERSON" and len(ents[j]) == 1 else None
+
+    ent = ents[k]
+    if (own := place(k)) is None or labels[k] != "PERSON":
+        return None
+    doc = ent.doc
+    after = k + 1 < len(ents) and ents[k + 1].start == ent.end + 1 and doc[ent.end].lower_ in _LIST_WORDS \
+        and place(k + 1) is not None
+    before = k > 0 and ents[k - 1].end == ent.start - 1 and doc[ent.start - 1].lower_ in _LIST_WORDS \
+        and place(k - 1) is not None
+    return own if after or before else None
 
 
 def _person_after_office(ent: Span, gaz: Gazetteer) -> Span | None:
