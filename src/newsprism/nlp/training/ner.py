@@ -113,11 +113,21 @@ def make_batches(tokenizer, sents: list[Sentence], batch_size: int) -> list[dict
     return batches
 
 
-def torch_forward(model):  # noqa: ANN001, ANN201
+def use_bf16(precision: str) -> bool:
+    """bf16 autocast where the CPU computes bf16 natively (AVX-512/AMX); on AVX2 alone torch emulates it
+    and a step takes several times longer than in fp32."""
+    import torch
+
+    if precision != "auto":
+        return precision == "bf16"
+    return torch.backends.cpu.get_cpu_capability().startswith(("AVX512", "AMX"))
+
+
+def torch_forward(model, bf16: bool = True):  # noqa: ANN001, ANN201
     import torch
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             out = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(shapes))
         return out.float().numpy()
 
@@ -162,6 +172,8 @@ def main() -> None:
     ap.add_argument("--eval-each-epoch", action="store_true", help="dev figures after every epoch, not only the last")
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                    help="autocast dtype; auto: bf16 where the CPU has native bf16, else fp32")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=DEFAULT_DIR)
     args = ap.parse_args()
@@ -196,14 +208,16 @@ def main() -> None:
     warm = max(1, steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm))))
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=args.label_smoothing)
-    ner = NerModel(tokenizer, LABELS, torch_forward(model), max_pieces=MAX_PIECES)
+    bf16 = use_bf16(args.precision)
+    print(f"precision {'bf16 autocast' if bf16 else 'fp32'} ({torch.backends.cpu.get_cpu_capability()})", flush=True)
+    ner = NerModel(tokenizer, LABELS, torch_forward(model, bf16), max_pieces=MAX_PIECES)
     rng = random.Random(args.seed)
     t0, step, history = time.time(), 0, []
     for epoch in range(args.epochs):
         model.train()
         rng.shuffle(batches)
         for b in batches:
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 logits = model(*(torch.from_numpy(b[k]) for k in ("input_ids", "attention_mask", "shape_ids")))
             loss = loss_fn(logits.float().flatten(0, 1), torch.from_numpy(b["labels"]).flatten())
             loss.backward()
