@@ -30,6 +30,12 @@ class Settings:
     user_agent: str = "newsprism/0.1 (+https://github.com/newsprism/newsprism; news analysis)"
     # Cleaning: texts with fewer words than this after cleaning are rejected as no-content.
     min_words: int = 20
+    # Optional brief rewriting by an OpenAI-compatible chat endpoint (off while llm_url is empty),
+    # e.g. NEWSPRISM_LLM_URL=http://127.0.0.1:8080/v1 NEWSPRISM_LLM_MODEL=... (see brief/rewrite.py).
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 60.0
 
 
 def env_overrides(defaults: Any, prefix: str) -> dict[str, object]:

@@ -159,17 +159,18 @@ def index_stories(store: Store, params: StoryParams | None = None) -> IndexUpdat
 
 
 def story_reports(articles: Sequence[Article], stories: Sequence[Story],
-                  params: StoryParams | None = None) -> list[dict[str, Any]]:
+                  params: StoryParams | None = None, settings: Settings | None = None) -> list[dict[str, Any]]:
     """The report entries of `stories`, with entities, claims, contradictions, per-source framing
     and the brief for every story that has at least two independent origins (one voice has
-    nothing to compare)."""
-    from newsprism.brief import compose_brief
+    nothing to compare). The brief is rewritten for fluency only when `settings.llm_url` is set."""
+    from newsprism.brief import compose_brief, rewrite_brief
     from newsprism.claims import story_claims
     from newsprism.entities import report_contradictions, report_entities, resolve_entities
     from newsprism.framing import frame_story
     from newsprism.nlp import annotate_many
 
     params = params or load_story_params()
+    settings = settings or load_settings()
     entries = [s.to_report() for s in stories]
     compared = [s for s in stories if len(s.origins) >= 2]
     if not compared:
@@ -191,7 +192,7 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
         entry["contradictions"] = report_contradictions(roster) + claims["contradictions"]
         framing = frame_story(story_docs, roster, result.claims)
         entry["sources"] = framing.to_report()
-        entry["brief"] = compose_brief(story_docs, result, framing).to_report()
+        entry["brief"] = rewrite_brief(compose_brief(story_docs, result, framing), settings).to_report()
     return entries
 
 

@@ -12,5 +12,6 @@ from __future__ import annotations
 
 from newsprism.brief.compose import MAX_WORDS, compose_brief, overlap
 from newsprism.brief.records import Brief, BriefSentence
+from newsprism.brief.rewrite import check_rewrite, rewrite_brief
 
-__all__ = ["MAX_WORDS", "Brief", "BriefSentence", "compose_brief", "overlap"]
+__all__ = ["MAX_WORDS", "Brief", "BriefSentence", "check_rewrite", "compose_brief", "overlap", "rewrite_brief"]

@@ -16,9 +16,13 @@ class BriefSentence:
     citations: list[str]  # article ids
     kind: Kind
     evidence: list[str] = field(default_factory=list)  # the cited sources' wording it rests on
+    extract: str | None = None  # the sources' own sentence, when `text` is a checked rewrite of it
 
     def to_report(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": self.citations, "kind": self.kind}
+        out: dict[str, Any] = {"text": self.text, "citations": self.citations, "kind": self.kind}
+        if self.extract is not None:
+            out["extract"] = self.extract
+        return out
 
 
 @dataclass(slots=True)

@@ -75,7 +75,8 @@ def _story_details(s: dict[str, Any], anchors: dict[str, int]) -> str:
         f"<td>{_e('; '.join(sorted((e.get('variants') or {}).keys())))}</td></tr>"
         for e in s.get("entities", [])
     )
-    brief = " ".join(f"{_e(b['text'])} " + "".join(f"[{_link(a, anchors)}]" for a in b["citations"])
+    brief = " ".join((f"<span title=\"sources' wording: {_e(b['extract'])}\">{_e(b['text'])}</span> " if b.get("extract")
+                      else f"{_e(b['text'])} ") + "".join(f"[{_link(a, anchors)}]" for a in b["citations"])
                      for b in (s.get("brief") or {}).get("sentences", []))
     sources = "".join(
         f"<tr><td>{_link(p['article'], anchors)}</td>"

@@ -1,7 +1,8 @@
 """The NER model at run time: wordpieces in, entity spans per word sequence out.
 
-`NerModel.load()` reads the committed artefact (`nlp/models/ner/`: an int8 ONNX graph,
-`tokenizer.json`, `ner.json`) once per process and per path; inference runs on ONNX
+`NerModel.load()` reads the committed artefact (`nlp/models/ner/`: one int8 ONNX graph, or
+several whose log-probabilities are averaged (`model_files` in `ner.json`), `tokenizer.json`,
+`ner.json`) once per process and per path; inference runs on ONNX
 Runtime, so neither torch nor transformers is imported. Sequences longer than the model's
 window are cut into overlapping windows at word boundaries (`features.windows`).
 
@@ -108,10 +109,15 @@ def _load(path: str, threads: int | None) -> NerModel:
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads if threads is not None else min(2, os.cpu_count() or 1)
     opts.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(Path(path, meta["model_file"])), opts, providers=["CPUExecutionProvider"])
+    files = meta.get("model_files") or [meta["model_file"]]
+    sessions = [ort.InferenceSession(str(Path(path, f)), opts, providers=["CPUExecutionProvider"]) for f in files]
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-        return session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "shape_ids": shapes})[0]
+        feed = {"input_ids": ids, "attention_mask": mask, "shape_ids": shapes}
+        if len(sessions) == 1:
+            return sessions[0].run(["logits"], feed)[0]
+        # an ensemble: the mean of the members' log-probabilities (a normalised geometric mean)
+        return np.mean([log_softmax(s.run(["logits"], feed)[0].astype(np.float32)) for s in sessions], axis=0)
 
     tokenizer = load_tokenizer(str(Path(path, "tokenizer.json")))
     return NerModel(tokenizer, meta["labels"], forward, max_pieces=meta["max_pieces"], batch_size=RUN_BATCH,
