@@ -28,7 +28,7 @@ from newsprism.nlp.ner.corpus import Scores, read_conllu
 from newsprism.nlp.ner.decode import spans_from_tags
 from newsprism.nlp.ner.model import DEFAULT_DIR
 
-__all__ = ["TEST_SETS", "main", "run", "sample_person_recall", "score_gold"]
+__all__ = ["TEST_SETS", "main", "person_variant_pairs", "run", "sample_person_recall", "score_gold"]
 
 SAMPLE = ROOT / "examples" / "istanbul-2025"
 TEST_SETS = {"pud": "joint/en_pud-uner-test.conllu", "ewt-test": "joint/en_ewt-uner-test.conllu"}
@@ -75,6 +75,12 @@ def score_gold(path: Path, model_dir: Path | None = None) -> dict[str, Any]:
             "scores": scores.table()}
 
 
+def person_variant_pairs(gold: dict[str, Any]) -> list[tuple[str, str]]:
+    """(variant, file prefix) of every PERSON name variant `gold.yaml` lists, in its order."""
+    return [(variant, prefix) for ent in gold["entities"] if ent["type"] == "PERSON"
+            for variant, prefixes in ent["variants"].items() for prefix in prefixes]
+
+
 def sample_person_recall(model_dir: Path | None = None) -> dict[str, Any]:
     """Recall of the PERSON variants of gold.yaml in the files that list them.
 
@@ -89,24 +95,20 @@ def sample_person_recall(model_dir: Path | None = None) -> dict[str, Any]:
     docs = dict(zip(files, nlp.pipe(p.read_text(encoding="utf-8") for p in files.values()), strict=True))
     missed, absent = [], []
     pairs = found = occ_total = occ_found = 0
-    for ent in gold["entities"]:
-        if ent["type"] != "PERSON":
+    for variant, prefix in person_variant_pairs(gold):
+        doc = docs[prefix]
+        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        hits = [any(a <= m.start() and m.end() <= b for a, b in persons)
+                for m in re.finditer(rf"(?<!\w){re.escape(variant)}(?!\w)", doc.text)]
+        if not hits:
+            absent.append(f"{variant} ({prefix})")
             continue
-        for variant, prefixes in ent["variants"].items():
-            for prefix in prefixes:
-                doc = docs[prefix]
-                persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-                hits = [any(a <= m.start() and m.end() <= b for a, b in persons)
-                        for m in re.finditer(rf"(?<!\w){re.escape(variant)}(?!\w)", doc.text)]
-                if not hits:
-                    absent.append(f"{variant} ({prefix})")
-                    continue
-                pairs += 1
-                found += any(hits)
-                occ_total += len(hits)
-                occ_found += sum(hits)
-                if not any(hits):
-                    missed.append(f"{variant} ({prefix})")
+        pairs += 1
+        found += any(hits)
+        occ_total += len(hits)
+        occ_found += sum(hits)
+        if not any(hits):
+            missed.append(f"{variant} ({prefix})")
     return {"pairs": pairs, "recall": round(found / pairs, 4), "missed": missed, "not_in_text": absent,
             "occurrences": occ_total, "occurrence_recall": round(occ_found / occ_total, 4)}
 

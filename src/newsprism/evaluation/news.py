@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from newsprism.nlp.document import Quote
+from newsprism.evaluation.ner import person_variant_pairs
 
 __all__ = ["EXPECTED_ROLES", "load_parser", "main", "match_quotes", "run", "same_speaker"]
 
@@ -164,17 +165,13 @@ def _sample(nlp: Callable[[str], Any], news_layer: Callable[..., Any], mode: str
         gold = yaml.safe_load((SAMPLE / "gold.yaml").read_text(encoding="utf-8"))
         total = hit = 0
         missed = []
-        for ent in gold["entities"]:
-            if ent["type"] != "PERSON":
-                continue
-            for variant, prefixes in ent["variants"].items():
-                for prefix in prefixes:
-                    total += 1
-                    names = [m.text for m in layers[prefix][1].mentions if m.label == "PERSON"]
-                    if any(re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", n) for n in names):
-                        hit += 1
-                    else:
-                        missed.append(f"{prefix}: {variant}")
+        for variant, prefix in person_variant_pairs(gold):
+            total += 1
+            names = [m.text for m in layers[prefix][1].mentions if m.label == "PERSON"]
+            if any(re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", n) for n in names):
+                hit += 1
+            else:
+                missed.append(f"{prefix}: {variant}")
         out["person_variants"] = {"recall": round(hit / total, 3), "found": hit, "total": total, "missed": missed}
     else:
         out["person_variants"] = {"skipped": f"no entity recogniser in this run ({mode})"}
