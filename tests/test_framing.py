@@ -76,6 +76,15 @@ def test_loaded_adjective_targets_the_agent_of_its_clause() -> None:
     assert s["Red"] < 0 and s["Blue"] == 0
 
 
+def test_reduced_passive_has_its_by_phrase_as_agent() -> None:
+    """"children abducted by Russia": a participle on a noun is passive, the noun its patient; the
+    trained lemmatizer's "abducte" for "abducted" still finds the lexicon's "abduct"."""
+    s = _stance("Kyiv gave Moscow a list of children abducted by Russia.")
+    assert s["Red"] < 0 and s["Blue"] == 0
+    swapped = _stance("Moscow gave Kyiv a list of soldiers abducted by Ukraine.")
+    assert swapped["Blue"] < 0 and swapped["Red"] == 0
+
+
 def test_pronoun_takes_the_one_side_of_the_sentences_before() -> None:
     assert _stance("Russia sent a small delegation. They later rejected the ceasefire.")["Red"] < 0
     # both sides in the sentence before: "they" is ambiguous and blames no one
