@@ -47,7 +47,10 @@ bench: $(STAMP)  ## throughput and peak memory
 train-nlp: $(STAMP)  ## re-train the shipped syntax and NER models from ../shared/data/nlp (under 90 min on 2 cores)
 	$(BIN)/python -c "import transformers" 2>/dev/null || $(BIN)/pip install -q -e '.[dev,train]'
 	nice $(BIN)/python -m newsprism.nlp.training.syntax
-	nice $(BIN)/python -m newsprism.nlp.training.ner
+	# the NER ensemble: one member on EWT+GUM (seed 0), one with the Broad Twitter Corpus added (seed 2)
+	nice $(BIN)/python -m newsprism.nlp.training.ner --seed 0 --out build/nlp/ner-seed0
+	nice $(BIN)/python -m newsprism.nlp.training.ner --seed 2 --extra btc --out build/nlp/ner-btc-seed2
+	nice $(BIN)/python -m newsprism.nlp.training.ner_ensemble build/nlp/ner-seed0 build/nlp/ner-btc-seed2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import spacy
 
 import newsprism.nlp.ner  # noqa: F401 (registers newsprism_ner)
 from newsprism.evaluation.ner import sample_person_recall
-from newsprism.nlp.ner.decode import bio_labels, spans_from_tags, viterbi
+from newsprism.nlp.ner.decode import bio_labels, spans_from_tags, strip_titles, viterbi
 from newsprism.nlp.ner.features import SHAPE_NAMES, encode_words, piece_shape, windows
 from newsprism.nlp.ner.model import DEFAULT_DIR, NerModel
 
@@ -88,9 +89,40 @@ def test_windows_are_stitched_at_the_right_words(model: NerModel) -> None:
 
 
 def test_committed_artefact_is_small_and_described() -> None:
+    """Two int8 members; with the syntax model the committed models stay under the 60 MB budget."""
+    meta = json.loads((DEFAULT_DIR / "ner.json").read_text("utf-8"))
     sizes = sum(p.stat().st_size for p in DEFAULT_DIR.iterdir())
-    assert sizes < 35e6
+    syntax = sum(p.stat().st_size for p in (DEFAULT_DIR.parent / "syntax").rglob("*") if p.is_file())
+    assert len(meta["model_files"]) == len(meta["members"]) == 2
+    assert all((DEFAULT_DIR / f).is_file() for f in meta["model_files"])
+    assert sizes + syntax < 60e6
     assert NerModel.load().labels == LABELS
+
+
+def test_titles_stay_outside_person_spans() -> None:
+    words = "Pope Francis met Prince Henry , Stephen King and President".split()
+    spans = [("PERSON", 0, 2), ("PERSON", 3, 5), ("PERSON", 6, 8), ("PERSON", 9, 10)]
+    assert strip_titles(words, spans) == [("PERSON", 1, 2), ("PERSON", 4, 5), ("PERSON", 6, 8), ("PERSON", 9, 10)]
+    assert strip_titles(["St.", "Peter"], [("LOC", 0, 2), ("PERSON", 0, 2)]) == [("LOC", 0, 2), ("PERSON", 1, 2)]
+
+
+def test_ensemble_averages_member_log_probabilities(tmp_path: Path) -> None:
+    """An artefact whose two members are the same graph labels exactly like that graph alone."""
+    import shutil
+
+    meta = json.loads((DEFAULT_DIR / "ner.json").read_text("utf-8"))
+    graph = meta["model_files"][0]
+    for name, files in (("alone", [graph]), ("twins", [graph, "twin.onnx"])):
+        d = tmp_path / name
+        d.mkdir()
+        shutil.copyfile(DEFAULT_DIR / "tokenizer.json", d / "tokenizer.json")
+        for f in files:
+            shutil.copyfile(DEFAULT_DIR / graph, d / f)
+        (d / "ner.json").write_text(json.dumps(dict(meta, model_files=files)), "utf-8")
+    words = [["Hakan", "Fidan", "met", "officials", "of", "Gazprom", "in", "Istanbul", "."]]
+    alone = NerModel.load(tmp_path / "alone").word_scores(words)[0]
+    twins = NerModel.load(tmp_path / "twins").word_scores(words)[0]
+    assert np.allclose(np.exp(alone), np.exp(twins), atol=1e-4)
 
 
 def test_people_orgs_and_places_in_sample_sentences(nlp: spacy.Language) -> None:

@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-from newsprism.nlp.document import Quote
 from newsprism.evaluation.ner import person_variant_pairs
+from newsprism.nlp.document import Quote
 
 __all__ = ["EXPECTED_ROLES", "load_parser", "main", "match_quotes", "run", "same_speaker"]
 

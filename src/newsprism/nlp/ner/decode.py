@@ -65,3 +65,27 @@ def spans_from_tags(tags: list[str]) -> list[tuple[str, int, int]]:
         if t != "O" and cur is None:
             cur = (typ, i)
     return out
+
+
+# Titles and honorifics are not part of a person's name in the training data (UNER / GUM: "Dr.",
+# "President", "General" stand before the PERSON span 308 times in train + dev, inside it 16 times),
+# yet the model sometimes takes them in ("Prince Henry"); the news layer reads them as roles.
+TITLES = frozenset(
+    "mr mrs ms miss dr prof sir dame lord lady pope prince princess king queen tsar czar emperor empress st "
+    "saint sheikh rabbi imam president senator sen rep gov governor general gen col capt captain judge "
+    "justice mayor chancellor minister premier prime vice".split()
+)
+
+
+def strip_titles(words: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """PERSON spans without the title words they start with ("Pope Francis" -> "Francis"); a span
+    that is all title words stays as it is."""
+    out = []
+    for label, a, b in spans:
+        if label == "PERSON":
+            k = a
+            while k < b - 1 and words[k].lower().rstrip(".") in TITLES:
+                k += 1
+            a = k
+        out.append((label, a, b))
+    return out

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
-from newsprism.nlp.ner.decode import spans_from_tags, viterbi
+from newsprism.nlp.ner.decode import spans_from_tags, strip_titles, viterbi
 from newsprism.nlp.ner.features import encode_words, load_tokenizer, windows
 
 __all__ = ["DEFAULT_DIR", "RUN_BATCH", "Forward", "NerModel", "log_softmax"]
@@ -96,9 +96,10 @@ class NerModel:
         return out
 
     def predict(self, word_lists: Sequence[Sequence[str]]) -> list[list[tuple[str, int, int]]]:
-        """Entity spans (label, first word, end word) per sequence, BIO-constrained."""
-        return [spans_from_tags([self.labels[i] for i in viterbi(s, self.labels)])
-                for s in self.word_scores(word_lists)]
+        """Entity spans (label, first word, end word) per sequence, BIO-constrained, titles outside
+        PERSON spans (`decode.strip_titles`)."""
+        return [strip_titles(list(words), spans_from_tags([self.labels[i] for i in viterbi(s, self.labels)]))
+                for words, s in zip(word_lists, self.word_scores(word_lists), strict=True)]
 
 
 @lru_cache(maxsize=4)
