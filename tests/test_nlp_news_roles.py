@@ -142,3 +142,16 @@ def test_a_place_read_as_a_person_in_a_list_of_places_is_a_place(text, ents, exp
     doc.ents = [Span(doc, a, b, label=lab) for a, b, lab in ents]
     got = {m.text: m.label for m in typed_mentions(doc, load_gazetteer()) if m.text in expected}
     assert got == expected
+
+
+def test_office_modifier_read_as_an_organisation_stays_in_the_title() -> None:
+    """"Minister of [Defense]ORG [Rustem Umerov]PERSON": the recogniser's ORG is part of the office."""
+    from spacy.tokens import Span
+
+    doc = spacy.blank("en")("He sent Ukrainian Minister of Defense Rustem Umerov to Istanbul.")
+    doc.ents = [Span(doc, 5, 6, label="ORG"), Span(doc, 6, 8, label="PERSON")]
+    gaz = load_gazetteer()
+    mentions = attach_roles(doc, typed_mentions(doc, gaz), gaz)
+    umerov = next(m for m in mentions if m.text == "Rustem Umerov")
+    assert (umerov.role, umerov.affiliation) == ("Minister of Defense", "Ukraine")
+    assert "Defense" not in {m.text for m in mentions}

@@ -77,6 +77,12 @@ def attach_roles(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> list[Ment
         nxt = _after_office(doc, tok.i, by_start)
         if nxt >= len(doc):
             continue
+        for k in range(tok.i + 1, nxt):  # an office modifier the recogniser took for a name is part of the title
+            inner = by_start.get(doc[k].idx)
+            if inner is not None and inner.label != "PERSON" and all(w.lower() in MODIFIERS for w in inner.text.split()):
+                mentions.remove(inner)
+                del by_start[inner.start]
+                covered.remove((inner.start, inner.end))
         mention = by_start.get(doc[nxt].idx)
         if mention is None:
             if any(s <= doc[nxt].idx < e for s, e in covered):
@@ -113,7 +119,8 @@ def _after_office(doc: Doc, head: int, by_start: dict[int, Mention]) -> int:
     if j < len(doc) and doc[j].lower_ == "the":
         j += 1
     first = j
-    while j < len(doc) and j - first < 3 and doc[j].text[:1].isupper() and doc[j].idx not in by_start:
+    while (j < len(doc) and j - first < 3 and doc[j].text[:1].isupper()
+           and (doc[j].idx not in by_start or doc[j].lower_ in MODIFIERS)):  # "of [Defense]ORG" is the title's
         if j > first and doc[j].lower_ not in MODIFIERS:
             break
         j += 1
