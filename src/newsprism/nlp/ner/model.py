@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,18 +108,24 @@ def _load(path: str, threads: int | None) -> NerModel:
     import onnxruntime as ort
 
     meta = json.loads(Path(path, "ner.json").read_text(encoding="utf-8"))
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads if threads is not None else min(2, os.cpu_count() or 1)
-    opts.inter_op_num_threads = 1
     files = meta.get("model_files") or [meta["model_file"]]
+    threads = threads if threads is not None else min(2, os.cpu_count() or 1)
+    opts = ort.SessionOptions()
+    # an ensemble runs its members side by side, one thread each (measured on 2 cores, PUD: 2.4k words/s,
+    # against 1.3-1.4k with the members in turn on 2 threads each, whose idle pools spin on the same cores)
+    opts.intra_op_num_threads = max(1, threads // len(files))
+    opts.inter_op_num_threads = 1
     sessions = [ort.InferenceSession(str(Path(path, f)), opts, providers=["CPUExecutionProvider"]) for f in files]
+    pools: dict[int, ThreadPoolExecutor] = {}  # per process: threads do not survive a fork
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         feed = {"input_ids": ids, "attention_mask": mask, "shape_ids": shapes}
         if len(sessions) == 1:
             return sessions[0].run(["logits"], feed)[0]
-        # an ensemble: the mean of the members' log-probabilities (a normalised geometric mean)
-        return np.mean([log_softmax(s.run(["logits"], feed)[0].astype(np.float32)) for s in sessions], axis=0)
+        pool = pools.get(os.getpid()) or pools.setdefault(os.getpid(), ThreadPoolExecutor(len(sessions)))
+        outs = pool.map(lambda s: s.run(["logits"], feed)[0], sessions)
+        # the mean of the members' log-probabilities (a normalised geometric mean)
+        return np.mean([log_softmax(o.astype(np.float32)) for o in outs], axis=0)
 
     tokenizer = load_tokenizer(str(Path(path, "tokenizer.json")))
     return NerModel(tokenizer, meta["labels"], forward, max_pieces=meta["max_pieces"], batch_size=RUN_BATCH,
