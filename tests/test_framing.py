@@ -137,6 +137,11 @@ def test_sample_extremes_and_their_spans() -> None:
 def test_naming_and_voices_of_the_sample() -> None:
     framing, _, _ = sample()
     by = {p.article[:3]: p for p in framing.profiles}
+    for p in framing.profiles:  # every quote of a side's speaker is one voice signal toward that side
+        voiced = [s for s in p.signals if s.kind == "voice"]
+        assert all(s.quoted and s.score > 0 for s in voiced)
+        assert {side: sum(s.side == side for s in voiced) for side in ("Russia", "Ukraine")} == {
+            side: p.voices.get(side, 0) for side in ("Russia", "Ukraine")}
     assert any("Kiev" in v for v in by["001"].naming.values())
     assert any("Kyiv" in v for v in by["004"].naming.values())
     assert by["000"].voices.get("Russia", 0) > by["000"].voices.get("Ukraine", 0)
