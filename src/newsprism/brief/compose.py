@@ -30,8 +30,8 @@ LEAN = 0.1  # |stance(A) - stance(B)| above which an article leans toward a side
 
 # a reader needs what did not happen as much as what did, and sources say it in passing
 NEGATED_BONUS = 8
-NEW_PERSON = 1.5
-VAGUE = 1.0  # a sentence naming no person, giving no figure and denying nothing counts like one origin fewer  # naming a person the brief has not named yet counts like 1.5 more origins (once per sentence)
+NEW_PERSON = 1.5  # naming a person the brief has not named yet counts like 1.5 more origins (once per sentence)
+VAGUE = 1.0  # a sentence naming no person, giving no figure and denying nothing counts like one origin fewer
 _PRONOUNS = frozenset("He She They It This That These Those His Her Its Their".split())
 _WORD = re.compile(r"[\w’']+")
 _STOP = frozenset("a an the of to in on at for and or but by with as is are was were be been has have had "
@@ -109,25 +109,27 @@ def compose_brief(docs: Sequence[AnnotatedDocument], claims: StoryClaims, framin
         used = sum(len(s.text.split()) for s in chosen if s.kind == kind)
         return used + len(text.split()) <= budget and all(_jaccard(text, s.text) <= REDUNDANT for s in chosen)
 
-    candidates = [(g, *best) for g in claims.claims
-                  if len(g.origins) >= 2 and not g.anchored and (best := _best(g, sents))]
+    # (group, sentence, unit, people it names, worth before the new-person bonus)
+    candidates: list[tuple[ClaimGroup, str, ClaimUnit, set[str], float]] = []
+    for g in claims.claims:
+        if len(g.origins) < 2 or g.anchored or (best := _best(g, sents)) is None:
+            continue
+        text, unit = best
+        people = _people(unit)
+        vague = not (people or unit.numbers or "negated" in sents.of(unit)[1])
+        candidates.append((g, text, unit, people, len(g.origins) - VAGUE * vague))
     named: set[str] = set()
-
-    def worth(c: tuple[ClaimGroup, str, ClaimUnit]) -> float:
-        g, text, unit = c
-        vague = not (_people(unit) or unit.numbers or "negated" in sents.of(unit)[1])
-        return len(g.origins) + NEW_PERSON * min(1, len(_people(unit) - named)) - VAGUE * vague
-
     # greedy: support first, a new person named counts extra, a vague sentence less; at equal worth the
     # shorter sentence (it leaves room for another fact), then the earlier one
     while candidates:
-        g, text, unit = max(candidates, key=lambda c: (worth(c), -len(c[1].split()), -c[2].position))
+        g, text, unit, people, _ = max(candidates, key=lambda c: (c[4] + NEW_PERSON * min(1, len(c[3] - named)),
+                                                                 -len(c[1].split()), -c[2].position))
         candidates = [c for c in candidates if c[0] is not g]
-        if (people := _people(unit)) and people <= named:
+        if people and people <= named:
             continue  # a second sentence about the same people: the budget goes to other facts
         if fits(text, CONSENSUS_WORDS, "consensus"):
             chosen.append(BriefSentence(text, g.sources, "consensus", [u.text for u in g.units] + [text]))
-            named |= _people(unit)
+            named |= people
     chosen.sort(key=lambda b: -len({a for a in b.citations}))  # strongest support first
     for c in sorted((c for c in claims.contradictions if c.confidence >= HEADLINE), key=lambda c: -c.confidence):
         a, b = (sents.around(st.article, st.start, st.text) for st in c.statements[:2])
