@@ -43,7 +43,8 @@ _PATIENTS = {"obj", "iobj", "nsubj:pass"}
 _INHERIT = {"xcomp", "conj", "advcl", "acl", "amod"}  # clauses that share the head's agent
 _PRUNE = {"acl", "acl:relcl", "advcl", "parataxis", "ccomp", "punct"}  # not part of an argument's reference
 _NEGATORS = {"not", "n't", "never", "no"}
-_PRONOUNS = {"its", "their", "they", "them"}  # stand for a side (a country, a government, a delegation)
+_POSSESSIVES = {"its", "their"}
+_PRONOUNS = _POSSESSIVES | {"they", "them"}  # stand for a side (a country, a government, a delegation)
 LOOKBACK = 2  # sentences before a pronoun's own searched for its antecedent
 _DIRECTIVES = {"urge", "ask", "call", "demand", "press", "pressure", "push", "request", "encourage", "tell", "order",
                "force", "compel", "invite", "advise", "implore", "appeal"}
@@ -158,7 +159,7 @@ def _antecedent(pron: Token, spans: Sequence[SideSpan]) -> list[str]:
     own = [(s, side) for s, e, side in spans if pron.sent.start_char <= s and e <= pron.idx]
     if own:
         return [max(own)[1]]
-    if pron.lower_ in ("its", "their"):  # a possessive names its owner nearby ("both sides ... their positions")
+    if pron.lower_ in _POSSESSIVES:  # a possessive names its owner nearby ("both sides ... their positions")
         return []
     sent = pron.sent
     for _ in range(LOOKBACK):
