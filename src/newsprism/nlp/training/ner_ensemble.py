@@ -44,7 +44,9 @@ def combine(members: list[Path], out: Path) -> dict:
     ensemble = {key: metas[0][key] for key in _SHARED}
     ensemble |= {"model_file": files[0], "model_files": files, "train": metas[0].get("train"),
                  "dev": metas[0].get("dev"),
-                 "members": [{k: v for k, v in meta.items() if k not in _SHARED} for meta in metas]}
+                 # each member's record in `model_files` order, without its own (pre-ensemble) file name
+                 "members": [{k: v for k, v in meta.items() if k not in (*_SHARED, "model_file", "model_files")}
+                             for meta in metas]}
     (staging / "ner.json").write_text(json.dumps(ensemble, indent=2) + "\n", encoding="utf-8")
     from newsprism.nlp.training.ner import DEV, evaluate, load_corpus
 
