@@ -32,7 +32,7 @@ from newsprism.claims import HEADLINE, AlignParams, StoryClaims, story_claims
 from newsprism.evaluation.stories import ROOT, shared_dir
 from newsprism.models import Article, RawDocument
 
-__all__ = ["GoldStory", "load_gold", "main", "run", "score_story"]
+__all__ = ["GoldStory", "load_gold", "main", "ready_stories", "run", "score_story"]
 
 SAMPLE = ROOT / "examples" / "istanbul-2025"
 
@@ -124,6 +124,16 @@ def prepare(stories: Sequence[GoldStory]) -> None:
         s.docs = list(annotate_many(s.articles))
 
 
+def ready_stories(stories: Sequence[GoldStory] | None, encoder: Any) -> Sequence[GoldStory]:
+    """The gold stories (all of them, annotated, when `stories` is None), each with its origins."""
+    if stories is None:
+        stories, _ = load_gold()
+        prepare(stories)
+    for s in stories:
+        s.origins = s.origins or _origins(s, encoder)
+    return stories
+
+
 def _origins(story: GoldStory, encoder: Any) -> dict[str, str]:
     from newsprism.stories import cluster_stories
 
@@ -209,12 +219,8 @@ def run(params: AlignParams | None = None, stories: Sequence[GoldStory] | None =
     from newsprism.stories import load_encoder
 
     encoder = encoder or load_encoder()
-    if stories is None:
-        stories, _ = load_gold()
-        prepare(stories)
     out = []
-    for s in stories:
-        s.origins = s.origins or _origins(s, encoder)
+    for s in ready_stories(stories, encoder):
         result = story_claims(s.docs, origins=s.origins, encoder=_Cached(encoder), params=params)
         out.append((s, score_story(s, result)))
     return out

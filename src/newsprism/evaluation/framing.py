@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 from scipy.stats import spearmanr
 
-from newsprism.evaluation.claims import SAMPLE, GoldStory, _origins, load_gold, prepare
+from newsprism.evaluation.claims import SAMPLE, GoldStory, load_gold, prepare, ready_stories
 
 __all__ = ["BRIEF_FACTS", "DEV_SLANT", "main", "run"]
 
@@ -62,12 +62,8 @@ def run(stories: Sequence[GoldStory] | None = None) -> list[dict[str, Any]]:
     from newsprism.stories import load_encoder
 
     encoder = load_encoder()
-    if stories is None:
-        stories, _ = load_gold()
-        prepare(stories)
     out = []
-    for s in stories:
-        s.origins = s.origins or _origins(s, encoder)
+    for s in ready_stories(stories, encoder):
         roster = resolve_entities(s.docs, s.articles)
         claims = story_claims(s.docs, origins=s.origins, encoder=encoder)
         framing = frame_story(s.docs, roster, claims.claims)
