@@ -39,13 +39,14 @@ class Rejection:
     """An input item that did not become an article, and why.
 
     `reason` is a short stable code (`empty`, `binary`, `too-large`, `bad-encoding`,
-    `bad-json`, `bad-warc`, `bad-feed`, `fetch-failed`, `no-content`, ...);
+    `bad-json`, `bad-warc`, `bad-feed`, `fetch-failed`, `no-content`, ...; `store-error`
+    at stage `store` when the database refused the item);
     `detail` says in words what was wrong and, where possible, how to fix it.
     """
 
     id: str
     origin: str
-    stage: Literal["ingest", "clean"]
+    stage: Literal["ingest", "clean", "store"]
     reason: str
     detail: str
 
