@@ -27,14 +27,21 @@ MIN_PRECISE_CHARS = 500
 # libxml2 stops building the tree below this depth (it needs XML_PARSE_HUGE for more).
 MAX_DEPTH = 255
 
-_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^>\[]{0,1000}\[.*?\]\s*>", re.I | re.S)
-_ENTITY_DECL = re.compile(r"<!ENTITY[^>]{0,100000}>", re.I)
+# Hostile markup is searched with bounded, unambiguous patterns and loops (see
+# `_strip_declarations`): `<!DOCTYPE[^>\\[]{0,1000}\\[.*?\\]\\s*>` scanned to the end of the page
+# from every DOCTYPE with no end (quadratic), and so did `<!ENTITY[^>]{0,100000}>` up to
+# 100k characters from every `<!ENTITY`.
+_DOCTYPE_OPEN = re.compile(r"<!DOCTYPE[^>\[]{0,1000}\[", re.I)
+_SUBSET_END = re.compile(r"\]\s*>")
+_ENTITY_OPEN = re.compile(r"<!ENTITY", re.I)
 _HUGE_ATTRIBUTE = re.compile(
     rf"""\s[^\s=<>"'/]{{1,200}}\s*=\s*(?:"[^"]{{{MAX_ATTRIBUTE},}}"|'[^']{{{MAX_ATTRIBUTE},}}')"""
 )
 # Elements whose text a browser never shows and trafilatura does not already drop.
 _NEVER_RENDERED = ["//template"]
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+# Possessive name and no "<" inside a tag, so that a failing match scans to the next "<"
+# at most (`[\\w:-]*[^>]*?` backtracked over the name, to the end of the page).
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*+)[^<>]*?(/?)>")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _UNRESOLVED_ENTITY = re.compile(r"&[A-Za-z_][\w.-]{0,40};")
 
@@ -51,8 +58,7 @@ class HtmlResult:
 
 def sanitize(html: str, problems: list[str]) -> str:
     """Strip entity declarations and huge attribute values; note what was done."""
-    stripped = _DOCTYPE_SUBSET.sub("<!DOCTYPE html>", html)
-    stripped = _ENTITY_DECL.sub("", stripped)
+    stripped = _strip_declarations(html)
     if len(stripped) != len(html):
         problems.append("removed a DOCTYPE internal subset / ENTITY declarations")
     before = len(stripped)
@@ -60,6 +66,29 @@ def sanitize(html: str, problems: list[str]) -> str:
     if len(stripped) != before:
         problems.append(f"dropped attribute values longer than {MAX_ATTRIBUTE:,} characters")
     return stripped
+
+
+def _strip_declarations(html: str) -> str:
+    """The page with every DOCTYPE internal subset (``<!DOCTYPE x [...]>`` → ``<!DOCTYPE html>``)
+    and every ``<!ENTITY ...>`` removed; linear: each search starts where the last one ended,
+    and a declaration with no end ends the search (no later one can have an end either)."""
+    parts: list[str] = []
+    pos = 0
+    while (m := _DOCTYPE_OPEN.search(html, pos)) is not None:
+        end = _SUBSET_END.search(html, m.end())
+        if end is None:
+            break
+        parts += [html[pos : m.start()], "<!DOCTYPE html>"]
+        pos = end.end()
+    html = "".join(parts) + html[pos:]
+    parts, pos = [], 0
+    while (m := _ENTITY_OPEN.search(html, pos)) is not None:
+        close = html.find(">", m.end())
+        if close < 0:
+            break
+        parts.append(html[pos : m.start()])
+        pos = close + 1
+    return "".join(parts) + html[pos:]
 
 
 def nesting_depth(html: str) -> int:

@@ -11,8 +11,9 @@ import re
 from functools import cache
 from importlib import resources
 
-_BULLET = r"[-–—•·*▪►▸◦‣○●■□✓>|]"
-_EDGE = re.compile(rf"^(?:{_BULLET}|\s)+|[\s:.!?;,|»›>\-–—]+$")
+# What `key` strips: list bullets (and spaces) in front, end punctuation (and spaces) behind.
+_LEAD = re.compile(r"[-–—•·*▪►▸◦‣○●■□✓>|\s]*")
+_TRAIL = frozenset(":.!?;,|»›>-–—")
 _QUOTES = str.maketrans({q: "'" for q in "‘’‛´"} | {q: '"' for q in "“”„«»"})
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -26,7 +27,13 @@ _NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(and|y|et|und|e|&|,)$")
 def key(text: str) -> str:
     """The comparison form of a block: ``'  • Share This Post:'`` → ``'share this post'``."""
     text = _SPACES.sub(" ", text.translate(_QUOTES)).casefold()
-    return _EDGE.sub("", text)
+    # A loop from the end, not a `[...]+$` pattern: that one is tried at every position of
+    # a run of punctuation (quadratic: 1 MB of "." took minutes).
+    end = len(text)
+    while end and (text[end - 1] in _TRAIL or text[end - 1] == " "):
+        end -= 1
+    start = _LEAD.match(text, 0, end).end()  # type: ignore[union-attr]  # `*` always matches
+    return text[start:end]
 
 
 class Lexicon:

@@ -20,6 +20,8 @@ _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]|\b(?:[A-Z]\.)+[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Jr|Sr|"
     r"No|vs|etc|Inc|Corp|Ltd|Co|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
+# How much of the first line `title_for` searches for the end of the first sentence.
+_TITLE_SCAN = 20 * MAX_TITLE_CHARS
 # A "first sentence" shorter than this is a fragment (a date, a dateline), not a title.
 MIN_SENTENCE_WORDS = 4
 # Scripts written without spaces between words: each character counts as a word.
@@ -64,7 +66,9 @@ def title_for(given: str | None, html_title: str | None, text: str) -> str:
         return ""
     if len(lines) > 1 and looks_like_headline(lines[0]):
         return lines[0].strip()
-    return shorten(first_sentence(lines[0]))
+    # The title keeps MAX_TITLE_CHARS of the sentence: looking further for its end changes
+    # nothing, and `first_sentence` costs a copy of the text before each candidate end.
+    return shorten(first_sentence(lines[0].strip()[:_TITLE_SCAN]))
 
 
 def first_sentence(paragraph: str) -> str:

@@ -32,7 +32,7 @@ from newsprism.models import Removed
 
 # A metadata prefix left by crawlers/exporters at the very start: " date 2025-06-02 Text…".
 _META_PREFIX = re.compile(
-    r"^\s*(?:date|published|updated|posted|fecha|datum|data)\s*:?\s*"
+    r"^\s*(?:date|published|updated|posted|fecha|datum|data)\s*(?::\s*)?"
     r"(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?)(?:\s+|$)",
     re.I,
 )
@@ -46,7 +46,9 @@ class TextResult:
     error_page: bool = False  # error-page text was found (and removed)
 
 
-def clean_text(text: str, *, flat: bool = True, lex: Lexicon | None = None) -> TextResult:
+def clean_text(
+    text: str, *, flat: bool = True, lex: Lexicon | None = None, check: Callable[[], None] | None = None
+) -> TextResult:
     """Remove boilerplate from article text; see the module docstring.
 
     `flat` is True for text that comes as crawled (lines in page order, menus and
@@ -54,7 +56,7 @@ def clean_text(text: str, *, flat: bool = True, lex: Lexicon | None = None) -> T
     its layout furniture to DOM rules; there the rules that read layout from plain lines
     (menus, link-title runs, date lines, short repeated lines) cost more recall than they
     gain precision on the ScrapingHub benchmark, so only phrase, header and prose-level
-    repetition rules run.
+    repetition rules run. `check`, if given, is called between the rules (a time budget).
     """
     lex = lex or lexicon()
     removed_prefix: list[Removed] = []
@@ -66,6 +68,8 @@ def clean_text(text: str, *, flat: bool = True, lex: Lexicon | None = None) -> T
         text = text[m.end() :]
     lines, blocks = segment(text, lex)
     for rule in _RULES:
+        if check is not None:
+            check()
         rule([b for b in blocks if b.removed is None], lex, flat)
     removed = removed_prefix + _removed_spans(blocks)
     kept: list[str] = []
