@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
 
 from newsprism.models import Article, Rejection, Removed
 from newsprism.store import Store, StoreError
@@ -37,7 +36,7 @@ def test_migrations_create_schema(store: Store) -> None:
 def test_round_trip_keeps_every_field(store: Store) -> None:
     a = _article("a", "Medinsky led the Russian delegation in Istanbul.")
     run = store.begin_run(["a.txt"])
-    assert store.save(run, [a]) == 1
+    assert store.save(run, [a]).new == 1
     (item,) = store.run_items(run)
     assert item.article == a
     assert item.rejection is None
@@ -51,7 +50,7 @@ def test_rerun_stores_nothing_twice(store: Store) -> None:
     ]
     for expected_new in (2, 0):
         run = store.begin_run(["x"])
-        assert store.save(run, items) == expected_new
+        assert store.save(run, items).new == expected_new
         summary = store.finish_run(run)
         assert (summary.n_ok, summary.n_new, summary.n_rejected) == (2, expected_new, 1)
     assert store.count_articles() == 2
@@ -60,7 +59,7 @@ def test_rerun_stores_nothing_twice(store: Store) -> None:
 
 def test_same_text_under_two_ids_is_one_article(store: Store) -> None:
     run = store.begin_run(["x"])
-    assert store.save(run, [_article("a", "same words"), _article("mirror", "same words")]) == 1
+    assert store.save(run, [_article("a", "same words"), _article("mirror", "same words")]).new == 1
     items = store.run_items(run)
     assert [it.id for it in items] == ["a", "mirror"]
     assert items[0].article.text == items[1].article.text  # type: ignore[union-attr]
@@ -70,11 +69,10 @@ def test_same_text_under_two_ids_is_one_article(store: Store) -> None:
 def test_failed_batch_leaves_earlier_batches_and_nothing_half_written(store: Store) -> None:
     run = store.begin_run(["x"])
     store.save(run, [_article("a", "first batch")])
-    # The article row is inserted first, then the NULL item id fails the run_items insert:
-    # the whole batch must roll back, the new article included.
-    broken = Rejection(None, "b", "ingest", "empty", "empty file")  # type: ignore[arg-type]
-    with pytest.raises(IntegrityError):
-        store.save(run, [_article("c", "would be new"), broken], first_seq=1)
+    # The article row is inserted first, then counting the items into a run that does not
+    # exist fails: the whole batch rolls back, the new article included.
+    with pytest.raises(StoreError, match="no run 999"):
+        store.save(999, [_article("c", "would be new")], first_seq=1)
     assert store.count_articles() == 1
     assert [it.id for it in store.run_items(run)] == ["a"]
     assert store.run(run).n_ok == 1  # type: ignore[union-attr]

@@ -111,7 +111,8 @@ def process(
     progress: Progress | None = None,
     client: httpx.Client | None = None,
 ) -> RunResult:
-    """Ingest, clean and store `inputs` as one run; every input item ends stored or rejected."""
+    """Ingest, clean and store `inputs` as one run; every input item ends stored or rejected
+    (`rejected` also lists the articles the database refused, reason `store-error`)."""
     settings = settings or load_settings()
     run_id = store.begin_run(inputs)
     rejected: list[Rejection] = []
@@ -123,13 +124,19 @@ def process(
             if isinstance(item, Rejection):
                 rejected.append(item)
             if len(batch) >= BATCH_SIZE:
-                store.save(run_id, batch, first_seq=seq)
+                rejected += store.save(run_id, batch, first_seq=seq).rejected
                 seq += len(batch)
                 batch = []
         if batch:
-            store.save(run_id, batch, first_seq=seq)
-    except BaseException:
-        store.finish_run(run_id, "failed")
+            rejected += store.save(run_id, batch, first_seq=seq).rejected
+    except BaseException as exc:
+        # stopped (Ctrl-C, exit) is `interrupted`, an error `failed`; a killed process is
+        # marked `interrupted` by the next Store that opens the database
+        stopped = isinstance(exc, KeyboardInterrupt | SystemExit)
+        try:
+            store.finish_run(run_id, "interrupted" if stopped else "failed")
+        except Exception as again:  # the database went away too: the next start marks the run
+            exc.add_note(f"run {run_id} could not be marked ended: {again}")
         raise
     return RunResult(run=store.finish_run(run_id, "done"), rejected=rejected)
 

@@ -16,6 +16,11 @@ recorded one, or settings/model that changed since it was built make the load fa
 with the reasons, and `update_story_index` then rebuilds it from the stored articles
 (reusing the vectors of members that verify, in their old order) and says so in
 `IndexUpdate.rebuilt` / `.problems` and in a warning on the `newsprism.store` logger.
+
+Several processes may update one index: `update_story_index` holds the database's
+index lock (`newsprism.store.db.index_lock`) from loading to the last write, so a
+second process waits and then assigns only what the first left; a unique violation
+(a writer that took no lock) reloads the index and tries again.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from newsprism.store.db import index_lock, writer
 from newsprism.store.tables import ArticleRow, StoryIndexMetaRow, StoryMemberRow, StoryRow
 
 if TYPE_CHECKING:
@@ -44,6 +51,7 @@ log = logging.getLogger("newsprism.store")
 
 FORMAT = "1"
 BATCH = 200  # articles per transaction when catching up
+RETRIES = 3  # index updates tried again after a unique violation (a concurrent writer)
 
 
 @dataclass(slots=True)
@@ -195,7 +203,7 @@ def _write(engine: Engine, index: StoryIndex, params: StoryParams, new: Sequence
     transaction; returns the checksum of the last member written."""
     now = datetime.now(UTC)
     last = ""
-    with Session(engine) as s, s.begin():
+    with Session(writer(engine)) as s, s.begin():
         story_pk = dict(s.execute(select(StoryRow.story_id, StoryRow.pk).where(
             StoryRow.story_id.in_({a.story for _, a, _ in new}))).all())
         for seq, (article_pk, a, feats) in enumerate(new, start=first_seq):
@@ -222,7 +230,7 @@ def _write(engine: Engine, index: StoryIndex, params: StoryParams, new: Sequence
 
 
 def _clear(engine: Engine) -> None:
-    with Session(engine) as s, s.begin():
+    with Session(writer(engine)) as s, s.begin():
         s.execute(delete(StoryMemberRow))
         s.execute(delete(StoryRow))
         s.execute(delete(StoryIndexMetaRow))
@@ -270,10 +278,25 @@ class StoryIndexMixin:
                            rebuild: bool = False) -> IndexUpdate:
         """Assign every stored article that the story index does not hold yet, in store
         order, and persist the assignments; rebuild the index first when it fails its
-        checks (or when `rebuild` is set)."""
-        from newsprism.stories import StoryIndex, cluster, load_story_params
+        checks (or when `rebuild` is set). One process at a time (see the module docstring)."""
+        from newsprism.stories import load_story_params
 
         params = params or load_story_params()
+        for attempt in range(RETRIES):
+            with index_lock(self.engine):
+                try:
+                    return self._update_story_index(params, encoder, rebuild)
+                except IntegrityError as exc:
+                    self._story_cache = None
+                    if attempt == RETRIES - 1:
+                        raise
+                    log.warning("story index changed under this update (%s); reloading it and trying again",
+                                str(exc.orig).splitlines()[0] if exc.orig else exc)
+        raise AssertionError("unreachable")
+
+    def _update_story_index(self, params: StoryParams, encoder: Encoder | None, rebuild: bool) -> IndexUpdate:
+        from newsprism.stories import StoryIndex, cluster
+
         cached = self._story_cache
         token = self._story_token(params)
         warm = cached is not None and cached[0] == token and not rebuild

@@ -42,10 +42,18 @@ class RunRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     inputs: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed
+    # running | done | failed (an error ended it) | interrupted (its process died or was stopped)
+    status: Mapped[str] = mapped_column(String(16), default="running")
     n_ok: Mapped[int] = mapped_column(Integer, default=0)
     n_new: Mapped[int] = mapped_column(Integer, default=0)
     n_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # The process that runs it, to tell a live run from one whose process died: host name,
+    # pid and the pid's start time (a reused pid has another), and the time of its last
+    # sign of life (refreshed every minute while it runs).
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pid_start: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class RunItemRow(Base):
