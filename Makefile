@@ -52,6 +52,12 @@ train-nlp: $(STAMP)  ## re-train the shipped syntax and NER models from ../share
 	nice $(BIN)/python -m newsprism.nlp.training.ner --seed 2 --extra btc --out build/nlp/ner-btc-seed2
 	nice $(BIN)/python -m newsprism.nlp.training.ner_ensemble build/nlp/ner-seed0 build/nlp/ner-btc-seed2
 
+.PHONY: train-nli
+train-nli: $(STAMP)  ## re-train the shipped NLI cross-encoder from ../shared/data/nli (~40 min on 2 cores) and print its figures
+	$(BIN)/python -c "import transformers" 2>/dev/null || $(BIN)/pip install -q -e '.[dev,train]'
+	nice $(BIN)/python -m newsprism.claims.nli.training --epochs 1 --work build/nli/work
+	nice $(BIN)/python -m newsprism.claims.nli.evaluate --fp32 build/nli/work/nli-fp32.onnx --symmetric
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 
