@@ -322,7 +322,8 @@ class Store(StoryIndexMixin):
                     if not _item_error(exc):
                         raise
                     rejection = self._record_refused(s, run_id, seq, it, exc)
-                    log.warning("run %s: item %s refused by the database: %s", run_id, rejection.id, rejection.detail)
+                    log.warning("run %s: item %s refused by the database: %s", run_id, rejection.id[:200],
+                                rejection.detail)
                     if isinstance(it, Article):
                         refused.append(rejection)
                     continue
