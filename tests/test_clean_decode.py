@@ -8,6 +8,7 @@ import random
 import pytest
 
 from newsprism.clean import clean
+from newsprism.clean.decode import decode_bytes
 from newsprism.models import Article, RawDocument, Rejection
 
 TEXT = (
@@ -136,3 +137,61 @@ def test_wrong_argument_type_raises() -> None:
         clean("not a document")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         clean(RawDocument(id="d", origin="d", kind="text", content=123))  # type: ignore[arg-type]
+
+
+# --- mostly-UTF-8 text with a few invalid bytes (issue 17, case 4) ---------------------
+
+DOLMABAHCE = (
+    "Russian and Ukrainian delegations met at the Dolmabahçe palace in Istanbul on Monday for a "
+    "second round of talks. The meeting lasted just over an hour, officials said, and ended with "
+    "an agreement to exchange prisoners. "
+)
+
+
+def _with_bytes_after_spaces(data: bytes, bad: bytes, count: int) -> bytes:
+    """`data` with `bad` inserted after `count` spaces spread over it."""
+    spaces = [i for i, b in enumerate(data) if b == 0x20]
+    out = bytearray(data)
+    for pos in sorted(spaces[:: max(1, len(spaces) // count)][:count], reverse=True):
+        out[pos + 1 : pos + 1] = bad
+    return bytes(out)
+
+
+def test_nine_invalid_bytes_keep_a_utf8_text_utf8() -> None:
+    # Before: charset_normalizer's guess for this text was cp1258 ("DolmabahÃ§e").
+    data = _with_bytes_after_spaces((DOLMABAHCE * 2).encode(), b"\xff", 9)
+    article = _article(data)
+    assert "Dolmabahçe" in article.text
+    assert article.text.count("\ufffd") == 9
+    assert "9 invalid UTF-8 byte sequence(s) replaced with U+FFFD; the rest is UTF-8" in article.problems
+
+
+def test_one_cp1252_line_in_a_utf8_file_stays_utf8() -> None:
+    # Before: decoded as mac_iceland / cp1125, every “curly quote” and é of the file wrong.
+    utf8 = ("The talks ended after two hours. “We made progress,” a delegate said in Genève. " * 8).encode()
+    line = "Les délégués se sont retrouvés à Genève pour une réunion très attendue.\n".encode("cp1252")
+    article = _article(utf8 + b"\n" + line + utf8)
+    assert article.text.count("“We made progress,”") == 8 and "Genève" in article.text  # the copy after is a repeat
+    assert "Les d\ufffdl\ufffdgu\ufffds" in article.text
+    assert any("invalid UTF-8" in p for p in article.problems)
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        ("cp1252", "Les délégués à Genève, naïve façade, œuvre “citée” — ça coûte 5 €. " * 30),
+        ("cp1251", "Переговоры в Стамбуле завершились обменом пленными, заявили официальные лица. " * 30),
+        ("gbk", "伊斯坦布尔会谈结束，双方同意交换战俘，官员们说。" * 30),
+    ],
+)
+def test_legacy_encodings_are_not_taken_for_damaged_utf8(codec: str, text: str) -> None:
+    problems: list[str] = []
+    assert decode_bytes(text.encode(codec), None, problems) == text
+    assert not any("invalid UTF-8" in p for p in problems)
+
+
+def test_ascii_with_stray_high_bytes_is_not_forced_to_utf8() -> None:
+    # No valid multi-byte sequence: nothing says UTF-8, so the legacy path decides (cp1252 é).
+    problems: list[str] = []
+    text = decode_bytes(b"The caf\xe9 near the palace was closed on Monday, officials said. " * 5, None, problems)
+    assert "café" in text

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import newsprism.ingest
+from newsprism.clean import clean
 from newsprism.config import Settings
 from newsprism.ingest import IngestStats, Source, discover, guards, ingest, read_source
 from newsprism.ingest.errors import REASONS
-from newsprism.models import RawDocument, Rejection
+from newsprism.models import Article, RawDocument, Rejection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 ARTICLE = b"<html><body><p>Delegations met in Istanbul on Friday.</p></body></html>"
@@ -181,6 +182,18 @@ def test_nul_ridden_file_is_binary_but_utf16_is_not(tmp_path: Path) -> None:
     items = run(tmp_path)
     assert [(i.id, getattr(i, "reason", "ok")) for i in items] == [("nuls", "binary"), ("utf16", "ok")]
     assert "NUL" in items[0].detail
+
+
+@pytest.mark.parametrize(("codec", "name"), [("utf-16-le", "le.txt"), ("utf-16-be", "be.html")])
+def test_utf16_without_bom_reaches_the_cleaner(tmp_path: Path, codec: str, name: str) -> None:
+    # Half its bytes are NUL, but on every other byte: text, not binary (issue 17, case 4).
+    text = "Delegations met in Istanbul on Monday for talks that lasted an hour, officials said. " * 5
+    page = f"<html><body><article><p>{text}</p></article></body></html>" if name.endswith(".html") else text
+    (tmp_path / name).write_bytes(page.encode(codec))
+    doc = only(run(tmp_path))
+    assert isinstance(doc, RawDocument)
+    result = clean(doc)
+    assert isinstance(result, Article) and result.text == text.strip()
 
 
 def test_huge_file_is_rejected_without_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from newsprism.clean.decode import utf16_without_bom
 from newsprism.config import Settings
 from newsprism.ingest.errors import BadGzip, Binary, Empty, NotFound, TooLarge, Unreadable, Unsupported
 
@@ -26,7 +27,8 @@ READ_CHUNK = 65536
 # leaves room for repetitive markup and still stops a bomb early.
 MAX_GZIP_RATIO = 20
 # A text or HTML file whose first 8 KB are more than this share NUL bytes is binary;
-# UTF-16/32 text (which is half NULs) is recognised by its byte-order mark first.
+# UTF-16/32 text (which is half NULs) is recognised first, by its byte-order mark or, for
+# UTF-16 without one, by NULs on every other byte (`clean.decode.utf16_without_bom`).
 MAX_NUL_SHARE = 0.05
 
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -226,6 +228,8 @@ def binary_reason(head: bytes) -> str | None:
     if head.startswith(_UNICODE_BOMS):
         return None
     sample = head[:SNIFF_BYTES]
+    if utf16_without_bom(sample[: len(sample) & ~1]):  # half NULs, but text: the cleaner decodes it
+        return None
     nuls = sample.count(0)
     if sample and nuls / len(sample) > MAX_NUL_SHARE:
         return f"{nuls} of its first {len(sample)} bytes are NUL"
