@@ -308,9 +308,24 @@ def test_connection_refused_is_fetch_failed() -> None:
 
     with mock_client(handler) as client:
         items = list(ingest(["https://down.example/x"], settings=FAST, client=client))
-    assert [(i.id, i.reason) for i in items if isinstance(i, Rejection)] == [
-        ("https://down.example/x", "robots"),  # robots.txt unreachable: RFC 9309 says stay away
-    ]
+    # No answer at all: the page cannot be fetched either; "robots" would send the user to
+    # the site's robots.txt (issue 17, case 7). A 5xx robots.txt stays "robots" (above).
+    assert [(i.id, i.reason) for i in items if isinstance(i, Rejection)] == [("https://down.example/x", "fetch-failed")]
+    assert "ConnectError" in items[0].detail  # type: ignore[union-attr]
+
+
+def test_unreachable_host_is_tried_once_per_run() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        raise httpx.ConnectError("name or service not known", request=request)
+
+    urls = ["https://down.example/a", "https://down.example/b"]
+    with mock_client(handler) as client:
+        items = list(ingest(urls, settings=FAST, client=client))
+    assert [getattr(i, "reason", "ok") for i in items] == ["fetch-failed", "fetch-failed"]
+    assert calls == ["https://down.example/robots.txt"]
 
 
 def test_connection_refused_without_robots() -> None:

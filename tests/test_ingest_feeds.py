@@ -131,6 +131,17 @@ def test_xml_that_is_not_a_feed(tmp_path: Path) -> None:
     assert isinstance(item, Rejection) and (item.id, item.reason) == ("settings", "bad-feed")
 
 
+@pytest.mark.parametrize("declaration", [b'<?xml version="1.0" encoding="utf\x00-8"?>', b"<?xml encoding='\x00'?>"])
+def test_nul_in_the_xml_declaration_is_bad_feed(tmp_path: Path, declaration: bytes) -> None:
+    # feedparser raised ValueError ("embedded null character"): an internal-error (issue 17, case 7).
+    path = tmp_path / "nul.xml"
+    path.write_bytes(declaration + b'<rss version="2.0"><channel><item><title>a</title>'
+                     b"<description>Delegations met.</description></item></channel></rss>")
+    item = run(path)[0]
+    assert isinstance(item, Rejection) and (item.id, item.reason) == ("nul", "bad-feed")
+    assert "null character" in item.detail
+
+
 def test_feed_without_entries(tmp_path: Path) -> None:
     path = tmp_path / "quiet.rss"
     path.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>')

@@ -167,3 +167,43 @@ def test_warc_with_unknown_extension_is_sniffed(tmp_path: Path) -> None:
     (tmp_path / "crawl-0001.dat").write_bytes(build_warc(articles(2), gz=True))
     items = run(tmp_path)
     assert [i.id for i in items] == ["https://news.example/1", "https://news.example/2"]
+
+
+# --- records warcio reads without complaint (issue 17, case 3) ------------------------
+
+
+def _with_content_length(warc: bytes, record: int, value: bytes) -> bytes:
+    """`warc` (uncompressed) with the `record`-th record's Content-Length header set to `value`."""
+    parts = warc.split(b"\r\nContent-Length: ")
+    index = 2 * (record - 1) + 1  # each response has a WARC and an HTTP Content-Length, WARC first
+    head, _, rest = parts[index].partition(b"\r\n")
+    parts[index] = value + b"\r\n" + rest
+    return b"\r\nContent-Length: ".join(parts)
+
+
+@pytest.mark.parametrize("value", [b"abc", b"-5", b""])
+@pytest.mark.parametrize("where", [1, 2])
+def test_content_length_that_is_not_a_count_is_bad_warc(tmp_path: Path, value: bytes, where: int) -> None:
+    warc = _with_content_length(build_warc(articles(2), gz=False), where, value)
+    (tmp_path / "crawl.warc").write_bytes(warc)
+    items = run(tmp_path / "crawl.warc")
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    assert [d.url for d in docs] == ["https://news.example/1"][: where - 1]
+    bad = items[-1]
+    assert isinstance(bad, Rejection) and bad.reason == "bad-warc"
+    assert bad.id == f"crawl:{where}"
+    assert "not a byte count" in bad.detail
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"just some plain text\nnot a warc at all\n",
+        b"\n\n\nplain text after blank lines\n\nanother paragraph\n",
+        b"\n\n\r\n\n",
+    ],
+)
+def test_plain_text_named_warc_is_bad_warc(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "notes.warc").write_bytes(content)
+    (item,) = run(tmp_path / "notes.warc")
+    assert isinstance(item, Rejection) and item.reason == "bad-warc", item

@@ -83,7 +83,10 @@ def read_feed(
     Raises `BadFeed` for a hostile or unparseable feed, `NoContent` for one without entries.
     """
     check_no_entities(data, label)
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=dict(headers or {}))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=dict(headers or {}))
+    except ValueError as exc:  # e.g. a NUL in the XML declaration ("embedded null character")
+        raise BadFeed(f"{label} is not a readable RSS/Atom feed: {exc}") from None
     if not parsed.entries:
         if parsed.bozo or not parsed.version:
             problem = parsed.get("bozo_exception") or "no RSS or Atom root element"

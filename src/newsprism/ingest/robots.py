@@ -2,8 +2,10 @@
 
 - 2xx: the rules apply (the first 500 KiB are parsed, as the RFC requires at least);
 - 4xx (no robots.txt, or forbidden): everything is allowed ("unavailable");
-- 5xx, timeout, connection error: everything is disallowed ("unreachable"), so the
-  URL is rejected with a hint to retry later;
+- 5xx: everything is disallowed ("unreachable"), so the URL is rejected as `robots`
+  with a hint to retry later;
+- no answer at all (connection refused, unknown host, timeout): the page cannot be
+  fetched either, so the URL is rejected as `fetch-failed`, not `robots`;
 - a robots.txt over 2 MB is ignored (everything allowed), like an unavailable one.
 """
 
@@ -29,7 +31,8 @@ class RobotsPolicy:
     def __init__(self, fetch: Callable[[str, int], Page], *, agent: str) -> None:
         self._fetch = fetch
         self._agent = agent
-        self._rules: dict[str, RobotFileParser | str] = {}  # parser, or why all is disallowed
+        # the rules, why all is disallowed (str), or why the host did not answer (FetchFailed)
+        self._rules: dict[str, RobotFileParser | str | FetchFailed] = {}
 
     def check(self, url: str) -> None:
         parts = urlsplit(url)
@@ -37,6 +40,8 @@ class RobotsPolicy:
         rules = self._rules.get(root)
         if rules is None:
             rules = self._rules[root] = self._load(root)
+        if isinstance(rules, FetchFailed):
+            raise FetchFailed(f"{url}: the host did not answer ({rules.detail}); retry later")
         if isinstance(rules, str):
             raise RobotsDisallowed(f"{url}: {rules}")
         if not rules.can_fetch(self._agent, url):
@@ -45,12 +50,14 @@ class RobotsPolicy:
                 "save the page yourself and pass the file instead"
             )
 
-    def _load(self, root: str) -> RobotFileParser | str:
+    def _load(self, root: str) -> RobotFileParser | str | FetchFailed:
         parser = RobotFileParser()
         try:
             page = self._fetch(f"{root}/robots.txt", _FETCH_CAP)
         except FetchFailed as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
+            if exc.status is None:  # no HTTP answer: the host is down or unknown
+                return exc
+            if 400 <= exc.status < 500:
                 parser.parse([])  # unavailable: all allowed
                 return parser
             return (

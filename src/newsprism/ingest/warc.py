@@ -46,8 +46,11 @@ def read_warc(
         try:
             record = next(records, None)
             if record is None:
+                if number == 0:
+                    raise BadWarc("no WARC record in the file (only blank lines?)")
                 return
             number = current
+            _check_header(record, current)
             doc = _document(record, current, item_id, where, settings, skip)
             _drain(record, current)
         except (BadGzip, BadWarc) as exc:
@@ -99,6 +102,23 @@ def _document(
     return RawDocument(
         id=item_id, origin=origin, kind="html", content=body, url=url or None, encoding=_charset(params)
     )
+
+
+def _check_header(record: ArcWarcRecord, number: int) -> None:
+    """Raise `BadWarc` for a record warcio reads without complaint but that is not one.
+
+    warcio takes a Content-Length of "abc" or "-5" for 0 (the body is then read as the
+    next record, or the file ends: nothing was reported) and reads plain text with
+    blank lines in front as a record without a type.
+    """
+    if record.format == "arc":
+        return
+    if record.rec_type is None:
+        raise BadWarc(f"record {number} has no WARC-Type header: this is not a WARC file")
+    length = record.rec_headers.get_header("Content-Length")
+    if length is None or not length.strip().isdigit():
+        what = "no Content-Length" if length is None else f"Content-Length {length.strip()[:40]!r}"
+        raise BadWarc(f"record {number} has {what}, not a byte count; its end cannot be found")
 
 
 def _charset(params: str) -> str | None:
