@@ -5,11 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsprism.cli import app
+from newsprism.models import Article
 from newsprism.store import Store
 
 from .conftest import SAMPLE
@@ -166,3 +169,29 @@ def test_report_command_rerenders_a_run(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert len(json.loads((tmp_path / "again.json").read_text("utf-8"))["articles"]) == 5
     assert runner.invoke(app, ["report", "7", "--db", db]).exit_code == 2
+
+
+def test_exit_codes_tell_rejected_inputs_from_a_crashed_run(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism import pipeline
+
+    from .store_support import HashEncoder, article
+
+    monkeypatch.setattr(pipeline, "story_encoder", lambda params: HashEncoder(params))
+    unstorable = [article("fine", "A text the database stores as it is."),
+                  article("odd", "A text whose title no database stores.", title="Talks \ud800")]
+    monkeypatch.setattr(pipeline, "clean_inputs", lambda *a, **k: iter(unstorable))
+    result = runner.invoke(app, ["ingest", "batch", "--db", db_url])
+    assert result.exit_code == 1, result.output  # one input rejected, the other stored
+    assert "store-error" in result.output
+
+    def crashing(*_a: object, **_k: object) -> Iterator[Article]:
+        yield article("late", "Stored only if its batch is.")
+        raise RuntimeError("a bug in a stage")
+
+    monkeypatch.setattr(pipeline, "clean_inputs", crashing)
+    result = runner.invoke(app, ["ingest", "batch", "--db", db_url])
+    assert result.exit_code == 5, result.output
+    assert "crashed: RuntimeError: a bug in a stage" in result.output
+    with Store(db_url) as store:
+        assert [r.status for r in store.runs()] == ["done", "failed"]
+        assert store.count_articles() == 1

@@ -2,20 +2,26 @@
 
 Exit codes: 0 every input became an article; 1 some inputs were rejected (the others
 were processed and stored); 2 usage error; 3 the database could not be used; 4 a model
-(stories, NLP) could not be loaded (the articles are stored; `newsprism add` catches up later).
+(stories, NLP) could not be loaded (the articles are stored; `newsprism add` catches up later);
+5 the command crashed (an unexpected error; the batches stored before it stay stored and
+the run is marked `failed`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
+from typer.exceptions import TyperException
 
 from newsprism import __version__
 from newsprism.config import load_settings
@@ -33,8 +39,34 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 EXIT_REJECTED = 1
+EXIT_USAGE = 2
 EXIT_STORE = 3
 EXIT_MODEL = 4
+EXIT_CRASH = 5
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Run a command so that an unexpected error ends in exit 5 (3 for the database)
+    with a one-line message and the traceback, never in the exit 1 of rejected inputs."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, TyperException, KeyboardInterrupt):  # exits and usage errors as they are
+            raise
+        except (StoreError, OperationalError) as exc:
+            console.print(f"[red]error:[/] the database could not be used: {exc}")
+            raise typer.Exit(EXIT_STORE) from exc
+        except Exception as exc:
+            console.print_exception(max_frames=8)
+            console.print(f"[red]error:[/] {command.__name__} crashed: {type(exc).__name__}: {exc}")
+            raise typer.Exit(EXIT_CRASH) from exc
+
+    return run
 
 DbOption = Annotated[
     str | None,
@@ -111,6 +143,7 @@ def _index(store: Store) -> IndexUpdate:
 
 
 @app.command()
+@_guarded
 def analyze(
     inputs: InputsArg,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
@@ -149,6 +182,7 @@ def analyze(
 
 
 @app.command()
+@_guarded
 def ingest(inputs: InputsArg, db: DbOption = None, workers: WorkersOption = 1) -> None:
     """Read, clean and store INPUTS without writing a report."""
     store, result = _run(inputs, db, workers)
@@ -159,6 +193,7 @@ def ingest(inputs: InputsArg, db: DbOption = None, workers: WorkersOption = 1) -
 
 
 @app.command()
+@_guarded
 def add(
     inputs: Annotated[list[str], typer.Argument(help="A file or URL (or several) with new articles.")],
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the assignments here.")] = None,
@@ -197,6 +232,7 @@ def add(
 
 
 @app.command()
+@_guarded
 def report(
     run_id: Annotated[int, typer.Argument(help="Run number (see `newsprism runs`).")],
     json_out: Annotated[Path | None, typer.Option("--json")] = None,
@@ -209,7 +245,7 @@ def report(
         doc = report_for_run(store, run_id)
     except KeyError as exc:
         console.print(f"[red]error:[/] {exc.args[0]}")
-        raise typer.Exit(2) from exc
+        raise typer.Exit(EXIT_USAGE) from exc
     if json_out:
         console.print(f"JSON report: {write_json(doc, json_out)}")
     if html_out:
@@ -217,6 +253,7 @@ def report(
 
 
 @app.command()
+@_guarded
 def annotate(
     file: Annotated[str, typer.Argument(help="One article: a text or HTML file (or URL).")],
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the document here (default: stdout).")] = None,
@@ -239,7 +276,7 @@ def annotate(
     if len(articles) > 1:
         console.print(f"[red]error:[/] {file} holds {len(articles)} articles; annotate takes one "
                       "(split the file, or use `analyze` for many)")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     try:
         doc = annotate_article(articles[0])
     except NLPModelError as exc:
@@ -262,6 +299,7 @@ def annotate(
 
 
 @app.command()
+@_guarded
 def runs(db: DbOption = None) -> None:
     """List the runs in the store."""
     store = _open_store(db)
@@ -280,6 +318,7 @@ def runs(db: DbOption = None) -> None:
 
 
 @app.command()
+@_guarded
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
@@ -303,7 +342,7 @@ def serve(
         loopback = False
     if open_ and not loopback:
         console.print(f"[red]error:[/] --open is allowed on a loopback address only (not {host}); set NEWSPRISM_TOKEN")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     store = _open_store(db)  # fails early, with exit 3, on a bad database
     store.close()
     web_app = create_app(load_settings(db=store.url), token=token, open_=open_)
