@@ -7,13 +7,16 @@ string; every later offset indexes it.
 
 Rejection reasons: ``too-large`` (bytes or lines), ``empty``, ``binary``, ``no-content`` (below
 `Settings.min_words` words after cleaning, or an error page only), ``timeout`` (cleaning
-took over `Settings.clean_timeout` seconds; see `deadline`).
+took over `Settings.clean_timeout` seconds; see `deadline`). Every `Article` and
+`Rejection` it returns can be stored: `fields` removes NULs and lone surrogates and cuts
+sized fields to their columns.
 """
 
 from __future__ import annotations
 
 import re
 
+from newsprism.clean import fields
 from newsprism.clean.deadline import CleanTimeout, Deadline, deadline
 from newsprism.clean.decode import BinaryContent, fix_mojibake, to_text
 from newsprism.clean.html import extract
@@ -82,19 +85,23 @@ def clean(doc: RawDocument, settings: Settings | None = None) -> Article | Rejec
         with deadline(budget) as d:
             return _clean(doc, settings, d)
     except CleanTimeout:
-        return Rejection(
-            id=doc.id,
-            origin=doc.origin,
-            stage="clean",
-            reason="timeout",
-            detail=f"cleaning took over {budget:g} s (NEWSPRISM_CLEAN_TIMEOUT); the input is probably "
-            "hostile or broken markup (e.g. hundreds of thousands of empty elements)",
+        return fields.rejection(
+            Rejection(
+                id=doc.id,
+                origin=doc.origin,
+                stage="clean",
+                reason="timeout",
+                detail=f"cleaning took over {budget:g} s (NEWSPRISM_CLEAN_TIMEOUT); the input is probably "
+                "hostile or broken markup (e.g. hundreds of thousands of empty elements)",
+            )
         )
 
 
 def _clean(doc: RawDocument, settings: Settings, d: Deadline) -> Article | Rejection:
     def reject(reason: str, detail: str) -> Rejection:
-        return Rejection(id=doc.id, origin=doc.origin, stage="clean", reason=reason, detail=detail)
+        return fields.rejection(
+            Rejection(id=doc.id, origin=doc.origin, stage="clean", reason=reason, detail=detail)
+        )
 
     size = _size(doc.content, settings.max_record_bytes)
     if size > settings.max_record_bytes:
@@ -148,17 +155,19 @@ def _clean(doc: RawDocument, settings: Settings, d: Deadline) -> Article | Rejec
         )
     if result.error_page:
         problems.append("removed error-page text around the article")
-    return Article(
-        id=doc.id,
-        origin=doc.origin,
-        source=outlet_for(doc.source, sitename, url, doc.origin, doc.id),
-        title=title_for(doc.title, html_title, text),
-        text=text,
-        url=url,
-        published=doc.published or iso_date(html_date) or iso_date(result.published),
-        language=language_of(text),
-        word_count=words,
-        content_hash=content_hash(text),
-        removed=result.removed,
-        problems=problems,
+    return fields.article(
+        Article(
+            id=doc.id,
+            origin=doc.origin,
+            source=outlet_for(doc.source, sitename, url, doc.origin, doc.id),
+            title=title_for(doc.title, html_title, text),
+            text=text,
+            url=url,
+            published=doc.published or iso_date(html_date) or iso_date(result.published),
+            language=language_of(text),
+            word_count=words,
+            content_hash=content_hash(text),
+            removed=result.removed,
+            problems=problems,
+        )
     )

@@ -6,7 +6,9 @@
 Every input is accounted for: it yields documents, or rejections with a reason code
 (see `newsprism.ingest.errors`), and one bad input never stops the batch. Records
 that are not articles at all (WARC requests, images, redirects) and hidden files
-inside directories are skipped and counted in `IngestStats.skipped`.
+inside directories are skipped and counted in `IngestStats.skipped`. Every item's
+metadata can be stored: `newsprism.clean.fields` removes NULs and lone surrogates (a
+file name that is not UTF-8 keeps its bytes as ``\\xNN``) and cuts over-long ids.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from newsprism.clean import fields
 from newsprism.config import Settings, load_settings
 from newsprism.ingest.discover import Source, SourceKind, discover
 from newsprism.ingest.errors import REASONS, IngestError
@@ -86,6 +89,10 @@ def _read_all(
         for source in sources:
             stats.sources += 1
             for item in read_source(source, settings, fetcher=fetcher, skip=stats.skip):
+                if isinstance(item, Rejection):
+                    fields.rejection(item)
+                else:
+                    fields.document(item)
                 item.id = _unique(item.id, used)
                 if isinstance(item, Rejection):
                     stats.rejected[item.reason] += 1
