@@ -6,7 +6,7 @@ kills it exactly there rather than after a guessed delay:
 
     migration    after the first table of the first migration is created
     batch        after the first batch of items is committed
-    index        after the first batch of story-index members is committed
+    index        while writing the first batch of story-index members (uncommitted)
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def main() -> None:
     elif kill_at == "index":
         from newsprism.store import stories
 
-        _after(stories, "_write")
+        _after(stories, "_set_meta")
     elif kill_at:
         raise SystemExit(f"unknown NEWSPRISM_KILL_AT {kill_at!r}")
     from newsprism.cli import app
