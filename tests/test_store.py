@@ -144,6 +144,7 @@ def test_an_unstorable_item_is_rejected_and_its_batch_stored(store: Store, field
         return
     [refused] = saved.rejected
     assert (refused.stage, refused.reason) == ("store", "store-error")
+    assert f"({field} " in refused.detail  # says which field to fix
     assert "\x00" not in refused.id and len(refused.id) <= 2048
     refused.id.encode("utf-8")  # storable: no lone surrogate left
     assert saved.new == 5 and store.count_articles() == 5

@@ -105,6 +105,28 @@ def _describe(exc: BaseException) -> str:
     return _printable(f"{type(cause).__name__}: {first}", 500)
 
 
+# Column lengths PostgreSQL enforces (SQLite stores any length).
+_LIMITS = {"id": 2048, "source": 512, "published": 64, "language": 16}
+
+
+def _diagnose(item: Article | Rejection, backend: str) -> list[str]:
+    """Which fields of `item` a database cannot hold, in words: the likely reasons it was refused."""
+    found = []
+    for name in ("id", "origin", "source", "title", "url", "published", "language", "text", "stage", "reason",
+                 "detail"):
+        value = getattr(item, name, None)
+        if not isinstance(value, str):
+            continue
+        bad = next((i for i, ch in enumerate(value) if "\ud800" <= ch <= "\udfff"), None)
+        if bad is not None:
+            found.append(f"{name} holds a lone surrogate (U+{ord(value[bad]):04X} at {bad})")
+        if backend == "postgresql" and "\x00" in value:
+            found.append(f"{name} holds a NUL byte (at {value.index(chr(0))})")
+        if backend == "postgresql" and name in _LIMITS and len(value) > _LIMITS[name]:
+            found.append(f"{name} is {len(value)} characters long, more than {_LIMITS[name]}")
+    return found
+
+
 def _item_error(exc: BaseException) -> bool:
     """Whether `exc` is the database refusing an item's values (as opposed to the database
     being unreachable, locked or out of space, which no item causes)."""
@@ -144,7 +166,10 @@ class Store(StoryIndexMixin):
         self.engine = create_db_engine(url)
         self._heartbeats: dict[int, Heartbeat] = {}
         migrate(self.engine)
-        self.mark_interrupted()
+        try:
+            self.mark_interrupted()
+        except Exception as exc:  # a read-only role or a busy database: the next start tries again
+            log.warning("could not check for interrupted runs: %s", _describe(exc))
 
     def close(self) -> None:
         for beat in self._heartbeats.values():
@@ -336,7 +361,8 @@ class Store(StoryIndexMixin):
     def _record_refused(s: Session, run_id: int, seq: int, it: Article | Rejection, exc: BaseException) -> Rejection:
         """Record a refused item as a rejection under an id the database takes (its own id
         made printable; failing that, with its position appended; failing that, a fresh one)."""
-        detail = f"the database refused this item: {_describe(exc)}"
+        found = _diagnose(it, s.get_bind().dialect.name)
+        detail = f"the database refused this item: {_describe(exc)}" + (f" ({'; '.join(found)})" if found else "")
         if isinstance(it, Rejection):
             detail = _printable(f"{it.stage}/{it.reason}: {it.detail}", 2000) + f"; and {detail}"
         ident = _printable(it.id, 2048)
