@@ -39,6 +39,9 @@ class StoryClaims:
                 "contradictions": [c.to_report() for c in self.contradictions]}
 
 
+ENTITY_CONFIDENCE = 0.8  # role and name conflicts rest on explicit offices and given names
+
+
 def _claim_id(group: Sequence[ClaimUnit]) -> str:
     basis = "|".join(sorted(f"{u.article}:{u.start}" for u in group))
     return "cl-" + hashlib.sha256(basis.encode()).hexdigest()[:12]
@@ -54,16 +57,45 @@ def _embed(units: Sequence[ClaimUnit], encoder: Any) -> np.ndarray:
     return np.asarray(encoder.encode([u.text for u in units]), dtype=np.float32)
 
 
+def _entity_contradictions(docs: Sequence[AnnotatedDocument], roster: Any) -> list[Contradiction]:
+    """The entity stage's role and name conflicts as claim contradictions, each statement
+    located in its article's clean text (the roster cites whole sentences)."""
+    texts = {d.id: d.text for d in docs}
+    out = []
+    for c in getattr(roster, "contradictions", None) or []:
+        statements = []
+        for s in c.statements:
+            start = texts.get(s.article, "").find(s.text)
+            if start >= 0:
+                statements.append(Statement(s.article, s.text, start, start + len(s.text)))
+        if len({s.article for s in statements}) >= 1:
+            out.append(Contradiction(kind=c.kind, explanation=c.explanation, statements=statements,
+                                     confidence=ENTITY_CONFIDENCE))
+    return out
+
+
+def _overlapping(units: Sequence[ClaimUnit], contradictions: Sequence[Contradiction]) -> set[tuple[str, int]]:
+    """(article, start) of every unit that overlaps a statement of a headline contradiction."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for c in contradictions:
+        if c.confidence >= HEADLINE:
+            for s in c.statements:
+                spans.setdefault(s.article, []).append((s.start, s.end))
+    return {(u.article, u.start) for u in units if any(a < u.end and b > u.start for a, b in spans.get(u.article, ()))}
+
+
 def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str] | None = None,
-                 encoder: Any = None, params: AlignParams | None = None) -> StoryClaims:
+                 encoder: Any = None, params: AlignParams | None = None, roster: Any = None) -> StoryClaims:
     """Claims and contradictions of one story. `origins` maps article id → near-duplicate
-    group id (from the stories stage); support counts origins, never articles."""
+    group id (from the stories stage); support counts origins, never articles. `roster`
+    (the entities stage's `EntityRoster`) adds its role and name conflicts, so that a claim
+    is `disputed` exactly when some headline contradiction cites it."""
     origins = origins or {}
     units = [u for d in docs for u in claim_units(d, origin=origins.get(d.id, d.id))]
     vectors = _embed(units, encoder)
     alignment = align(units, vectors, params)
-    contradictions = find_contradictions(units, alignment)
-    disputed = {(s.article, s.start) for c in contradictions if c.confidence >= HEADLINE for s in c.statements}
+    contradictions = _entity_contradictions(docs, roster) + find_contradictions(units, alignment)
+    disputed = _overlapping(units, contradictions)
     claims = []
     for idx, cohesion, primary in zip(alignment.groups, alignment.cohesion, alignment.primary, strict=True):
         group = [units[i] for i in idx]

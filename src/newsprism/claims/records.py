@@ -10,7 +10,7 @@ from newsprism.nlp.document import DateExpr, Mention, Number, Quote
 __all__ = ["ClaimGroup", "ClaimUnit", "Contradiction", "Statement"]
 
 ClaimStatus = Literal["consensus", "single", "disputed"]
-ContradictionKind = Literal["number", "role", "name", "quote", "negation", "time"]
+ContradictionKind = Literal["number", "role", "name", "quote", "negation", "time", "state"]
 
 
 @dataclass(slots=True)

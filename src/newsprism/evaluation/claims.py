@@ -1,8 +1,8 @@
 """`make eval` section `claims`: consensus facts and contradictions against gold.
 
-For each gold story (the sample, and the four dev-stories when the shared corpus is
-present) the articles are cleaned, annotated, grouped into origins by the stories stage
-and passed to `story_claims`. Then:
+For each gold story (the sample, and the dev-stories and dev-conflicts events when the
+shared corpus is present) the articles are cleaned, annotated, grouped into origins by
+the stories stage and passed, with the entity roster, to `story_claims`. Then:
 
 - a gold fact counts as found when some claim with >= 2 sources has evidence in which
   every `match` regex matches at least one sentence, at least half of its evidence
@@ -10,7 +10,13 @@ and passed to `story_claims`. Then:
   nothing), and its sources overlap the gold sources with Jaccard >= 0.5;
 - a gold contradiction counts as found when a headline contradiction (confidence >=
   HEADLINE) has statements from >= 2 of the gold articles and its statements together
-  match every `match` regex; every other headline contradiction is listed for judging.
+  match every `match` regex; every other headline contradiction is listed for judging;
+- a gold non-contradiction (dev-conflicts: two statements that look alike but do not
+  conflict) counts as wrongly flagged when one headline contradiction cites both of its
+  statements (each inside, or containing, a cited sentence of its article).
+
+What is tuned (the headline cut) is also scored leave-one-story-out: for each story the
+cut is chosen on the other stories only, then applied to it.
 
     python -m newsprism.evaluation.claims [--tune]
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,7 +39,8 @@ from newsprism.claims import HEADLINE, AlignParams, StoryClaims, story_claims
 from newsprism.evaluation.stories import ROOT, shared_dir
 from newsprism.models import Article, RawDocument
 
-__all__ = ["GoldStory", "load_gold", "main", "ready_stories", "run", "score_story"]
+__all__ = ["GoldNonContradiction", "GoldStory", "flags_non_contradiction", "leave_one_out", "load_gold", "main",
+           "ready_stories", "run", "score_contradictions", "score_story"]
 
 SAMPLE = ROOT / "examples" / "istanbul-2025"
 
@@ -54,11 +62,20 @@ class GoldContradiction:
 
 
 @dataclass(slots=True)
+class GoldNonContradiction:
+    id: str
+    topic: str
+    statements: list[tuple[str, str]]  # (article id, literal text) x 2
+
+
+@dataclass(slots=True)
 class GoldStory:
     name: str
     articles: list[Article]
     facts: list[GoldFact]
     contradictions: list[GoldContradiction]
+    non_contradictions: list[GoldNonContradiction] = field(default_factory=list)
+    corpus: str = "sample"  # sample | dev-stories | dev-conflicts
     published: str | None = None
     docs: list[Any] = field(default_factory=list)  # annotated, filled by `prepare`
     origins: dict[str, str] = field(default_factory=dict)  # article id -> origin, filled by `run`
@@ -90,7 +107,7 @@ def _sample() -> GoldStory:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _dev_story(folder: Path) -> GoldStory:
+def _dev_story(folder: Path, corpus: str = "dev-stories") -> GoldStory:
     gold = yaml.safe_load((folder / "gold.yaml").read_text("utf-8"))
     arts = []
     for entry in gold["articles"]:
@@ -103,17 +120,23 @@ def _dev_story(folder: Path) -> GoldStory:
     contras = [GoldContradiction(f"C{i + 1}", str(c.get("topic", "")), {stem[s["file"]] for s in c["statements"]},
                                  c["match"])
                for i, c in enumerate(gold.get("contradictions", []))]
-    return GoldStory(folder.name, arts, facts, contras)
+    nons = [GoldNonContradiction(f"N{i + 1}", str(n.get("topic", "")),
+                                 [(stem[x["file"]], x["text"]) for x in n["statements"]])
+            for i, n in enumerate(gold.get("non_contradictions") or [])]
+    return GoldStory(folder.name, arts, facts, contras, nons, corpus)
 
 
-def load_gold(shared: Path | None = None) -> tuple[list[GoldStory], list[str]]:
+def load_gold(shared: Path | None = None, conflicts: bool = True) -> tuple[list[GoldStory], list[str]]:
+    """The sample, the dev-stories and (with `conflicts`) the dev-conflicts events."""
     stories, notes = [_sample()], []
     shared = shared or shared_dir()
-    root = shared / "corpus" / "dev-stories" if shared else None
-    if root is not None and root.is_dir():
-        stories += [_dev_story(p) for p in sorted(root.iterdir()) if p.is_dir() and p.name != "distractors"]
-    else:
-        notes.append("shared corpus/dev-stories not found (set NEWSPRISM_SHARED): sample only")
+    for corpus in ("dev-stories", "dev-conflicts") if conflicts else ("dev-stories",):
+        root = shared / "corpus" / corpus if shared else None
+        if root is not None and root.is_dir():
+            stories += [_dev_story(p, corpus) for p in sorted(root.iterdir())
+                        if p.is_dir() and p.name != "distractors"]
+        else:
+            notes.append(f"shared corpus/{corpus} not found (set NEWSPRISM_SHARED): left out")
     return stories, notes
 
 
@@ -161,7 +184,30 @@ def _is_instance(c: Any, gold: GoldContradiction, arts: set[str]) -> bool:
     return shared >= 2 or (shared == 1 and all(any(re.search(p, t, re.I) for p in gold.match) for t in texts))
 
 
-def score_story(story: GoldStory, result: StoryClaims) -> dict[str, Any]:
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_FOLD).lower()
+    return " ".join(text.split())
+
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "‑": "-", "–": "-", "—": "-",
+                       "\u00a0": " "})
+
+
+def _cites(c: Any, article: str, text: str) -> bool:
+    """`c` cites `text` of `article`: a cited sentence of that article contains it or lies in it."""
+    want = _norm(text)
+    return any(s.article == article and ((got := _norm(s.text)) and (want in got or got in want))
+               for s in c.statements)
+
+
+def flags_non_contradiction(c: Any, gold: GoldNonContradiction) -> bool:
+    (a, ta), (b, tb) = gold.statements
+    return _cites(c, a, ta) and _cites(c, b, tb)
+
+
+def score_story(story: GoldStory, result: StoryClaims, cut: float = HEADLINE) -> dict[str, Any]:
     found_facts = {}
     for fact in story.facts:
         best = None
@@ -179,7 +225,19 @@ def score_story(story: GoldStory, result: StoryClaims) -> dict[str, Any]:
             if jac >= 0.5 and (best is None or jac > best[1]):
                 best = (c, jac)
         found_facts[fact.id] = best
-    headline = [c for c in result.contradictions if c.confidence >= HEADLINE]
+    out = score_contradictions(story, result, cut)
+    out.update({
+        "facts_found": sum(v is not None for v in found_facts.values()), "facts": len(story.facts),
+        "fact_hits": found_facts,
+        "claims": len(result.claims), "consensus": sum(c.status == "consensus" for c in result.claims),
+    })
+    return out
+
+
+def score_contradictions(story: GoldStory, result: StoryClaims, cut: float = HEADLINE) -> dict[str, Any]:
+    """Gold contradictions found, other headline contradictions, non-contradictions flagged,
+    for the headline list at confidence >= `cut`."""
+    headline = [c for c in result.contradictions if c.confidence >= cut]
     matched: dict[str, Any] = {}
     unmatched = []
     for c in headline:
@@ -189,12 +247,32 @@ def score_story(story: GoldStory, result: StoryClaims) -> dict[str, Any]:
             unmatched.append(c)
         else:
             matched.setdefault(hit.id, c)
+    flagged = {n.id: c for n in story.non_contradictions for c in headline if flags_non_contradiction(c, n)}
     return {
-        "facts_found": sum(v is not None for v in found_facts.values()), "facts": len(story.facts),
-        "fact_hits": found_facts, "contradictions_found": len(matched), "contradictions": len(story.contradictions),
+        "contradictions_found": len(matched), "contradictions": len(story.contradictions),
         "contradiction_hits": matched, "false_contradictions": unmatched,
-        "claims": len(result.claims), "consensus": sum(c.status == "consensus" for c in result.claims),
+        "non_contradictions": len(story.non_contradictions), "non_contradictions_flagged": flagged,
     }
+
+
+CUTS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+
+
+def _utility(scores: Sequence[dict[str, Any]]) -> float:
+    """What the cut is chosen for: gold conflicts found, less twice every other headline
+    finding (unjudged ones count as false: precision first) and every flagged non-contradiction."""
+    return sum(r["contradictions_found"] - 2 * len(r["false_contradictions"])
+               - 2 * len(r["non_contradictions_flagged"]) for r in scores)
+
+
+def leave_one_out(results: Sequence[tuple[GoldStory, StoryClaims]]) -> list[tuple[GoldStory, float, dict[str, Any]]]:
+    """Per story: the headline cut chosen on the other stories, and the story scored with it."""
+    table = {c: [score_contradictions(s, r, c) for s, r in results] for c in CUTS}
+    out = []
+    for i, (s, _) in enumerate(results):
+        best = max(CUTS, key=lambda c: (_utility([x for j, x in enumerate(table[c]) if j != i]), -abs(c - HEADLINE)))
+        out.append((s, best, table[best][i]))
+    return out
 
 
 class _Cached:
@@ -214,16 +292,24 @@ class _Cached:
         return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
 
-def run(params: AlignParams | None = None, stories: Sequence[GoldStory] | None = None,
-        encoder: Any = None) -> list[tuple[GoldStory, dict[str, Any]]]:
+def analyse(stories: Sequence[GoldStory] | None = None, params: AlignParams | None = None,
+            encoder: Any = None) -> list[tuple[GoldStory, StoryClaims]]:
+    """Each gold story through entities and claims, as the pipeline runs them."""
+    from newsprism.entities import resolve_entities
     from newsprism.stories import load_encoder
 
     encoder = encoder or load_encoder()
     out = []
     for s in ready_stories(stories, encoder):
-        result = story_claims(s.docs, origins=s.origins, encoder=_Cached(encoder), params=params)
-        out.append((s, score_story(s, result)))
+        roster = resolve_entities(s.docs, s.articles)
+        out.append((s, story_claims(s.docs, origins=s.origins, encoder=_Cached(encoder), params=params,
+                                    roster=roster)))
     return out
+
+
+def run(params: AlignParams | None = None, stories: Sequence[GoldStory] | None = None,
+        encoder: Any = None) -> list[tuple[GoldStory, dict[str, Any]]]:
+    return [(s, score_story(s, r)) for s, r in analyse(stories, params, encoder)]
 
 
 def tune() -> None:
@@ -248,6 +334,17 @@ def tune() -> None:
     console.print(table)
 
 
+def _totals(rows: Sequence[dict[str, Any]]) -> str:
+    found = sum(r["contradictions_found"] for r in rows)
+    gold = sum(r["contradictions"] for r in rows)
+    nc = sum(len(r["non_contradictions_flagged"]) for r in rows)
+    nct = sum(r["non_contradictions"] for r in rows)
+    other = sum(len(r["false_contradictions"]) for r in rows)
+    return (f"recall {found}/{gold} = {found / max(gold, 1):.2f}; non-contradictions flagged {nc}/{nct} = "
+            f"{nc / max(nct, 1):.2f}; other headline contradictions {other} ({other / max(len(rows), 1):.2f} "
+            f"per story)")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m newsprism.evaluation.claims")
     parser.add_argument("--tune", action="store_true", help="grid over the alignment parameters")
@@ -260,21 +357,35 @@ def main(argv: Sequence[str] | None = None) -> None:
     for n in notes:
         console.print(f"[yellow]note:[/] {n}")
     prepare(stories)
+    results = analyse(stories)
+    scored = [(s, score_story(s, r)) for s, r in results]
     table = Table("story", "facts found (>= 2 sources, overlap >= 0.5)", "gold contradictions found",
-                  "other headline contradictions", "claims", "consensus claims",
-                  title="claims: consensus facts and contradictions vs gold", title_justify="left")
-    results = run(stories=stories)
-    for s, r in results:
+                  "other headline contradictions", "non-contradictions flagged", "claims", "consensus claims",
+                  title=f"claims: consensus facts and contradictions vs gold (headline cut {HEADLINE})",
+                  title_justify="left")
+    for s, r in scored:
         table.add_row(s.name, f"{r['facts_found']}/{r['facts']}", f"{r['contradictions_found']}/{r['contradictions']}",
-                      str(len(r["false_contradictions"])), str(r["claims"]), str(r["consensus"]))
+                      str(len(r["false_contradictions"])),
+                      f"{len(r['non_contradictions_flagged'])}/{r['non_contradictions']}" if r["non_contradictions"]
+                      else "-", str(r["claims"]), str(r["consensus"]))
     console.print(table)
-    for s, r in results:
+    dev = [r for s, r in scored if s.corpus != "sample"]
+    console.print(f"[bold]dev-stories + dev-conflicts[/] (cut {HEADLINE}): {_totals(dev)}")
+    loso = leave_one_out(results)
+    console.print(f"[bold]leave-one-story-out[/] (cut chosen on the other stories, "
+                  f"{', '.join(f'{s.name[:12]} {c}' for s, c, _ in loso)}): "
+                  f"{_totals([r for s, _, r in loso if s.corpus != 'sample'])}")
+    for s, r in scored:
         missed = [f.id for f in s.facts if r["fact_hits"][f.id] is None]
         found_c = ", ".join(sorted(r["contradiction_hits"]))
+        missed_c = ", ".join(f"{g.id} ({g.note[:40]})" for g in s.contradictions if g.id not in r["contradiction_hits"])
         console.print(f"[bold]{s.name}[/]: facts missed {', '.join(missed) or 'none'}; contradictions found "
-                      f"{found_c or 'none'}")
+                      f"{found_c or 'none'}; missed {missed_c or 'none'}")
         for c in r["false_contradictions"]:
             console.print(f"  not in gold ({c.kind}, {c.confidence:.2f}): {c.explanation[:220]}")
+        for nid, c in r["non_contradictions_flagged"].items():
+            n = next(x for x in s.non_contradictions if x.id == nid)
+            console.print(f"  [red]non-contradiction flagged[/] {nid} ({n.topic}): {c.explanation[:160]}")
 
 
 if __name__ == "__main__":

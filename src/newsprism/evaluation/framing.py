@@ -90,7 +90,7 @@ def run(stories: Sequence[GoldStory] | None = None) -> list[dict[str, Any]]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     console = Console()
-    stories, notes = load_gold()
+    stories, notes = load_gold(conflicts=False)
     for n in notes:
         console.print(f"[yellow]note:[/] {n}")
     prepare(stories)
