@@ -172,7 +172,7 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
     nothing to compare). The brief is rewritten for fluency only when `settings.llm_url` is set."""
     from newsprism.brief import compose_brief, rewrite_brief
     from newsprism.claims import story_claims
-    from newsprism.entities import report_contradictions, report_entities, resolve_entities
+    from newsprism.entities import report_entities, resolve_entities
     from newsprism.framing import frame_story
     from newsprism.nlp import annotate_many
 
@@ -191,12 +191,12 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
         origin_of = {aid: group[0] for group in story.origins for aid in group}
         story_docs = [docs[a] for a in story.articles]
         roster = resolve_entities(story_docs, [by_id[a] for a in story.articles])
-        result = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params))
+        result = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params), roster=roster)
         claims = result.to_report()
         entry["entities"] = report_entities(roster)
         entry["claims"] = claims["claims"]
-        # role and name conflicts first: they are the entity stage's precise findings
-        entry["contradictions"] = report_contradictions(roster) + claims["contradictions"]
+        # the claims stage folds in the roster's role and name conflicts, so statuses agree with them
+        entry["contradictions"] = claims["contradictions"]
         framing = frame_story(story_docs, roster, result.claims)
         entry["sources"] = framing.to_report()
         entry["brief"] = rewrite_brief(compose_brief(story_docs, result, framing), settings).to_report()

@@ -68,9 +68,9 @@ def _entity_contradictions(docs: Sequence[AnnotatedDocument], roster: Any) -> li
             start = texts.get(s.article, "").find(s.text)
             if start >= 0:
                 statements.append(Statement(s.article, s.text, start, start + len(s.text)))
-        if len({s.article for s in statements}) >= 1:
+        if len(statements) >= 2:
             out.append(Contradiction(kind=c.kind, explanation=c.explanation, statements=statements,
-                                     confidence=ENTITY_CONFIDENCE))
+                                     confidence=ENTITY_CONFIDENCE, entities=list(c.entities)))
     return out
 
 

@@ -56,15 +56,25 @@ class Contradiction:
     explanation: str
     statements: list[Statement]
     confidence: float  # 0..1; the report's headline list keeps those above a cut
+    frame: str | None = None  # what the statements are about, in plain words ("people killed")
+    entities: list[str] = field(default_factory=list)  # entity ids (role and name conflicts)
+    published: dict[str, str] = field(default_factory=dict)  # article -> publication date, when it explains a change
 
     def to_report(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "explanation": self.explanation,
             "confidence": round(self.confidence, 3),
             "statements": [{"article": s.article, "text": s.text, "start": s.start, "end": s.end}
                            for s in self.statements],
         }
+        if self.frame:
+            out["frame"] = self.frame
+        if self.entities:
+            out["entities"] = self.entities
+        if self.published:
+            out["published"] = self.published
+        return out
 
 
 @dataclass(slots=True)
