@@ -30,6 +30,10 @@ test: $(STAMP)  ## the whole test suite (PostgreSQL too when NEWSPRISM_TEST_PG i
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest -q
 
+.PHONY: fuzz
+fuzz: $(STAMP)  ## 1,000,000 fuzzed files through ingest + clean + store (SQLite), parallel chunks; findings in out/fuzz
+	nice $(BIN)/python scripts/fuzz.py --inputs 1000000 --out $(OUT)/fuzz
+
 eval: $(STAMP)  ## quality figures against gold data
 	$(BIN)/python -m newsprism.evaluation
 

@@ -61,7 +61,7 @@ def check_no_entities(data: bytes, label: str) -> None:
         ) from None
     except _RootReached:
         return
-    except expat.ExpatError:
+    except (expat.ExpatError, LookupError, ValueError):  # also an unknown encoding, a NUL in it
         if _ENTITY_DECL.search(data):
             detail = f"{label} is not well-formed XML and contains an entity declaration; refused"
             raise BadFeed(detail) from None
@@ -85,14 +85,14 @@ def read_feed(
     check_no_entities(data, label)
     try:
         parsed = feedparser.parse(io.BytesIO(data), response_headers=dict(headers or {}))
-    except ValueError as exc:  # e.g. a NUL in the XML declaration ("embedded null character")
-        raise BadFeed(f"{label} is not a readable RSS/Atom feed: {exc}") from None
-    if not parsed.entries:
-        if parsed.bozo or not parsed.version:
+    except (ValueError, LookupError) as exc:  # a NUL in the XML declaration, an unknown encoding
+        raise BadFeed(f"{label} is not a readable RSS/Atom feed: {type(exc).__name__}: {exc}") from None
+    if not parsed.get("entries"):
+        if parsed.get("bozo") or not parsed.get("version"):
             problem = parsed.get("bozo_exception") or "no RSS or Atom root element"
             raise BadFeed(f"{label} is not a readable RSS/Atom feed: {problem}")
-        raise NoContent(f"{label} is a {parsed.version} feed with no entries")
-    feed_title = _clean(parsed.feed.get("title"))
+        raise NoContent(f"{label} is a {parsed.get('version')} feed with no entries")
+    feed_title = _clean(parsed.get("feed", {}).get("title"))
     seen: set[str] = set()
     for number, entry in enumerate(parsed.entries, start=1):
         link = _clean(entry.get("link"))
