@@ -119,3 +119,13 @@ def test_no_budget_when_zero():
         time.sleep(0.01)
         d.check()
     assert not d.fired
+
+
+def test_overrun_in_a_worker_process_becomes_a_timeout_rejection():
+    # The pipeline's `--workers N` cleans in a process pool: there the alarm signal is used.
+    from concurrent.futures import ProcessPoolExecutor
+
+    doc = RawDocument(id="x", origin="x.html", kind="html", content="<p>" * 100_000)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(clean, doc, load_settings(clean_timeout=0.3)).result(timeout=60)
+    assert isinstance(result, Rejection) and result.reason == "timeout"
