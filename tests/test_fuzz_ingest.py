@@ -121,6 +121,7 @@ ATOMS = [
     "😀",
     "The delegations met in Istanbul and agreed to exchange prisoners, officials said. ",
 ]
+PROSE = "The delegations met in Istanbul and agreed to exchange prisoners, officials said. "
 ENCODINGS = ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252", "latin-1", "cp1251", "gbk"]
 EXTENSIONS = [".txt", ".html", ".htm", ".jsonl", ".warc", ".xml", ".rss", ".atom", ".dat", ""]
 
@@ -158,7 +159,9 @@ def jsonl(draw: st.DrawFn) -> bytes:
             )
         }
         if draw(st.booleans()):
-            record["text"] = draw(any_text)
+            # half the time a text long enough to become an article, so that the hostile
+            # metadata beside it reaches the store
+            record["text"] = draw(any_text) + (PROSE * 3 if draw(st.booleans()) else "")
         line = json.dumps(record) if draw(st.integers(0, 9)) else draw(any_text)
         lines.append(line)
     return _encode("\n".join(lines), draw(st.sampled_from(["utf-8", "utf-8", "cp1252", "utf-16"])))
