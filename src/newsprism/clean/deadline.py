@@ -6,7 +6,8 @@ How the overrun is noticed, cheapest first:
 - in the main thread of a process (the CLI, and every worker of a `ProcessPoolExecutor`),
   a one-shot ``SIGALRM`` timer (`signal.setitimer`) interrupts the work wherever it is,
   regular expressions included (CPython's `re` checks for signals while it matches);
-  arming and disarming it costs a few microseconds;
+  arming and disarming it costs ~40 µs a document (13 µs for the watchdog), measured on
+  a busy 2-core machine, against milliseconds for cleaning it;
 - in another thread (the web app cleans in a thread pool), one shared watchdog thread
   raises the exception asynchronously in the working thread; it takes effect at the
   next Python instruction, so a single long call into C (one regular expression, one
