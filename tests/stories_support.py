@@ -19,6 +19,14 @@ def encoder(name: str = "auto") -> embed.Encoder:
     return embed.load_encoder(name)
 
 
+@cache
+def story_encoder() -> embed.Encoder:
+    """The default story model, its MiniLM half shared with `encoder("auto")`."""
+    from newsprism.stories import StoryParams
+
+    return embed.load_story_encoder(StoryParams(), encoder("auto"))
+
+
 def make(aid: str, text: str, *, title: str = "", published: str | None = None, language: str | None = "en",
          ) -> Article:
     return Article(id=aid, origin=aid, source="test", title=title, text=text, published=published,

@@ -93,6 +93,8 @@ class DevItem:
     origin: str  # gold origin label (an original and its copies share one)
     part: str  # sample | dev | distractor | scrapinghub | synthetic
     related: str | None = None  # pairs sharing this label are not scored
+    corpus: str = "sample"  # sample | dev-stories | dev-conflicts | scrapinghub (synthetic: its original's)
+    language: str = "en"  # the gold language (dev-conflicts names it in the file name: `_fr`, `_es`)
 
 
 @dataclass(slots=True)
@@ -136,8 +138,17 @@ def _sample_items() -> list[DevItem]:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _dev_items(root: Path) -> list[DevItem]:
+# the language suffixes of corpus file names (`_fr`, `_es`); `_ap`, `_ua`, `_by` name outlets
+_LANG_SUFFIX = re.compile(r"_(ar|de|es|fr|it|ja|ko|nl|pl|pt|ru|th|tr|zh)$")
+
+
+def _dev_items(root: Path, prefix: str = "dev") -> list[DevItem]:
+    """The articles of a gold corpus folder (`dev-stories`, `dev-conflicts`), dated by their
+    gold `date` where it gives a full day. The language is detected from the text as the
+    clean stage does; the gold language comes from the file name (`_fr`, `_es`), else English."""
     import yaml
+
+    from newsprism.clean.metadata import language_of
 
     out = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -146,12 +157,16 @@ def _dev_items(root: Path) -> list[DevItem]:
             path = folder / entry["file"]
             text = path.read_text("utf-8")
             m = _DATE.search(str(entry.get("date", "")))
-            a = _article(f"dev/{folder.name}/{path.stem}", _first_line(text), text,
-                         source=str(entry.get("outlet", path.stem)), published=m.group() if m else None)
+            lang = _LANG_SUFFIX.search(path.stem)
+            a = _article(f"{prefix}/{folder.name}/{path.stem}", _first_line(text), text,
+                         source=str(entry.get("outlet", path.stem)), published=m.group() if m else None,
+                         language=language_of(text))
+            gold_lang = lang.group(1) if lang else "en"
             if folder.name == "distractors":
-                out.append(DevItem(a, f"distractor/{path.stem}", a.id, "distractor"))
+                out.append(DevItem(a, f"{prefix}-distractor/{path.stem}", a.id, "distractor", corpus=root.name,
+                                   language=gold_lang))
             else:
-                out.append(DevItem(a, folder.name, a.id, "dev"))
+                out.append(DevItem(a, folder.name, a.id, "dev", corpus=root.name, language=gold_lang))
     return out
 
 
@@ -171,7 +186,8 @@ def _scrapinghub_items(html_dir: Path) -> list[DevItem]:
         key = stem[:12]
         a = _article(f"sh/{key}", title, text, source=(doc.sitename or key) if doc is not None else key,
                      published=date, language=None)
-        out.append(DevItem(a, story_of.get(key, f"sh/{key}"), a.id, "scrapinghub", related_of.get(key)))
+        out.append(DevItem(a, story_of.get(key, f"sh/{key}"), a.id, "scrapinghub", related_of.get(key),
+                           corpus="scrapinghub", language="unknown"))
     return out
 
 
@@ -235,11 +251,12 @@ def synthetic_copies(items: Sequence[DevItem], seed: int = 7) -> list[DevItem]:
         for kind, (title, text) in variants.items():
             c = _article(f"syn/{kind}/{a.id}", title, text, source=f"{kind}-copy", published=a.published,
                          language=a.language)
-            out.append(DevItem(c, it.story, it.origin, "synthetic"))
+            out.append(DevItem(c, it.story, it.origin, "synthetic", corpus=it.corpus, language=it.language))
     return out
 
 
-def load_devset(shared: Path | None = None, *, scrapinghub: bool = True, synthetic: bool = True) -> DevSet:
+def load_devset(shared: Path | None = None, *, scrapinghub: bool = True, synthetic: bool = True,
+                conflicts: bool = True) -> DevSet:
     """The development set in its fixed input order: sample, dev-stories, ScrapingHub, synthetic."""
     shared = shared or shared_dir()
     notes: list[str] = []
@@ -248,6 +265,10 @@ def load_devset(shared: Path | None = None, *, scrapinghub: bool = True, synthet
         items += _dev_items(shared / "corpus" / "dev-stories")
     else:
         notes.append("shared corpus/dev-stories not found (set NEWSPRISM_SHARED): sample only")
+    if conflicts and shared is not None and (shared / "corpus" / "dev-conflicts").is_dir():
+        items += _dev_items(shared / "corpus" / "dev-conflicts", prefix="conf")
+    elif conflicts:
+        notes.append("shared corpus/dev-conflicts not found: no non-English articles")
     html = shared / "data" / "article-extraction-benchmark" / "html" if shared else None
     if scrapinghub and html is not None and html.is_dir():
         items += _scrapinghub_items(html)
@@ -299,28 +320,47 @@ class _Prepared:
     seconds: dict[str, float]
 
 
-def prepare(devset: DevSet, *, embedder: str | None = None) -> _Prepared:
-    """Features and lead vectors of every dev item (the costly part, done once)."""
-    from newsprism.stories import featurize, load_encoder, load_story_params
+def prepare(devset: DevSet, *, embedder: str | None = None, model: str | None = None,
+            cache: Path | None = None) -> _Prepared:
+    """Features and lead vectors of every dev item (the costly part, done once). With
+    `cache`, vectors are kept in that folder keyed by the leads and the model, so that
+    tuning runs embed once."""
+    import hashlib
 
-    params = load_story_params(embedder=embedder)
+    import numpy as np
+
+    from newsprism.stories import featurize, load_story_params
+    from newsprism.stories.embed import encode_leads, load_story_encoder
+
+    params = load_story_params(embedder=embedder, model=model)
     t0 = time.perf_counter()
     feats = [featurize(it.article, params) for it in devset.items]
     t1 = time.perf_counter()
-    encoder = load_encoder(params.embedder, max_tokens=params.max_tokens)
-    t2 = time.perf_counter()
-    vectors = encoder.encode([f.lead for f in feats])
-    t3 = time.perf_counter()
+    key = hashlib.sha256(json.dumps([params.model, params.use_words, params.lead_words,
+                                     [(f.lead, f.language) for f in feats]]).encode()).hexdigest()[:16]
+    path = cache / f"eval-stories-{key}.npy" if cache else None
+    if path is not None and path.is_file():
+        vectors = np.load(path)
+        t2 = t3 = time.perf_counter()
+    else:
+        encoder = load_story_encoder(params)
+        t2 = time.perf_counter()
+        vectors = encode_leads(encoder, [f.lead for f in feats], [f.language for f in feats])
+        t3 = time.perf_counter()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, vectors)
     return _Prepared(devset.items, feats, vectors, {"features": round(t1 - t0, 2), "model_load": round(t2 - t1, 2),
                                                     "embed_all": round(t3 - t2, 2)})
 
 
 def assign_all(prep: _Prepared, params: Any, *, dated_sample: bool, indices: Sequence[int] | None = None,
                dates: bool = True) -> list[Any]:
-    """Run `StoryIndex.assign` over the dev items in order with precomputed vectors."""
+    """Run `StoryIndex.assign` over the dev items in order with precomputed vectors. An
+    article whose publication date is added or removed gets its event date read anew."""
     from dataclasses import replace
 
-    from newsprism.stories.features import article_day
+    from newsprism.stories.eventdate import event_date
     from newsprism.stories.index import StoryIndex
 
     index = StoryIndex(params)
@@ -332,8 +372,29 @@ def assign_all(prep: _Prepared, params: Any, *, dated_sample: bool, indices: Seq
             a = replace(a, published=SAMPLE_DATE)
         if not dates:
             a = replace(a, published=None)
-        f = replace(f, day=article_day(a.published))
+        if a.published != it.article.published:
+            ev = event_date(a.title, a.text, a.published)
+            f = replace(f, event=ev, day=ev.day)
         out.append(index.assign(a, f, lambda _lead, i=i: prep.vectors[i]))
+    return out
+
+
+def language_recall(items: Sequence[DevItem], assignments: Sequence[Any]) -> dict[str, dict[str, float | int]]:
+    """Per gold language: of the gold pairs (news articles, copies included) with at least
+    one article in that language, the share the clustering puts in one story."""
+    out: dict[str, dict[str, float | int]] = {}
+    story_of = [x.story for x in assignments]
+    for lang in sorted({it.language for it in items if it.part in ("sample", "dev", "synthetic")}):
+        tp = tot = 0
+        for k, it in enumerate(items):
+            if it.language != lang or it.part not in ("sample", "dev", "synthetic"):
+                continue
+            for m, jt in enumerate(items):
+                if m != k and jt.story == it.story and (jt.language != lang or m > k):
+                    tot += 1
+                    tp += story_of[m] == story_of[k]
+        out[lang] = {"recall": round(tp / tot, 4) if tot else 1.0, "pairs": tot,
+                     "articles": sum(1 for it in items if it.language == lang and it.part in ("sample", "dev"))}
     return out
 
 
@@ -347,9 +408,14 @@ def _score(items: Sequence[DevItem], assignments: Sequence[Any]) -> dict[str, An
     synthetic = [(it, x) for it, x in zip(items, assignments, strict=True) if it.part == "synthetic"]
     origin_of_id = {it.article.id: x.origin for it, x in zip(items, assignments, strict=True)}
     grouped = sum(1 for it, x in synthetic if x.origin == origin_of_id.get(it.origin))
+    former = [k for k, it in enumerate(items) if it.corpus != "dev-conflicts"]
     return {
         "stories": pairwise_scores(gold, pred, _ignored(items)),
+        "stories_former_set": pairwise_scores([gold[k] for k in former], [pred[k] for k in former],
+                                              _ignored([items[k] for k in former])),
         "origins": pairwise_scores([it.origin for it in items], [x.origin for x in assignments]),
+        "languages": language_recall(items, assignments),
+        "may_june_istanbul_apart": _apart(items, assignments, "istanbul-may2025", "istanbul-talks-jun2025"),
         "sample_stories": len(sample_stories),
         "sample_story_origins": len({x.origin for _, x in in_main}),
         "sample_story_articles": len(in_main),
@@ -359,13 +425,20 @@ def _score(items: Sequence[DevItem], assignments: Sequence[Any]) -> dict[str, An
     }
 
 
-def run(*, embedder: str | None = None, shared: Path | None = None) -> dict[str, Any]:
+def _apart(items: Sequence[DevItem], assignments: Sequence[Any], a: str, b: str) -> bool:
+    """No story holds an article of gold story `a` and one of `b`."""
+    sa = {x.story for it, x in zip(items, assignments, strict=True) if it.story == a}
+    sb = {x.story for it, x in zip(items, assignments, strict=True) if it.story == b}
+    return not (sa & sb)
+
+
+def run(*, embedder: str | None = None, shared: Path | None = None, cache: Path | None = None) -> dict[str, Any]:
     """Cluster the development set and score it (see the module docstring)."""
     from newsprism.stories import load_story_params
 
     devset = load_devset(shared)
     params = load_story_params(embedder=embedder)
-    prep = prepare(devset, embedder=embedder)
+    prep = prepare(devset, embedder=embedder, cache=cache)
     t0 = time.perf_counter()
     dated = assign_all(prep, params, dated_sample=True)
     seconds = dict(prep.seconds, assign_all=round(time.perf_counter() - t0, 2))
@@ -374,11 +447,13 @@ def run(*, embedder: str | None = None, shared: Path | None = None) -> dict[str,
     parts = Counter(it.part for it in devset.items)
     return {
         "articles": len(devset.items), "parts": dict(parts), "notes": devset.notes,
-        "params": {"embedder": params.embedder, "w_tfidf": params.w_tfidf, "threshold": params.threshold,
-                   "day_penalty": params.day_penalty, "grace_days": params.grace_days},
+        "params": {"model": params.model, "embedder": params.embedder, "w_tfidf": params.w_tfidf,
+                   "threshold": params.threshold, "day_penalty": params.day_penalty, "grace_days": params.grace_days,
+                   "undated_penalty": params.undated_penalty, "cross_threshold": params.cross_threshold},
         "sample_dated": _score(devset.items, dated),
         "sample_undated": _score(devset.items, undated),
         "no_dates_at_all": _score(devset.items, no_dates),
+        "event_dates": dict(Counter(f.event.source for f in prep.features)),
         "seconds": seconds,
     }
 
@@ -424,22 +499,78 @@ def tune(*, embedder: str | None = None, shared: Path | None = None) -> dict[str
     return {"grid": list(grid.values()), "chosen": dict(grid[best], smoothed_f1=round(smoothed(best), 4))}
 
 
+HELDOUT_U = (0.1, 0.2, 0.3, 0.4, 0.5)
+HELDOUT_THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8)
+
+
+def heldout(*, shared: Path | None = None, cache: Path | None = None) -> dict[str, Any]:
+    """Held-out figures for the settings tuned on this set: (undated_penalty, threshold)
+    chosen on one corpus (sample + dev-stories, or dev-conflicts; the ScrapingHub pages
+    are distractors in both) by the mean of its dated and undated F1, then scored on the
+    other, next to the figures of the shipped settings on that corpus."""
+    from dataclasses import replace
+
+    from newsprism.stories import load_story_params
+
+    devset = load_devset(shared)
+    base = load_story_params()
+    prep = prepare(devset, cache=cache)
+    folds = {"dev-stories": {"sample", "dev-stories", "scrapinghub"}, "dev-conflicts": {"dev-conflicts", "scrapinghub"}}
+    idx = {k: [i for i, it in enumerate(devset.items) if it.corpus in v] for k, v in folds.items()}
+
+    def f1s(params: Any, part: list[int]) -> tuple[float, float]:
+        items = [devset.items[i] for i in part]
+        out = []
+        for dates in (True, False):
+            asg = assign_all(prep, params, dated_sample=True, indices=part, dates=dates)
+            out.append(float(pairwise_scores([it.story for it in items], [x.story for x in asg],
+                                             _ignored(items))["f1"]))
+        return out[0], out[1]
+
+    result: dict[str, Any] = {}
+    for train, test in (("dev-stories", "dev-conflicts"), ("dev-conflicts", "dev-stories")):
+        grid = {(u, t): f1s(replace(base, undated_penalty=u, threshold=t), idx[train])
+                for u in HELDOUT_U for t in HELDOUT_THRESHOLDS}
+        u, t = max(grid, key=lambda k: (sum(grid[k]), -abs(k[0] - base.undated_penalty)))
+        held = f1s(replace(base, undated_penalty=u, threshold=t), idx[test])
+        shipped = f1s(base, idx[test])
+        result[test] = {"tuned_on": train, "chosen": {"undated_penalty": u, "threshold": t},
+                        "held_out_f1": {"dated": held[0], "no_dates": held[1]},
+                        "shipped_f1": {"dated": shipped[0], "no_dates": shipped[1]}}
+    return result
+
+
 def _table(figures: dict[str, Any]) -> Any:
     from rich.table import Table
 
     table = Table(title=f"stories: {figures['articles']} articles ({', '.join(f'{v} {k}' for k, v in figures['parts'].items())})",
                   title_justify="left")
-    for col in ("condition", "story P", "story R", "story F1", "ARI", "origin F1", "sample: stories/origins",
-                "joined sample", "copies grouped"):
+    for col in ("condition", "story P", "story R", "story F1", "ARI", "former set F1", "origin F1",
+                "May/June apart", "sample: stories/origins", "joined sample", "copies grouped"):
         table.add_column(col)
     for key in ("sample_dated", "sample_undated", "no_dates_at_all"):
         f = figures[key]
         s, o = f["stories"], f["origins"]
         table.add_row(key.replace("_", " "), f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
-                      f"{s['ari']:.3f}", f"{o['f1']:.3f}", f"{f['sample_stories']}/{f['sample_story_origins']}",
+                      f"{s['ari']:.3f}", f"{f['stories_former_set']['f1']:.3f}", f"{o['f1']:.3f}",
+                      "yes" if f["may_june_istanbul_apart"] else "no",
+                      f"{f['sample_stories']}/{f['sample_story_origins']}",
                       ", ".join(x.rsplit("/", 1)[-1] for x in f["joined_sample_story"][:3])
                       + (" ..." if len(f["joined_sample_story"]) > 3 else "") or "none",
                       f["synthetic_copies_grouped"])
+    return table
+
+
+def _language_table(figures: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    table = Table(title="story recall per language (gold pairs with an article in that language)",
+                  title_justify="left")
+    for col in ("condition", *figures["sample_dated"]["languages"]):
+        table.add_column(col)
+    for key in ("sample_dated", "sample_undated", "no_dates_at_all"):
+        langs = figures[key]["languages"]
+        table.add_row(key.replace("_", " "), *(f"{v['recall']:.3f} ({v['articles']} art.)" for v in langs.values()))
     return table
 
 
@@ -451,17 +582,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--embedder", default=None)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--tune", action="store_true", help="score the (w_tfidf, threshold) grid instead")
+    ap.add_argument("--heldout", action="store_true",
+                    help="also tune on one corpus and score on the other (dev-stories / dev-conflicts)")
+    ap.add_argument("--cache", type=Path, default=None, help="keep lead vectors in this folder between runs")
     args, _ = ap.parse_known_args(argv)  # `python -m newsprism.evaluation stories` passes its section name
     console = Console()
     if shared_dir() is None:
         console.print("stories: shared data not found (set NEWSPRISM_SHARED); evaluating the sample only")
     t0 = time.perf_counter()
-    figures = tune(embedder=args.embedder) if args.tune else run(embedder=args.embedder)
+    figures = tune(embedder=args.embedder) if args.tune else run(embedder=args.embedder, cache=args.cache)
+    if args.heldout and not args.tune:
+        figures["heldout"] = heldout(cache=args.cache)
     figures["seconds_total"] = round(time.perf_counter() - t0, 1)
     if args.tune:
         console.print_json(data=figures["chosen"])
     else:
         console.print(_table(figures))
+        console.print(_language_table(figures))
+        console.print("event dates: " + ", ".join(f"{k} {v}" for k, v in figures["event_dates"].items()))
+        for test, h in figures.get("heldout", {}).items():
+            console.print(f"held out {test}: chosen on {h['tuned_on']} {h['chosen']}: F1 dated "
+                          f"{h['held_out_f1']['dated']:.3f}, no dates {h['held_out_f1']['no_dates']:.3f} "
+                          f"(shipped settings: {h['shipped_f1']['dated']:.3f}, {h['shipped_f1']['no_dates']:.3f})")
         for note in figures["notes"]:
             console.print(f"note: {note}")
     if args.json:

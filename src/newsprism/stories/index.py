@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import EllipsisType
 
@@ -37,10 +37,12 @@ import numpy as np
 
 from newsprism.models import Article
 from newsprism.stories.dedup import NearDuplicates
-from newsprism.stories.embed import DIM
-from newsprism.stories.features import TERM_BUCKETS, Features
+from newsprism.stories.embed import COMBINED, MINILM_DIM, story_dim
+from newsprism.stories.eventdate import nearest_day
+from newsprism.stories.features import TERM_BUCKETS, Features, stop_words, term_bucket
 from newsprism.stories.params import StoryParams
-from newsprism.stories.records import ArticleStatus, Assignment, Story
+from newsprism.stories.records import ArticleFacts, ArticleStatus, Assignment, Story
+from newsprism.stories.titles import first_sentence, neutral_title
 
 __all__ = ["StoryIndex", "StoryState", "story_id_for"]
 
@@ -70,12 +72,16 @@ class StoryState:
     origins: dict[str, list[str]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # origin key -> headline
     published: dict[str, str] = field(default_factory=dict)  # article key -> published
-    vec_sum: np.ndarray = field(default_factory=lambda: np.zeros(DIM, dtype=np.float64))
+    vec_sum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # sized on first use
     n_vec: int = 0
     term_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     term_vals: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     first_day: int | None = None
     last_day: int | None = None
+    languages: dict[str, int] = field(default_factory=dict)  # origins per language
+    facts: dict[str, ArticleFacts] = field(default_factory=dict)  # article key -> what was read off it
+    first_sentences: dict[str, str] = field(default_factory=dict)  # origin key -> its lead's first sentence
+    origin_terms: dict[str, np.ndarray] = field(default_factory=dict)  # origin key -> its hashed terms
 
 
 def _add_sparse(k1: np.ndarray, v1: np.ndarray, k2: np.ndarray, v2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -95,6 +101,8 @@ class StoryIndex:
 
     def __init__(self, params: StoryParams | None = None) -> None:
         self.params = params or StoryParams()
+        self.dim = story_dim(self.params)
+        self.split = MINILM_DIM if self.params.model == COMBINED else None  # where the USE half starts
         self.dedup = NearDuplicates()
         self.stories: list[StoryState] = []
         self._story_pos: dict[str, int] = {}
@@ -103,7 +111,7 @@ class StoryIndex:
         self.df = np.zeros(TERM_BUCKETS, dtype=np.int32)
         self._log_df = np.zeros(TERM_BUCKETS, dtype=np.float64)  # log(1 + df), kept up to date
         self.n_docs = 0
-        self._reps = np.zeros((0, DIM), dtype=np.float32)  # origin vectors, capacity-doubled
+        self._reps = np.zeros((0, self.dim), dtype=np.float32)  # origin vectors, capacity-doubled
         self._rep_day = np.zeros(0, dtype=np.float64)  # NaN: undated
         self._rep_story: list[int] = []
         self.rep_keys: list[str] = []
@@ -140,18 +148,52 @@ class StoryIndex:
         return num / float(np.sqrt(np.sum(a_w * a_w)) * np.sqrt(np.sum(s_w * s_w)))
 
     @staticmethod
-    def _day_gap(day: int | None, story: StoryState) -> float:
-        if day is None or story.first_day is None or story.last_day is None:
+    def event_day(feats: Features, story: StoryState) -> int | None:
+        """The article's event day as seen from `story`: a month-day without a year takes
+        the year that puts it nearest the story's dates."""
+        if feats.day is not None:
+            return feats.day
+        md = feats.event.month_day
+        if md is None or story.first_day is None or story.last_day is None:
+            return None
+        return nearest_day(md, story.first_day, story.last_day)
+
+    def _date_penalty(self, feats: Features, story: StoryState) -> float:
+        p = self.params
+        story_dated = story.first_day is not None and story.last_day is not None
+        article_dated = feats.day is not None or feats.event.month_day is not None
+        if not (story_dated and article_dated):
+            # one side dated, the other not: the gap is unknown, which costs a fixed amount
+            return p.undated_penalty if article_dated and not story_dated and story.n_vec else 0.0
+        day = self.event_day(feats, story)
+        assert day is not None and story.first_day is not None and story.last_day is not None
+        gap = float(max(story.first_day - day, day - story.last_day, 0))
+        return p.day_penalty * max(0.0, gap - p.grace_days)
+
+    def _emb(self, vec: np.ndarray, feats: Features, story: StoryState, cross: bool) -> float:
+        """Mean cosine of `vec` to the story's origins; with combined vectors ([MiniLM |
+        USE] / sqrt(2)), of the MiniLM halves between English texts, else of the USE halves."""
+        if not story.n_vec:
             return 0.0
-        return float(max(story.first_day - day, day - story.last_day, 0))
+        if self.split is None:
+            return float(np.sum(vec.astype(np.float64) * story.vec_sum)) / story.n_vec
+        english = not cross and feats.language in (None, "en")
+        part = slice(0, self.split) if english else slice(self.split, None)
+        return 2.0 * float(np.sum(vec[part].astype(np.float64) * story.vec_sum[part])) / story.n_vec
+
+    def cross_language(self, feats: Features, story: StoryState) -> bool:
+        """The article's language is none of the story's origins' (TF-IDF sees no shared words)."""
+        return bool(feats.language and story.languages and feats.language not in story.languages)
 
     def max_gap(self) -> float:
         """Days outside a story's span beyond which no article can reach the threshold
-        (a score is at most 1 + w_tfidf before the time penalty)."""
+        (a score is at most 1 + w_tfidf before the time penalty, 1 + threshold -
+        cross_threshold across languages)."""
         p = self.params
         if p.day_penalty <= 0:
             return float("inf")
-        return p.grace_days + (1.0 + p.w_tfidf - p.threshold) / p.day_penalty
+        best = 1.0 + max(p.w_tfidf, p.threshold - p.cross_threshold)
+        return p.grace_days + (best - p.threshold) / p.day_penalty
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
         """Cosines of `vectors` (rows) to every origin indexed now: a hint for `assign`."""
@@ -177,10 +219,18 @@ class StoryIndex:
         return list(seen)
 
     def score(self, vec: np.ndarray, feats: Features, story: StoryState) -> float:
+        """Same language: embedding + w_tfidf x TF-IDF - date penalty. Across languages the
+        TF-IDF cosine measures only shared names, so the embedding alone is held to
+        `cross_threshold` (shifted onto the same scale: the score passes `threshold`
+        exactly when the embedding passes `cross_threshold`)."""
         p = self.params
-        emb = float(np.sum(vec.astype(np.float64) * story.vec_sum)) / story.n_vec if story.n_vec else 0.0
-        gap = self._day_gap(feats.day, story)
-        return emb + p.w_tfidf * self._tfidf_cos(feats, story) - p.day_penalty * max(0.0, gap - p.grace_days)
+        cross = self.cross_language(feats, story)
+        emb = self._emb(vec, feats, story, cross)
+        if cross:
+            base = emb + p.threshold - p.cross_threshold
+        else:
+            base = emb + p.w_tfidf * self._tfidf_cos(feats, story)
+        return base - self._date_penalty(feats, story)
 
     # -- updates -----------------------------------------------------------------
     def open_story(self, story_id: str, status: ArticleStatus) -> int:
@@ -191,8 +241,12 @@ class StoryIndex:
         self._story_pos[sid] = len(self.stories) - 1
         return len(self.stories) - 1
 
-    def join(self, pos: int, key: str, origin: str, published: str | None) -> None:
+    def join(self, pos: int, key: str, origin: str, published: str | None, feats: Features | None = None) -> None:
         st = self.stories[pos]
+        if feats is not None:
+            ev = feats.event.to_report()
+            st.facts[key] = ArticleFacts(key, feats.language, ev["value"], feats.event.source, ev["evidence"],
+                                         feats.status, feats.reason or None)
         st.articles.append(key)
         st.origins.setdefault(origin, []).append(key)
         if published:
@@ -202,26 +256,36 @@ class StoryIndex:
 
     def add_representation(self, pos: int, key: str, title: str, feats: Features, vec: np.ndarray) -> None:
         st = self.stories[pos]
-        st.vec_sum += vec.astype(np.float64)
+        day = self.event_day(feats, st)
+        if vec.shape != (self.dim,):
+            raise ValueError(f"a lead vector of shape {vec.shape} for an index of {self.dim}-dimensional vectors "
+                             f"(model {self.params.model!r}): the encoder does not match the settings")
+        st.vec_sum = st.vec_sum + vec.astype(np.float64) if st.vec_sum.size else vec.astype(np.float64)
         st.n_vec += 1
         st.term_keys, st.term_vals = _add_sparse(st.term_keys, st.term_vals, feats.term_keys, feats.term_vals)
         if st.term_keys.size > MAX_STORY_TERMS * 3 // 2:  # prune in steps: one sort per ~2,000 new terms
             keep = np.sort(np.lexsort((st.term_keys, -st.term_vals))[:MAX_STORY_TERMS])  # heaviest, then key
             st.term_keys, st.term_vals = st.term_keys[keep], st.term_vals[keep]
-        if feats.day is not None:
-            st.first_day = feats.day if st.first_day is None else min(st.first_day, feats.day)
-            st.last_day = feats.day if st.last_day is None else max(st.last_day, feats.day)
+        if day is not None:
+            st.first_day = day if st.first_day is None else min(st.first_day, day)
+            st.last_day = day if st.last_day is None else max(st.last_day, day)
+        if feats.language:
+            st.languages[feats.language] = st.languages.get(feats.language, 0) + 1
         if title:
             st.titles[key] = title
+        first = first_sentence(feats.lead, title)
+        if first:
+            st.first_sentences[key] = first
+        st.origin_terms[key] = feats.term_keys
         n = len(self._rep_story)
         if n == len(self._reps):
             cap = max(64, 2 * n)
-            reps = np.zeros((cap, DIM), dtype=np.float32)
+            reps = np.zeros((cap, self.dim), dtype=np.float32)
             days = np.full(cap, np.nan)
             reps[:n], days[:n] = self._reps[:n], self._rep_day[:n]
             self._reps, self._rep_day = reps, days
         self._reps[n] = vec
-        self._rep_day[n] = np.nan if feats.day is None else feats.day
+        self._rep_day[n] = np.nan if day is None else day
         self._rep_story.append(pos)
         self.rep_keys.append(key)
         self._rep_row[key] = n
@@ -244,7 +308,7 @@ class StoryIndex:
         new_id = story_id_for(article)
         if feats.status == "empty":
             pos = self.open_story(new_id, "empty")
-            self.join(pos, key, key, article.published)
+            self.join(pos, key, key, article.published, feats)
             return Assignment(key, self.stories[pos].id, key, "empty", new_story=True)
         if match is ...:
             match = self.dedup.match(feats.sketch)
@@ -253,12 +317,12 @@ class StoryIndex:
         if match is not None:
             pos = self.story_of[match[0]]
             origin = self.origin_of[match[0]]
-            self.join(pos, key, origin, article.published)
+            self.join(pos, key, origin, article.published, feats)
             return Assignment(key, self.stories[pos].id, origin, feats.status, new_story=False,
                               copy_of=match[0], score=round(match[1], 4))
         if feats.status != "ok":
             pos = self.open_story(new_id, feats.status)
-            self.join(pos, key, key, article.published)
+            self.join(pos, key, key, article.published, feats)
             return Assignment(key, self.stories[pos].id, key, feats.status, new_story=True)
         vec = vector(feats.lead)
         self.count_terms(feats)
@@ -267,7 +331,7 @@ class StoryIndex:
         cands = [(self.stories[c].id, round(s, 4)) for s, c in scored[:5]]
         joined = bool(scored) and scored[0][0] >= self.params.threshold
         pos = scored[0][1] if joined else self.open_story(new_id, "ok")
-        self.join(pos, key, key, article.published)
+        self.join(pos, key, key, article.published, feats)
         self.add_representation(pos, key, article.title, feats, vec)
         return Assignment(key, self.stories[pos].id, key, "ok", new_story=not joined,
                           score=round(scored[0][0], 4) if joined else None, candidates=cands)
@@ -289,7 +353,14 @@ class StoryIndex:
 
     # -- output ------------------------------------------------------------------
     def title_of(self, pos: int) -> str:
+        """A neutral factual title (stories.titles) when the story has two origins or more,
+        else (or when no line qualifies) the headline nearest the story's centre."""
         st = self.stories[pos]
+        if len(st.origin_terms) >= 2:
+            words = {k: set(v.tolist()) for k, v in st.origin_terms.items()}
+            best = neutral_title(st.titles, st.first_sentences, words, stop_words(), key=term_bucket)
+            if best:
+                return best
         if not st.titles:
             return ""
         if len(st.titles) == 1 or st.n_vec == 0:
@@ -307,10 +378,13 @@ class StoryIndex:
             return names.get(k, k) if names else k
 
         dated = sorted((d for d in st.published.values() if valid_date(d)), key=lambda d: (d[:10], d))
+        members = [replace(st.facts[a], article=name(a)) for a in st.articles if a in st.facts]
         return Story(id=st.id, title=self.title_of(pos), articles=[name(a) for a in st.articles],
                      origins=[[name(a) for a in v] for v in st.origins.values()],
                      first_published=dated[0] if dated else None, last_published=dated[-1] if dated else None,
-                     status=st.status)
+                     status=st.status, members=members,
+                     first_event=date.fromordinal(st.first_day).isoformat() if st.first_day else None,
+                     last_event=date.fromordinal(st.last_day).isoformat() if st.last_day else None)
 
     def all_stories(self, names: dict[str, str] | None = None) -> list[Story]:
         return [self.story(i, names) for i in range(len(self.stories))]

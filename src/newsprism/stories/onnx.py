@@ -38,8 +38,8 @@ import numpy as np
 
 from newsprism.stories.embed import (
     BATCH,
-    DIM,
-    MODEL_SHA256,
+    MINILM_DIM,
+    MINILM_SHA256,
     EncoderError,
     _batches,
     _normalise,
@@ -95,7 +95,7 @@ def export(kind: str, directory: Path | None = None) -> Path:
     """The cached ONNX graph of `kind` (`onnx` or `onnx-int8`), exported when missing or altered."""
     directory = directory or cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"minilm-{MODEL_SHA256[:12]}-{'int8pc' if kind == 'onnx-int8' else 'fp32'}.onnx"
+    name = f"minilm-{MINILM_SHA256[:12]}-{'int8pc' if kind == 'onnx-int8' else 'fp32'}.onnx"
     path = directory / name
     sidecar = path.with_name(name + ".sha256")
     if path.is_file() and sidecar.is_file() and sidecar.read_text().strip() == _sha256(path):
@@ -143,7 +143,7 @@ class OnnxEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        out = np.zeros((len(texts), MINILM_DIM), dtype=np.float32)
         if not texts:
             return out
         encs = self._tok.encode_batch(list(texts))

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from newsprism.nlp.document import DateExpr
 from newsprism.nlp.news.numbers import word_value
 
-__all__ = ["find_dates", "parse_published"]
+__all__ = ["find_dates", "find_dates_in_text", "parse_published"]
 
 MONTHS = {name: i for i, names in enumerate(
     [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
@@ -79,7 +79,11 @@ def parse_published(published: str | None) -> date | None:
 
 def find_dates(doc: Doc, published: str | None = None) -> list[DateExpr]:
     """Every date, time and duration in the doc's text, longest match first, no overlaps."""
-    text = doc.text
+    return find_dates_in_text(doc.text, published)
+
+
+def find_dates_in_text(text: str, published: str | None = None) -> list[DateExpr]:
+    """`find_dates` over plain text (no parse needed: the rules read characters only)."""
     anchor = parse_published(published)
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
