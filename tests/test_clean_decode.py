@@ -195,3 +195,20 @@ def test_ascii_with_stray_high_bytes_is_not_forced_to_utf8() -> None:
     problems: list[str] = []
     text = decode_bytes(b"The caf\xe9 near the palace was closed on Monday, officials said. " * 5, None, problems)
     assert "café" in text
+
+
+def test_declared_cp1252_page_quoting_utf8_stays_cp1252() -> None:
+    # A cp1252 page (declared) with a UTF-8 snippet in it. Undeclared, 10 invalid sequences
+    # against 5 valid ones in 800 bytes would read as damaged UTF-8; declared, only clear
+    # UTF-8 (more valid than invalid, one invalid per 1,000 bytes) beats the declaration.
+    body = "<p>The talks in Genève ended on Monday, officials said.</p>" * 10  # 10 bytes invalid as UTF-8
+    page = (
+        b'<html><head><meta charset="windows-1252"></head><body><article>'
+        + body.encode("cp1252")
+        + "<p>«Ad» ünïc snippet</p>".encode()  # 5 valid UTF-8 sequences
+        + b"</article></body></html>"
+    )
+    problems: list[str] = []
+    text = decode_bytes(page, None, problems)
+    assert "Genève" in text and "\ufffd" not in text
+    assert not any("invalid UTF-8" in p for p in problems)

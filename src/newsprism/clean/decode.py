@@ -157,13 +157,15 @@ def decode_bytes(data: bytes, declared: str | None, problems: list[str]) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    mostly = _mostly_utf8(data, problems)
-    if mostly is not None:
-        return mostly
     hints = [declared]
     meta = _META_CHARSET.search(data[:_SNIFF])
     if meta:
         hints.append(meta.group(1).decode("ascii", "replace"))
+    # A legacy declaration that decodes the whole text leaves only the clearest UTF-8 to us.
+    declared_fits = any(_decodes(data, _codec(h)) for h in hints)
+    mostly = _mostly_utf8(data, problems, strict=declared_fits)
+    if mostly is not None:
+        return mostly
     for hint in hints:
         codec = _codec(hint)
         if codec and codec != "utf-8":
@@ -183,7 +185,17 @@ def decode_bytes(data: bytes, declared: str | None, problems: list[str]) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _mostly_utf8(data: bytes, problems: list[str]) -> str | None:
+def _decodes(data: bytes, codec: str | None) -> bool:
+    if not codec or codec == "utf-8":
+        return False
+    try:
+        data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _mostly_utf8(data: bytes, problems: list[str], *, strict: bool = False) -> str | None:
     """`data` as UTF-8 with its few invalid bytes replaced (U+FFFD), or None if it is not UTF-8.
 
     A legacy single-byte text has no valid multi-byte UTF-8 sequence (a lone accented
@@ -192,7 +204,9 @@ def _mostly_utf8(data: bytes, problems: list[str]) -> str | None:
     euc-jp, euc-kr) has 2-7 invalid sequences per valid one, on a quarter of its bytes or
     more. So `data` is damaged UTF-8 when it has valid sequences and its invalid ones are
     at most one per MAX_INVALID_UTF8_PER bytes, or (two valid sequences at least) at most
-    five per valid one and one per 25 bytes. Before this, nine invalid bytes in an English
+    five per valid one and one per 25 bytes. With `strict` (a declared legacy encoding
+    decodes the text: a cp1252 page may quote a UTF-8 snippet) only the first rule holds,
+    with no more invalid sequences than valid ones. Before this, nine invalid bytes in an English
     text with "Dolmabahçe" made charset_normalizer guess cp1258, and one cp1252 line in a
     UTF-8 file cp1125 or mac_iceland: the whole text came out wrong.
     """
@@ -202,6 +216,8 @@ def _mostly_utf8(data: bytes, problems: list[str]) -> str | None:
     valid = len(text) - len(text.encode("ascii", "ignore")) - replaced
     few = invalid * MAX_INVALID_UTF8_PER <= len(data)
     outnumbered = valid >= 2 and invalid <= 5 * valid and invalid * 25 <= len(data)
+    if strict:
+        few, outnumbered = few and invalid <= valid, False
     if valid < 1 or not (few or outnumbered):
         return None
     problems.append(f"{invalid} invalid UTF-8 byte sequence(s) replaced with U+FFFD; the rest is UTF-8")
