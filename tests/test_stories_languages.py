@@ -212,6 +212,7 @@ def test_an_undated_story_does_not_take_a_dated_report_it_barely_matches() -> No
     ("Can Russia and Ukraine ever agree?", False),
     ("We must stop pretending the talks matter", False),
     ("Russia and Ukraine agree to swap 1,000 prisoners each in Istanbul", True),
+    ("Spain and Portugal could be", False),  # a line cut short
 ])
 def test_title_like(line: str, ok: bool) -> None:
     assert is_title_like(line) is ok

@@ -8,7 +8,8 @@ neutral factual title:
   ("Foreign Affairs / News", "World | Europe");
 - an opinion or a teaser: a question or an exclamation, first or second person ("we",
   "you"), or a label in front ("Opinion:", "Analysis:", "Watch:");
-- too long to be a title (more than `MAX_WORDS` words).
+- too long to be a title (more than `MAX_WORDS` words), or cut short: ending on a
+  function word ("Spain and Portugal could be").
 
 Among the rest, the one whose content words the *other* origins' texts share most wins
 (mean over other origins of the share of its words they contain): the consensus of the
@@ -37,6 +38,8 @@ _LABEL = re.compile(r"^\s*(opinion|analysis|editorial|comment(ary)?|watch|video|
                     r"breaking|update[ds]?|photos?|listen|podcast|review)\b\s*[:|–—-]", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ\"“])")
 _WORD = re.compile(r"\w+")
+_FUNCTION_WORDS = frozenset("""a an the and or but of to in on at by for from with as is are was were be been being
+has have had will would could should may might can must that which who whose than their its his her""".split())
 
 
 def first_sentence(lead: str, title: str = "") -> str:
@@ -56,6 +59,8 @@ def is_title_like(line: str) -> bool:
     if n < MIN_WORDS or n > MAX_WORDS:
         return False
     if "?" in text or "!" in text or _FURNITURE.search(text) or _LABEL.search(text):
+        return False
+    if fold(text.split()[-1].strip(".,;:")) in _FUNCTION_WORDS:
         return False
     return not _PERSON.search(text.replace("U.S.", "US"))
 
