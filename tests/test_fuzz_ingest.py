@@ -131,6 +131,10 @@ hostile_text = st.lists(
 ).map("".join)
 repeated = st.builds(lambda atom, n: atom * n, st.sampled_from(ATOMS), st.integers(1, 1000))
 any_text = st.one_of(hostile_text, repeated, st.text(max_size=300))
+# Over the store's column sizes (id 2,048, source 512, published 64), with NULs and surrogates.
+long_value = st.builds(
+    lambda c, n: c * n, st.sampled_from(["x", "\x00", "\ud800", "é", "a\udcff"]), st.integers(60, 3000)
+)
 meta_value = st.one_of(
     st.none(),
     any_text,
@@ -138,7 +142,7 @@ meta_value = st.one_of(
     st.floats(allow_nan=True),
     st.booleans(),
     st.lists(st.integers(), max_size=3),
-    st.builds(lambda c, n: c * n, st.sampled_from(["x", "\x00", "\ud800", "é"]), st.integers(60, 3000)),
+    long_value,
 )
 
 
@@ -150,21 +154,21 @@ def _encode(text: str, encoding: str) -> bytes:
 def jsonl(draw: st.DrawFn) -> bytes:
     lines = []
     for _ in range(draw(st.integers(1, 4))):
-        record = {
-            k: draw(meta_value)
-            for k in draw(
-                st.sets(
-                    st.sampled_from(["id", "title", "url", "source", "published", "text", "html"]), max_size=7
-                )
-            )
-        }
-        if draw(st.booleans()):
-            # half the time a text long enough to become an article, so that the hostile
-            # metadata beside it reaches the store
-            record["text"] = draw(any_text) + (PROSE * 3 if draw(st.booleans()) else "")
+        keys = st.sampled_from(["id", "title", "url", "source", "published", "text", "html"])
+        if draw(st.booleans()):  # any JSON values: mostly bad-json, bad-encoding
+            record = {k: draw(meta_value) for k in draw(st.sets(keys, max_size=7))}
+            if draw(st.booleans()):
+                record["text"] = draw(any_text)
+        else:  # a well-formed article with hostile string metadata: what reaches the store
+            record = {
+                k: draw(st.one_of(any_text, long_value))
+                for k in ("id", "title", "url", "source", "published")
+            }
+            record["text"] = draw(any_text) + PROSE * 3
         line = json.dumps(record) if draw(st.integers(0, 9)) else draw(any_text)
         lines.append(line)
-    return _encode("\n".join(lines), draw(st.sampled_from(["utf-8", "utf-8", "cp1252", "utf-16"])))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "cp1252", "utf-16"]))
+    return _encode("\n".join(lines), encoding)
 
 
 @st.composite
@@ -242,16 +246,24 @@ def spliced(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
-contents = st.one_of(
-    st.binary(max_size=2000),
-    st.builds(_encode, any_text, st.sampled_from(ENCODINGS)),
-    st.builds(
-        lambda t: _encode(f"<html><body><article><p>{t}</p></article></body></html>", "utf-8"), any_text
+def _named(content: st.SearchStrategy[bytes], ext: str) -> st.SearchStrategy[tuple[bytes, str]]:
+    """`content` under its own extension mostly, else under any."""
+    return st.tuples(content, st.sampled_from([ext] * len(EXTENSIONS) + EXTENSIONS))
+
+
+files = st.one_of(
+    _named(st.binary(max_size=2000), ".dat"),
+    _named(st.builds(_encode, any_text, st.sampled_from(ENCODINGS)), ".txt"),
+    _named(
+        st.builds(
+            lambda t: _encode(f"<html><body><article><p>{t}</p></article></body></html>", "utf-8"), any_text
+        ),
+        ".html",
     ),
-    jsonl(),
-    warc(),
-    feed(),
-    spliced(),
+    _named(jsonl(), ".jsonl"),
+    _named(warc(), ".warc"),
+    _named(feed(), ".xml"),
+    _named(spliced(), ".txt"),
 )
 names = st.one_of(
     st.text(
@@ -350,8 +362,9 @@ def test_any_file_ends_stored_or_rejected_within_budget(tmp_path: Path) -> None:
 
     @seed(SEED)
     @(LONG if FUZZ_OUT else QUICK)
-    @given(names, st.sampled_from(EXTENSIONS), st.booleans(), contents)
-    def target(name: str | bytes, ext: str, gz: bool, content: bytes) -> None:
+    @given(names, files, st.booleans())
+    def target(name: str | bytes, file: tuple[bytes, str], gz: bool) -> None:
+        content, ext = file
         campaign.one(name, ext, gz, content)
 
     target()
