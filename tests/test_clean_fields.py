@@ -160,3 +160,28 @@ def test_clean_makes_a_hand_made_document_storable(store: Store) -> None:
     (stored,) = store.run_items(run_id)
     assert stored.article is not None and stored.article.title == "Title \\x80"
     assert len(stored.id) <= fields.ID_CHARS and stored.article.source.startswith("sss")
+
+
+def test_batch_of_300_with_a_hostile_record_at_252_is_stored_whole(tmp_path: Path, store: Store) -> None:
+    # The run: before, the record at 252 failed its batch and the run (200 stored, 101 lost).
+    from newsprism.pipeline import process
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for n in range(300):
+        if n == 252:
+            record = {
+                "id": "x\x00\ud800",
+                "title": "T\x00",
+                "source": "s" * 600,
+                "published": "p" * 100,
+                "url": "https://news.example/\x00\ud800",
+                "text": f"Record {n}. {BODY}",
+            }
+            (folder / f"{n:03}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+        else:
+            (folder / f"{n:03}.txt").write_text(f"Story {n}\nItem {n}. {BODY}", encoding="utf-8")
+    result = process([str(folder)], store=store, settings=Settings(db=store.url))
+    assert result.rejected == []
+    assert (result.run.status, result.run.n_ok, result.run.n_rejected) == ("done", 300, 0)
+    assert store.count_articles() == 300
