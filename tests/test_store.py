@@ -16,7 +16,7 @@ from sqlalchemy import inspect
 from newsprism import pipeline
 from newsprism.models import Article, Rejection, Removed
 from newsprism.store import Store, StoreError, create_db_engine
-from newsprism.store.liveness import STALE_AFTER, this_process
+from newsprism.store.liveness import STALE_AFTER, _start_token, this_process
 from newsprism.store.tables import ArticleRow, RunRow
 from newsprism.stories import StoryParams
 
@@ -209,10 +209,13 @@ def test_tables_with_rows_but_no_version_are_left_alone(tmp_path: Path) -> None:
         Store(url)
 
 
-def _dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
+def _dead_process() -> tuple[int, str | None]:
+    """The pid and start time of a process that has ended (its pid may be reused, its start time not)."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    start = _start_token(child.pid)
+    child.kill()
     child.wait()
-    return child.pid
+    return child.pid, start
 
 
 def test_runs_of_dead_processes_are_marked_interrupted(db_url: str) -> None:
@@ -220,8 +223,9 @@ def test_runs_of_dead_processes_are_marked_interrupted(db_url: str) -> None:
         live = store.begin_run(["mine"])  # this process: alive
         host, _, _ = this_process()
         now = datetime.now(UTC)
+        dead_pid, dead_start = _dead_process()
         rows = {
-            "dead here": dict(host=host, pid=_dead_pid(), pid_start=None, heartbeat_at=now),
+            "dead here": dict(host=host, pid=dead_pid, pid_start=dead_start, heartbeat_at=now),
             "pid reused": dict(host=host, pid=os.getpid(), pid_start="1", heartbeat_at=now),
             "elsewhere, beating": dict(host="other-host", pid=1, pid_start=None, heartbeat_at=now),
             "elsewhere, silent": dict(host="other-host", pid=1, pid_start=None, heartbeat_at=now - 2 * STALE_AFTER),
