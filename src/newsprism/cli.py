@@ -107,7 +107,11 @@ def _run(inputs: list[str], db: str | None, workers: int) -> tuple[Store, RunRes
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = process(inputs, store=store, settings=settings, workers=workers, progress=advance)
+        try:
+            result = process(inputs, store=store, settings=settings, workers=workers, progress=advance)
+        except BaseException:
+            store.close()  # the run is marked ended; no connection outlives a crash
+            raise
     _summary(result)
     return store, result
 
