@@ -5,7 +5,9 @@ command opens the database."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from threading import Barrier
 
 import pytest
 from sqlalchemy import func, select
@@ -15,9 +17,7 @@ from newsprism.store import Store
 from newsprism.store.tables import ArticleRow, StoryMemberRow
 from newsprism.stories import StoryParams
 
-from .store_support import run_cli, start_cli, write_inputs
-
-pytestmark = pytest.mark.slow  # child processes: ~2-8 s each to import the pipeline
+from .store_support import HashEncoder, article, run_cli, start_cli, synthetic_text, write_inputs
 
 
 def _check_complete(db_url: str, expected: int) -> None:
@@ -34,6 +34,7 @@ def _check_complete(db_url: str, expected: int) -> None:
         assert len(loaded.index) == expected
 
 
+@pytest.mark.slow  # child processes: ~2-8 s each to import the pipeline
 @pytest.mark.parametrize("processes", [2, 4])
 def test_concurrent_ingests_on_a_fresh_database(tmp_path: Path, db_url: str, processes: int) -> None:
     shared = write_inputs(tmp_path / "shared", range(6))  # every process stores these too
@@ -51,6 +52,7 @@ def test_concurrent_ingests_on_a_fresh_database(tmp_path: Path, db_url: str, pro
     assert all(r.n_ok == len(shared) + 3 for r in runs)
 
 
+@pytest.mark.slow
 def test_killed_ingests_leave_a_database_the_next_one_completes(tmp_path: Path, db_url: str) -> None:
     first = write_inputs(tmp_path / "in", range(8))
     more = write_inputs(tmp_path / "more", range(20, 24))
@@ -73,3 +75,23 @@ def test_killed_ingests_leave_a_database_the_next_one_completes(tmp_path: Path, 
     with Store(db_url) as store:
         runs = [(r.status, r.n_ok, r.n_new) for r in store.runs()]
     assert runs == [("interrupted", 8, 8), ("done", 12, 4), ("done", 12, 0)]
+
+
+def test_two_stores_update_the_story_index_at_once(db_url: str) -> None:
+    """Two writers (threads here, each with its own Store and connections) store articles
+    and update the index at the same moment: both succeed, each article indexed once."""
+    Store(db_url).close()  # the schema, once
+    ready = Barrier(2)
+
+    def writer(part: int) -> int:
+        with Store(db_url) as store:
+            run = store.begin_run([f"part{part}"])
+            store.save(run, [article(f"p{part}-{i}", synthetic_text(100 * part + i)) for i in range(15)])
+            store.finish_run(run)
+            ready.wait(timeout=60)
+            return store.update_story_index(StoryParams(), encoder=HashEncoder()).size
+
+    with ThreadPoolExecutor(2) as pool:
+        sizes = sorted(pool.map(writer, [1, 2]))
+    assert sizes[1] == 30  # the later one sees everything
+    _check_complete(db_url, 30)
