@@ -22,12 +22,12 @@ class HashEncoder:
     """Hashed word counts scaled to unit length: deterministic and instant. The store
     tests check bookkeeping (every article indexed once), not which stories form."""
 
-    name = "hashed"
     max_tokens = 256
 
     def __init__(self, params: StoryParams | None = None) -> None:
-        dim_of = getattr(embed, "story_dim", None)
-        self.dim = dim_of(params or StoryParams()) if dim_of else embed.DIM
+        params = params or StoryParams()
+        self.name = params.model  # stands in for the configured model: the story stage takes it as that
+        self.dim = embed.story_dim(params)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
