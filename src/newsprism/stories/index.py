@@ -338,10 +338,15 @@ class StoryIndex:
 
     # -- restoring a stored index ---------------------------------------------------
     def replay(self, *, key: str, story_id: str, story_status: ArticleStatus, origin: str,
-               published: str | None, title: str, feats: Features | None, vec: np.ndarray | None) -> None:
+               published: str | None, title: str, feats: Features | None, vec: np.ndarray | None,
+               language: str | None = None) -> None:
         """Redo one stored assignment without scoring it (members in their stored order).
         `feats` and `vec` are given for origins of status ok (they shape the story's
-        representation); sketches are bulk-loaded into `dedup` by the caller."""
+        representation); sketches are bulk-loaded into `dedup` by the caller. `language`
+        (the article's) lets later articles be compared across languages with the story;
+        a store that does not pass it restores stories that count as language-less."""
+        if feats is not None and language and not feats.language:
+            feats.language = language
         pos = self._story_pos.get(story_id)
         if pos is None:
             self.stories.append(StoryState(id=story_id, status=story_status))
