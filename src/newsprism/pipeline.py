@@ -197,6 +197,7 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
         entry["claims"] = claims["claims"]
         # the claims stage folds in the roster's role and name conflicts, so statuses agree with them
         entry["contradictions"] = claims["contradictions"]
+        entry["comparison"] = claims["comparison"]
         framing = frame_story(story_docs, roster, result.claims)
         entry["sources"] = framing.to_report()
         entry["brief"] = rewrite_brief(compose_brief(story_docs, result, framing), settings).to_report()

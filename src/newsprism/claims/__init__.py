@@ -17,13 +17,16 @@ import numpy as np
 
 from newsprism.claims.align import Alignment, AlignParams, align
 from newsprism.claims.contradictions import HEADLINE, find_contradictions
+from newsprism.claims.facts import QuantityFact, quantity_facts
+from newsprism.claims.frames import quantity_contradictions
 from newsprism.claims.records import ClaimGroup, ClaimUnit, Contradiction, Statement
 from newsprism.claims.units import claim_units
 from newsprism.nlp.document import AnnotatedDocument
 
 __all__ = [
-    "HEADLINE", "AlignParams", "Alignment", "ClaimGroup", "ClaimUnit", "Contradiction", "Statement", "StoryClaims",
-    "align", "claim_units", "find_contradictions", "story_claims",
+    "HEADLINE", "AlignParams", "Alignment", "ClaimGroup", "ClaimUnit", "Contradiction", "QuantityFact", "Statement",
+    "StoryClaims", "align", "claim_units", "find_contradictions", "quantity_contradictions", "quantity_facts",
+    "story_claims",
 ]
 
 
@@ -32,11 +35,15 @@ class StoryClaims:
     claims: list[ClaimGroup]  # consensus first (most origins first), then disputed, then single-source
     contradictions: list[Contradiction]  # strongest first; the headline ones have confidence >= HEADLINE
     units: list[ClaimUnit]
+    # "compared", or why there was nothing to compare: "one origin: nothing to compare",
+    # "no figures to compare" (statements were still compared)
+    comparison: str = "compared"
 
     def to_report(self) -> dict[str, Any]:
         """The story's `claims[]` and `contradictions[]` report fields."""
         return {"claims": [c.to_report() for c in self.claims],
-                "contradictions": [c.to_report() for c in self.contradictions]}
+                "contradictions": [c.to_report() for c in self.contradictions],
+                "comparison": self.comparison}
 
 
 ENTITY_CONFIDENCE = 0.8  # role and name conflicts rest on explicit offices and given names
@@ -47,14 +54,18 @@ def _claim_id(group: Sequence[ClaimUnit]) -> str:
     return "cl-" + hashlib.sha256(basis.encode()).hexdigest()[:12]
 
 
-def _embed(units: Sequence[ClaimUnit], encoder: Any) -> np.ndarray:
-    if not units:
+def _embed_texts(texts: Sequence[str], encoder: Any) -> np.ndarray:
+    if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     if encoder is None:
         from newsprism.stories import load_encoder
 
         encoder = load_encoder()
-    return np.asarray(encoder.encode([u.text for u in units]), dtype=np.float32)
+    return np.asarray(encoder.encode(list(texts)), dtype=np.float32)
+
+
+def _embed(units: Sequence[ClaimUnit], encoder: Any) -> np.ndarray:
+    return _embed_texts([u.text for u in units], encoder)
 
 
 def _entity_contradictions(docs: Sequence[AnnotatedDocument], roster: Any) -> list[Contradiction]:
@@ -72,6 +83,12 @@ def _entity_contradictions(docs: Sequence[AnnotatedDocument], roster: Any) -> li
             out.append(Contradiction(kind=c.kind, explanation=c.explanation, statements=statements,
                                      confidence=ENTITY_CONFIDENCE, entities=list(c.entities)))
     return out
+
+
+def _aligned(alignment: Alignment) -> set[tuple[int, int]]:
+    """Unit pairs that state the same thing: in one primary group."""
+    group_of = {i: g for g, idx in enumerate(alignment.groups) for i in idx[:alignment.primary[g]]}
+    return {pair for pair in alignment.pair_scores if pair[0] in group_of and group_of.get(pair[0]) == group_of.get(pair[1])}
 
 
 def _overlapping(units: Sequence[ClaimUnit], contradictions: Sequence[Contradiction]) -> set[tuple[str, int]]:
@@ -94,7 +111,14 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
     units = [u for d in docs for u in claim_units(d, origin=origins.get(d.id, d.id))]
     vectors = _embed(units, encoder)
     alignment = align(units, vectors, params)
-    contradictions = _entity_contradictions(docs, roster) + find_contradictions(units, alignment)
+    facts = quantity_facts(units)
+    phrases = sorted({f.frame for f in facts})
+    frame_vectors = dict(zip(phrases, _embed_texts(phrases, encoder), strict=True))
+    published = {d.id: d.published for d in docs}
+    contradictions = sorted(
+        _entity_contradictions(docs, roster) + find_contradictions(units, alignment)
+        + quantity_contradictions(units, facts, vectors, frame_vectors, published, aligned=_aligned(alignment)),
+        key=lambda c: -c.confidence)
     disputed = _overlapping(units, contradictions)
     claims = []
     for idx, cohesion, primary in zip(alignment.groups, alignment.cohesion, alignment.primary, strict=True):
@@ -107,4 +131,10 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         claims.append(g)
     rank = {"consensus": 0, "disputed": 1, "single": 2}
     claims.sort(key=lambda c: (rank[c.status], -len(c.origins), c.units[0].position))
-    return StoryClaims(claims, contradictions, units)
+    if len({u.origin for u in units}) < 2:
+        comparison = "one origin: nothing to compare"
+    elif not facts:
+        comparison = "no figures to compare"
+    else:
+        comparison = "compared"
+    return StoryClaims(claims, contradictions, units, comparison)

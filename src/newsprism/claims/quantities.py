@@ -1,7 +1,10 @@
 """Comparing quantities stated by two sources: compatible, different, or in conflict.
 
 A number with a qualifier is a range of values: "less than two hours" is [0, 2),
-"at least 13" is [13, ∞), "about 750" is [0.9·750, 1.1·750], a range is [low, high].
+"at least 13" is [13, ∞), "about 100" is [90, 110] (±10 % for a round figure; a precise one,
+"about $14.1 billion", admits less: ±3 % or its last digit), a range is [low, high]. A round
+figure of three digits or more ("1,000", "$15 billion") stands for what rounds to it:
+"$15 billion" and "$14.9 billion" agree, "30-storey" and "33-storey" do not.
 Two statements about the same quantity (same unit) conflict when their ranges cannot
 both hold; when both are open bounds that can both hold but name different figures
 ("at least 6 dead" vs "at least 43 dead", typically reports from different times) they
@@ -11,6 +14,7 @@ differ: a weaker finding, reported with lower confidence.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +23,9 @@ from newsprism.nlp.document import Number
 __all__ = ["Comparison", "compare_numbers", "interval", "same_unit"]
 
 INF = math.inf
-APPROX = 0.1  # "about x" covers ±10 %
+APPROX = 0.1  # "about x" covers ±10 % of a round figure
+APPROX_PRECISE = 0.03  # ... and ±3 % (or its last digit) of a precise one: "about $14.1 billion"
+ROUND_MIN = 100  # a figure rounded to 100 or coarser stands for what rounds to it
 Verdict = Literal["same", "compatible", "differ", "conflict"]
 
 _LOWER = ("at least", "more than", "over", "above", "upwards of", "no fewer than", "no less than", "minimum")
@@ -34,6 +40,26 @@ _ABOUT = ("about", "around", "approximately", "roughly", "some", "nearly", "almo
 class Comparison:
     verdict: Verdict
     confidence: float  # how sure we are that the reader should see it (conflict/differ)
+    kind: str | None = None  # conflict: "exact" (two exact figures), "bounded", "touching"; "differ"
+
+
+_SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
+                "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
+_FIGURE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?\s*([a-z]+)?", re.I)
+
+
+def precision(n: Number) -> float:
+    """The place of the last significant digit as written: "14.1 billion" 1e8, "1,000" 1e3,
+    "30" 10, "nine" 1."""
+    m = _FIGURE.search(n.text or "")
+    if m is None:
+        return 1.0
+    scale = _SCALE_WORDS.get((m.group(3) or "").lower(), 1.0)
+    if m.group(2):
+        return scale * 10 ** -len(m.group(2))
+    digits = m.group(1).replace(",", "")
+    zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+    return scale * 10 ** zeros
 
 
 def _unit_key(unit: str | None) -> str | None:
@@ -61,15 +87,21 @@ def interval(n: Number) -> tuple[float, float, bool]:
         # "nearly/almost x" reads as just under x
         return (v * (1 - APPROX) if q.startswith(("nearly", "almost")) else 0.0), v, q.startswith(_STRICT)
     if any(q.startswith(x) for x in _ABOUT):
-        return v * (1 - APPROX), v * (1 + APPROX), False
+        tol = min(APPROX * abs(v), max(precision(n), APPROX_PRECISE * abs(v)))
+        return v - tol, v + tol, False
+    p = precision(n)
+    if p >= ROUND_MIN:
+        return v - p / 2, v + p / 2, False
     return v, v, False
 
 
-def compare_numbers(a: Number, b: Number) -> Comparison:
-    """How two quantities with the same unit relate (callers check `same_unit` first)."""
+def compare_numbers(a: Number, b: Number, ia: tuple[float, float, bool] | None = None,
+                    ib: tuple[float, float, bool] | None = None) -> Comparison:
+    """How two quantities with the same unit relate (callers check `same_unit` first);
+    `ia`/`ib`: their intervals when the caller has them already."""
     if a.value is None or b.value is None:
         return Comparison("compatible", 0.0)
-    (la, ha, sa), (lb, hb, sb) = interval(a), interval(b)
+    (la, ha, sa), (lb, hb, sb) = ia or interval(a), ib or interval(b)
     if (la, ha, sa) == (lb, hb, sb):
         return Comparison("same", 0.0)
     low, high = max(la, lb), min(ha, hb)
@@ -80,11 +112,11 @@ def compare_numbers(a: Number, b: Number) -> Comparison:
         exact = (la == ha) + (lb == hb)  # two exact figures that differ: a hard conflict
         # a strict bound that excludes the other's figure by a hair ("less than two hours"
         # vs "two-hour") is a soft conflict: both may be loose wording
-        conf = 0.9 if exact == 2 else (0.6 if touching else 0.75)
-        return Comparison("conflict", conf)
+        kind = "exact" if exact == 2 else ("touching" if touching else "bounded")
+        return Comparison("conflict", {"exact": 0.9, "touching": 0.6, "bounded": 0.75}[kind], kind)
     open_bound = math.isinf(ha) or math.isinf(hb) or (la == 0 < ha) or (lb == 0 < hb)
     if open_bound and a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (
         abs(a.value - b.value) / max(abs(a.value), abs(b.value)) > APPROX
     ):
-        return Comparison("differ", 0.5)
+        return Comparison("differ", 0.5, "differ")
     return Comparison("compatible", 0.0)

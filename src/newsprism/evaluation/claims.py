@@ -181,7 +181,13 @@ def _is_instance(c: Any, gold: GoldContradiction, arts: set[str]) -> bool:
     if not _matches(gold.match, texts):
         return False
     shared = len(arts & gold.articles)
-    return shared >= 2 or (shared == 1 and all(any(re.search(p, t, re.I) for p in gold.match) for t in texts))
+    if shared >= 2:
+        return True
+    # one gold article against others: its own statements must carry every regex (a wrong name
+    # flagged against the articles that spell it right), or every statement must be on topic
+    own = [s.text for s in c.statements if s.article in gold.articles]
+    return shared == 1 and len(arts) >= 2 and (
+        _matches(gold.match, own) or all(any(re.search(p, t, re.I) for p in gold.match) for t in texts))
 
 
 def _norm(text: str) -> str:

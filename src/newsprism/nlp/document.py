@@ -55,6 +55,11 @@ class Number:
     start: int
     end: int
     upper: float | None = None  # the upper bound of a range
+    # what the figure is about, from the parse: the counted noun's lemma with its modifiers
+    # ("piece jewelry", "people"; None when the figure counts no noun) and the verb or
+    # adjective that governs it ("steal", "kill", "injured"); claims compare figures by these
+    counted: str | None = None
+    predicate: str | None = None
 
 
 @dataclass(slots=True)

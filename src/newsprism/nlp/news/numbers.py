@@ -104,6 +104,8 @@ def find_numbers(doc: Doc, skip: list[tuple[int, int]] | None = None) -> list[Nu
             continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/:"):  # "G7", "10:30", "24/7"
             continue
+        if start > 1 and text[start - 1] in "-‑‐" and text[start - 2].isalpha():  # "F-16", "COVID-19": a name
+            continue
         value = word_value(num)
         if value is None:
             continue
@@ -117,6 +119,8 @@ def find_numbers(doc: Doc, skip: list[tuple[int, int]] | None = None) -> list[Nu
                 end = m.end("scale")  # "one and two" is not a range; keep the first number only
             else:
                 upper = second * _scale(m.group("scale2") or m.group("scale"))
+                if upper <= value and m.group("dash") and m.group("dash") in "-–—":
+                    continue  # "5-0", "3-2": a score or a vote, not a range
                 if not m.group("scale2") and m.group("scale"):
                     pass
                 elif m.group("scale2") and not m.group("scale"):
@@ -135,9 +139,55 @@ def find_numbers(doc: Doc, skip: list[tuple[int, int]] | None = None) -> list[Nu
         qualifier = bound or qualifier  # "about 10-15": the bound says more; `upper` still marks the range
         if end <= start or num.lower() == "one" and unit is None:  # "one of them", "no one"
             continue
+        counted, predicate = _frame(doc, m.start("num"), m.end("num"))
         out.append(Number(text=text[start:end], value=value, unit=unit, qualifier=qualifier, start=start, end=end,
-                          upper=upper))
+                          upper=upper, counted=counted, predicate=predicate))
     return out
+
+
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_MODIFIERS = frozenset({"amod", "compound", "nmod"})
+_PREDICATES = frozenset({"VERB", "ADJ"})
+
+
+def _frame(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
+    """(counted, predicate) of the figure at doc.text[start:end], read off the parse.
+
+    "four masked thieves stole nine pieces of jewelry": for "nine" -> ("piece jewelry", "steal");
+    "at least 144 people were killed and over 730 injured": for "730" -> (None, "injured").
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, None
+    tok = span.root
+    while tok.head is not tok and tok.dep_ in ("nummod", "quantmod", "compound") and (
+            tok.head.like_num or tok.head.lower_ in SCALES):  # "50 million people": from 50 to million
+        tok = tok.head
+    noun = None
+    if tok.head is not tok and tok.head.pos_ in _NOUNS and tok.dep_ in ("nummod", "quantmod", "compound", "amod",
+                                                                         "nmod", "det"):
+        noun = tok.head
+    elif tok.pos_ in _NOUNS and not tok.like_num:
+        noun = tok
+    counted = None
+    if noun is not None:
+        words = [c.lemma_.lower() for c in noun.children
+                 if c.dep_ in _MODIFIERS and c.i < noun.i and not c.like_num and c.pos_ in ("ADJ", "NOUN", "PROPN")
+                 and c.i not in range(span.start, span.end)]
+        words.append(noun.lemma_.lower())
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):  # "pieces of jewelry"
+            words += [g.lemma_.lower() for g in prep.children if g.dep_ == "pobj" and g.pos_ in _NOUNS]
+        counted = " ".join(words)
+    head = noun or tok
+    predicate = None
+    for _ in range(4):  # the nearest verb or adjective above the figure, within its clause
+        if head.pos_ in _PREDICATES and head is not tok:
+            predicate = head.lemma_.lower()
+            break
+        if head.head is head or head.dep_ in ("ROOT",):
+            break
+        head = head.head
+    return counted, predicate
 
 
 def _scale(word: str | None) -> float:

@@ -1,0 +1,163 @@
+"""Claim units → typed, comparable facts.
+
+A quantity fact is one figure of one unit with what it is about: the measure it is given
+in (a currency, a duration, a distance; None for a head count), what is counted ("people",
+"piece jewelry"), the verb or adjective that governs it ("kill", "steal"), the people and
+places its sentence names, and a plain-words frame ("people killed"). Two facts can only
+contradict when they are about the same thing (see `frames`).
+
+    >>> [f.frame for f in quantity_facts(units)]                 # doctest: +SKIP
+    ['thief steal', 'piece steal', 'people kill', 'story collapse']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsprism.claims.keys import stem
+from newsprism.claims.records import ClaimUnit
+from newsprism.nlp.document import Number
+
+__all__ = ["QuantityFact", "counted_stems", "measure_of", "outcome_class", "quantity_facts"]
+
+# Measures a figure can be given in, by the unit word the NLP stage reads after it. A figure in
+# one measure is never compared with one in another ("10 km" and "6 miles", "€88m" and "$102m"
+# can be the same amount): converting would need rates and rounding rules we cannot check.
+_MEASURES = {
+    "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "uah": "UAH", "rub": "RUB", "cny": "CNY", "%": "%",
+    "second": "second", "sec": "second", "minute": "minute", "min": "minute", "hour": "hour", "hr": "hour",
+    "day": "day", "week": "week", "month": "month", "year": "year", "decade": "decade", "century": "century",
+    "km": "km", "kilometre": "km", "kilometer": "km", "mile": "mile", "metre": "m", "meter": "m", "m": "m",
+    "foot": "foot", "feet": "foot", "inch": "inch", "centimetre": "cm", "cm": "cm", "mph": "mph", "kph": "kph",
+    "magnitude": "magnitude", "story": "storey", "storey": "storey", "stories": "storey", "storeys": "storey",
+    "storys": "storey", "floor": "storey", "carat": "carat", "gigawatt": "GW", "gw": "GW", "megawatt": "MW",
+    "mw": "MW", "kg": "kg", "kilogram": "kg", "ton": "tonne", "tonne": "tonne", "degree": "degree",
+    "page": "page", "percent": "%", "per": "%",
+}
+
+# What a head count counts, when it is one of the outcomes news reports tally. Two figures of
+# different outcomes ("killed" and "injured", "on board" and "dead") are never compared, however
+# alike their sentences; two of one outcome are, whatever noun each uses ("deaths", "lives", "people").
+_OUTCOMES = {
+    "dead": ("kill", "killed", "die", "died", "dead", "death", "fatalit", "fatal", "life", "lives", "toll", "bodie",
+             "body", "perish", "drown", "drowned", "claim", "claimed"),
+    "injured": ("injur", "wound", "hurt", "casualt", "hospital"),
+    "missing": ("missin", "unacco", "trappe", "trap", "buried", "rescue"),
+    "arrested": ("arrest", "detain", "detained"),
+    "evacuated": ("evacua", "displac", "homele", "shelte", "flee", "fled"),
+    "aboard": ("board", "passen", "crew", "aboard"),
+    "taken": ("steal", "stole", "stolen", "loot", "looted", "robbed", "snatch", "seized"),
+    "perpetrators": ("thief", "thieve", "intrud", "robber", "burgla", "gunman", "gunmen", "attack", "assail",
+                     "perpet", "culpri", "suspec"),
+}
+_OUTCOME_STEMS = {s: name for name, stems in _OUTCOMES.items() for s in stems}
+_TOKEN = re.compile(r"[^\W\d_]+", re.U)
+
+
+def measure_of(n: Number) -> str | None:
+    """The measure `n` is given in; None for a plain count of something."""
+    if not n.unit:
+        return None
+    u = n.unit.lower().strip()
+    if u in _MEASURES:
+        return _MEASURES[u]
+    single = u[:-1] if u.endswith("s") else u
+    if single in _MEASURES:
+        return _MEASURES[single]
+    first = u.split()[0]
+    return _MEASURES.get(first) or _MEASURES.get(first.rstrip("s"))
+
+
+def outcome_class(words: Sequence[str]) -> str | None:
+    """The tallied outcome the words speak of ("dead", "injured", ...), if one and only one."""
+    found = set()
+    for w in words:
+        st = stem(w)
+        for k in (st, st[:5], w.lower()):
+            if k in _OUTCOME_STEMS:
+                found.add(_OUTCOME_STEMS[k])
+                break
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(slots=True)
+class QuantityFact:
+    unit: int  # index of the claim unit
+    number: Number
+    measure: str | None
+    counted: str | None
+    predicate: str | None
+    outcome: str | None
+    people: frozenset[str]
+    places: frozenset[str]
+    frame: str  # plain words: what the figure is about
+    part: bool = False  # one figure of a breakdown ("24 civilians and seven soldiers"): not a total
+
+    @property
+    def key(self) -> tuple[str | None, str | None]:
+        return self.measure, self.outcome
+
+
+NEAR = 60  # characters: a name this close to a figure is part of what the figure is about
+
+
+def _names(u: ClaimUnit, n: Number, labels: tuple[str, ...]) -> frozenset[str]:
+    """Last words of the names near the figure ("Doué ... eight minutes later", "in Thailand")."""
+    return frozenset(stem(m.text.split()[-1]) for m in u.mentions
+                     if m.label in labels and m.text.split() and m.end > n.start - NEAR and m.start < n.end + NEAR)
+
+
+def _nearest_person(u: ClaimUnit, n: Number) -> frozenset[str]:
+    """The person the figure is about: the nearest one named before it, in news usually the
+    subject ("Doué scored in the 63rd minute, Luis Enrique said": Doué), else the nearest
+    after it; none beyond `NEAR` characters."""
+    people = [m for m in u.mentions if m.label == "PERSON" and m.text.split()]
+    before = [m for m in people if n.start - NEAR < m.end <= n.start]
+    after = [m for m in people if n.end <= m.start < n.end + NEAR]
+    m = max(before, key=lambda m: m.end) if before else (min(after, key=lambda m: m.start) if after else None)
+    return frozenset({stem(m.text.split()[-1])}) if m else frozenset()
+
+
+def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
+    """Words near the figure that may say which outcome it tallies: its counted noun and
+    predicate, and the few words right after it ("over 730 injured", "six dead")."""
+    words = _TOKEN.findall(f"{n.counted or ''} {n.predicate or ''}")
+    after = u.text[n.end - u.start:n.end - u.start + 45]
+    words += _TOKEN.findall(after)[:5]
+    before = u.text[max(0, n.start - u.start - 25):n.start - u.start]
+    words += [w for w in _TOKEN.findall(before)[-3:] if stem(w).startswith(("toll", "death"))]
+    return words
+
+
+def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
+    """Every figure of the units that says how much or how many of something."""
+    out: list[QuantityFact] = []
+    for i, u in enumerate(units):
+        first = len(out)
+        for n in u.numbers:
+            if n.value is None:
+                continue
+            measure = measure_of(n)
+            counted = n.counted
+            if measure is None and counted is None and n.unit is None and n.predicate is None:
+                continue  # a bare figure ("the 19", "Two") with nothing to say what it counts
+            # the counted noun says it first ("thieves stole": thieves), then the words around
+            outcome = None if measure is not None else (
+                outcome_class(_TOKEN.findall(counted or "")) or outcome_class(_outcome_words(u, n)))
+            what = measure if measure else (counted or n.unit or "")
+            frame = " ".join(x for x in (what, n.predicate) if x)
+            out.append(QuantityFact(
+                unit=i, number=n, measure=measure, counted=counted, predicate=n.predicate, outcome=outcome,
+                people=_nearest_person(u, n), places=_names(u, n, ("GPE", "LOC", "FAC")), frame=frame or "figure",
+            ))
+        mine = out[first:]
+        for a in mine:
+            a.part = any(b is not a and b.key == a.key and (b.outcome or b.measure) and abs(b.number.start - a.number.end) < 40
+                         for b in mine)
+    return out
+
+
+def counted_stems(f: QuantityFact) -> set[str]:
+    return {stem(w) for w in _TOKEN.findall(f.counted or "")}

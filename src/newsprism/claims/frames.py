@@ -1,0 +1,189 @@
+"""Figures compared within a frame, across every origin of a story.
+
+Alignment puts together sentences that say the same thing; conflicting reports often say
+it differently ("four suspects stole nine pieces" / "A total of eight items were stolen"),
+so figures are compared here across all units of a story, not only aligned ones. Two
+quantity facts are about the same thing when
+
+- they come from different origins and neither is an expectation (a forecast is not an outcome);
+- they are given in the same measure (never "10 km" against "6 miles"), and a head count
+  tallies the same outcome (never "people killed" against "people injured" or "on board");
+- the people and the places their sentences name do not exclude each other (one player's
+  goal minute is not another's; a toll in Thailand is not one in Myanmar);
+- they count the same thing: the same tallied outcome ("killed", "stolen", "thieves" in any
+  wording), else the same counted noun; a measure needs the same predicate or noun
+  ("valued at $70,000" and "$102 million" of the loot are not one amount);
+- their sentences are related (cosine at least `CONTEXT_MIN`); when alignment put the two
+  sentences together (they say the same thing), the counted noun may differ ("the two-hour
+  discussion" / "the talks lasted less than two hours");
+- neither is one figure of a breakdown ("24 civilians and seven soldiers were wounded").
+- a head count of no tallied outcome is never compared with one ten times larger: "1.7
+  million people" (a city) and "30 people" (bodies recovered) are not one quantity. Tolls
+  may grow a hundredfold between reports; populations and crowds are not counted twice.
+
+Values then conflict when their ranges after qualifiers and rounding cannot both hold
+(`quantities.compare_numbers`), or differ when open bounds name different figures (tolls
+at different times: each article's date is shown). Facts linked by findings form one
+contradiction per frame: "piece steal: nine (A, B) against eight (C, D)".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+
+import numpy as np
+
+from newsprism.claims.facts import QuantityFact, counted_stems
+from newsprism.claims.keys import stem
+from newsprism.claims.quantities import compare_numbers, interval
+from newsprism.claims.records import ClaimUnit, Contradiction, Statement
+
+__all__ = ["CONTEXT_MIN", "comparable", "quantity_contradictions"]
+
+# Chosen on the dev stories and dev-conflicts (make eval claims), reported with
+# leave-one-story-out figures next to them in the README.
+CONTEXT_MIN = 0.4
+SAME_FIGURE_CONTEXT_MIN = 0.3
+ALIGNED_FRAME_MIN = 0.5
+MAX_RATIO = 10.0
+# pairwise findings grouped into contradictions, strongest first: a story of a thousand
+# near-identical bulletins must not stall the grouping (quadratic in what it keeps)
+MAX_FINDINGS = 500
+# nouns that name no group of their own: "people killed" can be compared with "civilians killed"
+GENERIC = frozenset(stem(w) for w in """people person persons other others life lives death deaths fatality
+fatalities injury injuries casualty casualties victim victims body bodies individual individuals toll total
+number""".split())
+BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "differ": 0.55}
+
+
+def _unit_norm(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=1, keepdims=True)
+    return v / np.maximum(n, 1e-9)
+
+
+def _statement(u: ClaimUnit) -> Statement:
+    return Statement(article=u.article, text=u.text, start=u.start, end=u.end)
+
+
+def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, aligned: bool = False) -> bool:
+    """The structural tests: same measure and outcome, different origins, no expectation,
+    places that do not exclude each other, neither a part of a breakdown, and (unless
+    `aligned`: the two sentences say the same thing) people that do not exclude each other,
+    for head counts of no tallied outcome the same counted noun, for measures the same
+    predicate or noun."""
+    if ua.origin == ub.origin or ua.expected or ub.expected or a.key != b.key or a.part or b.part:
+        return False
+    if a.people and b.people and not a.people & b.people and not aligned:
+        return False
+    if a.places and b.places and not a.places & b.places:
+        return False
+    if a.outcome is not None:  # one outcome, but "civilians killed" and "soldiers killed" are two counts
+        ca, cb = counted_stems(a) - GENERIC, counted_stems(b) - GENERIC
+        if ca and cb and not ca & cb:
+            return False
+    if a.measure is None and a.outcome is None:
+        if not aligned and not counted_stems(a) & counted_stems(b):
+            return False
+        x, y = abs(a.number.value or 0.0), abs(b.number.value or 0.0)
+        if min(x, y) == 0 or max(x, y) / min(x, y) > MAX_RATIO:
+            return False
+    if a.measure is not None and not aligned and not (a.predicate and b.predicate and stem(a.predicate) == stem(b.predicate)) \
+            and not counted_stems(a) & counted_stems(b) - {stem(a.measure)}:
+        return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
+    return True
+
+
+def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
+                            unit_vectors: np.ndarray, frame_vectors: Mapping[str, np.ndarray],
+                            published: Mapping[str, str | None] | None = None,
+                            context_min: float = CONTEXT_MIN,
+                            aligned: Collection[tuple[int, int]] = ()) -> list[Contradiction]:
+    """Quantity contradictions of a story; `frame_vectors` embeds each fact's frame phrase,
+    `aligned` holds the unit pairs (i < j) that alignment found to say the same thing."""
+    published = published or {}
+    if not facts or not len(unit_vectors):
+        return []
+    uv = _unit_norm(np.asarray(unit_vectors, dtype=np.float32))
+    by_key: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        by_key[f.key].append(i)
+    related: set[tuple[int, int]] = set()
+    intervals = [interval(f.number) for f in facts]
+    edges: list[tuple[int, int, float, str]] = []
+    for idx in by_key.values():
+        if len(idx) < 2:
+            continue
+        fv = _unit_norm(np.stack([frame_vectors[facts[i].frame] for i in idx]))
+        frame_sims = fv @ fv.T
+        rows = uv[[facts[i].unit for i in idx]]
+        ctx_sims = rows @ rows.T
+        # only pairs whose sentences are related at all are looked at one by one
+        for x, y in np.argwhere(np.triu(ctx_sims >= min(context_min, SAME_FIGURE_CONTEXT_MIN), k=1)):
+            a, b = facts[idx[x]], facts[idx[y]]
+            fs, cs = float(frame_sims[x, y]), float(ctx_sims[x, y])
+            # one figure in one measure with qualifiers that exclude each other ("two-hour"
+            # / "less than two hours") is itself a sign that both speak of one quantity
+            same_figure = a.measure is not None and a.number.value == b.number.value
+            if cs < (SAME_FIGURE_CONTEXT_MIN if same_figure else context_min):
+                continue
+            # alignment says the sentences state the same thing and the frames are alike
+            # ("stole nine pieces" / "eight items were stolen"): the nouns may differ
+            together = (min(a.unit, b.unit), max(a.unit, b.unit)) in aligned and fs >= ALIGNED_FRAME_MIN
+            if not comparable(a, b, units[a.unit], units[b.unit], same_figure or together):
+                continue
+            related.add((idx[x], idx[y]))
+            cmp = compare_numbers(a.number, b.number, intervals[idx[x]], intervals[idx[y]])
+            if cmp.verdict not in ("conflict", "differ"):
+                continue
+            kind = cmp.kind or ("differ" if cmp.verdict == "differ" else "exact")
+            edges.append((idx[x], idx[y], BASE[kind] * min(1.0, 0.6 + cs), kind))
+    # complete linkage: a finding joins a group only if its facts are related to every fact
+    # already there, so "8 minutes later" / "10 minutes later" and "85th" / "86th minute"
+    # stay two contradictions even when some sentence mentions both
+    groups: list[tuple[set[int], list[tuple[int, int, float, str]]]] = []
+
+    def fits(members: set[int], i: int) -> bool:
+        return i in members or all((min(i, m), max(i, m)) in related for m in members)
+
+    for e in sorted(edges, key=lambda e: -e[2])[:MAX_FINDINGS]:
+        for members, es in groups:
+            if fits(members, e[0]) and fits(members, e[1]):
+                members.update(e[:2])
+                es.append(e)
+                break
+        else:
+            groups.append(({e[0], e[1]}, [e]))
+    out = [_contradiction(units, facts, es, published) for _, es in groups]
+    return sorted(out, key=lambda c: -c.confidence)
+
+
+def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
+                   edges: Sequence[tuple[int, int, float, str]], published: Mapping[str, str | None]) -> Contradiction:
+    members = sorted({i for e in edges for i in e[:2]}, key=lambda i: (units[facts[i].unit].article, facts[i].unit))
+    frame = max((facts[i].frame for i in members), key=lambda f: sum(facts[i].frame == f for i in members))
+    by_value: dict[str, list[str]] = defaultdict(list)
+    statements, seen = [], set()
+    for i in members:
+        u = units[facts[i].unit]
+        art = u.article
+        if art not in by_value[facts[i].number.text.lower()]:
+            by_value[facts[i].number.text.lower()].append(art)
+        if (u.article, u.start) not in seen:
+            seen.add((u.article, u.start))
+            statements.append(_statement(u))
+    kinds = {e[3] for e in edges}
+    dates = {s.article: d for s in statements if (d := published.get(s.article))}
+    sides = "; ".join(f"{v} ({', '.join(arts)})" for v, arts in by_value.items())
+    if kinds == {"differ"}:
+        what = "the sources give different figures"
+        if len(set(dates.values())) > 1:
+            what += " (reported at different times: " + ", ".join(f"{a} {d}" for a, d in sorted(dates.items())) + ")"
+    else:
+        what = "the figures cannot all be right"
+        if len(set(dates.values())) > 1:
+            what += "; reporting time may explain part of it (" + ", ".join(
+                f"{a} {d}" for a, d in sorted(dates.items())) + ")"
+    return Contradiction(kind="number", explanation=f"{frame}: {sides}: {what}.", statements=statements,
+                         confidence=max(e[2] for e in edges), frame=frame,
+                         published=dates if len(set(dates.values())) > 1 else {})

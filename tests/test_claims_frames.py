@@ -1,0 +1,154 @@
+"""Figures compared within frames across a story: real sentences through the NLP stage and
+sentence embeddings, one article per sentence group (every article is its own origin)."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from functools import cache
+
+import numpy as np
+import pytest
+
+from newsprism.claims import HEADLINE, StoryClaims, story_claims
+from newsprism.claims.facts import measure_of, quantity_facts
+from newsprism.claims.quantities import compare_numbers, precision
+from newsprism.models import Article
+from newsprism.nlp import annotate_many
+from newsprism.nlp.document import AnnotatedDocument, Number, Sentence
+
+from .stories_support import encoder
+
+
+def _article(aid: str, text: str, published: str | None = None) -> Article:
+    return Article(id=aid, origin=aid, source=aid, title=aid, text=text, published=published,
+                   word_count=len(text.split()))
+
+
+@cache
+def _claims(*texts: tuple[str, str, str | None]) -> StoryClaims:
+    docs = list(annotate_many([_article(a, t, d) for a, t, d in texts]))
+    return story_claims(docs, encoder=encoder())
+
+
+def _numbers(result: StoryClaims) -> list:
+    return [c for c in result.contradictions if c.kind == "number" and c.confidence >= HEADLINE]
+
+
+def test_thieves_and_pieces_in_different_words_are_compared() -> None:
+    result = _claims(
+        ("a", "Four masked thieves stole eight items of jewellery from the Louvre on Sunday morning.", None),
+        ("b", "Three thieves broke into the Louvre on Sunday and stole nine pieces of jewellery.", None),
+    )
+    found = _numbers(result)
+    assert found and all({s.article for s in c.statements} == {"a", "b"} for c in found)
+    assert any("four" in c.explanation.lower() and "three" in c.explanation.lower() for c in found)
+    # a claim is disputed exactly when a headline contradiction cites it
+    disputed = [c for c in result.claims if c.status == "disputed"]
+    assert disputed and all(c.status != "consensus" for c in disputed)
+
+
+def test_killed_is_never_compared_with_injured_or_on_board() -> None:
+    result = _claims(
+        ("a", "At least 13 people were killed when the ferry capsized off the coast on Monday.", None),
+        ("b", "The ferry that capsized off the coast on Monday had 43 passengers on board.", None),
+        ("c", "Officials said 60 people were injured when the ferry capsized off the coast on Monday.", None),
+    )
+    assert _numbers(result) == []
+
+
+def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
+    result = _claims(
+        ("a", "Flash floods in central Texas killed at least 13 people, officials said on Friday.", "2025-07-04"),
+        ("b", "Flash floods in central Texas have killed at least 43 people, officials said on Saturday.",
+         "2025-07-05"),
+    )
+    [c] = _numbers(result)
+    assert "2025-07-04" in c.explanation and "2025-07-05" in c.explanation
+    assert c.published == {"a": "2025-07-04", "b": "2025-07-05"}
+
+
+@pytest.mark.parametrize("pair", [
+    ("More than 80 workers remained trapped in the rubble of the tower.",
+     "The collapse of the tower left 81 workers trapped in the rubble."),  # "more than 80" admits 81
+    ("The deal is worth $15 billion, the company said on Wednesday.",
+     "The deal is worth $14.9 billion, the company said on Wednesday."),  # rounded against precise
+    ("The quake struck at a depth of 10 km, the survey said.",
+     "The quake struck at a depth of 6 miles, the survey said."),  # one depth in two units
+    ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
+     "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
+])
+def test_non_contradictions_are_not_flagged(pair: tuple[str, str]) -> None:
+    assert _numbers(_claims(("a", pair[0], None), ("b", pair[1], None))) == []
+
+
+def test_a_breakdown_is_not_compared_with_a_total() -> None:
+    result = _claims(
+        ("a", "In Thailand 24 civilians and seven soldiers were wounded in the shelling on Thursday.", None),
+        ("b", "In Thailand 31 people were wounded in the shelling on Thursday, the army said.", None),
+    )
+    assert _numbers(result) == []
+
+
+def test_a_precise_approximation_is_narrower_than_a_round_one() -> None:
+    def num(text: str, value: float, qualifier: str | None = None) -> Number:
+        return Number(text=text, value=value, unit="USD", qualifier=qualifier, start=0, end=len(text))
+
+    assert precision(num("$14.1 billion", 14.1e9)) == pytest.approx(1e8)
+    assert precision(num("$15 billion", 15e9)) == pytest.approx(1e9)
+    assert compare_numbers(num("$15 billion", 15e9), num("$14.9 billion", 14.9e9)).verdict == "compatible"
+    assert compare_numbers(num("about $14.1 billion", 14.1e9, "about"),
+                           num("$14.9 billion", 14.9e9)).verdict == "conflict"
+
+
+def test_measures_are_read_from_the_unit_word() -> None:
+    def n(unit: str | None) -> Number:
+        return Number(text="x", value=1.0, unit=unit, qualifier=None, start=0, end=1)
+
+    assert measure_of(n("minutes")) == measure_of(n("minute")) == "minute"
+    assert measure_of(n("storeys")) == measure_of(n("story")) == "storey"
+    assert measure_of(n("km")) != measure_of(n("miles"))
+    assert measure_of(n("people")) is None
+
+
+@pytest.mark.parametrize("texts", [
+    [("a", "Nothing here has a figure in it, only words about the talks.", None)],  # one origin
+    [("a", "The talks ended without a deal on Friday.", None), ("b", "No deal came out of the talks.", None)],
+])
+def test_nothing_to_compare_is_said_not_crashed(texts: list) -> None:
+    result = _claims(*texts)
+    assert _numbers(result) == []
+    assert result.comparison in ("one origin: nothing to compare", "no figures to compare", "compared")
+    if len(texts) == 1:
+        assert result.comparison == "one origin: nothing to compare"
+
+
+class _Hashed:
+    """A deterministic stand-in for the sentence encoder: word hashes projected to 64 dimensions."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in t.lower().split():
+                out[i, zlib.crc32(w.encode()) % 64] += 1.0
+        return out
+
+
+def test_a_thousand_units_do_not_stall() -> None:
+    """A story of a thousand bulletins that all give a figure (built without the NLP stage, with
+    the cheap hashed encoder): it finishes and groups its findings instead of stalling."""
+    docs = []
+    for i in range(100):
+        text = " ".join(f"In district {j}, {i % 7 + j} people were injured." for j in range(10))
+        starts = [k for k in range(len(text)) if text.startswith("In district", k)]
+        sentences = [Sentence(a, (starts + [len(text) + 1])[k + 1] - 1) for k, a in enumerate(starts)]
+        numbers = []
+        for a in starts:
+            m = re.compile(r"(\d+) people").search(text, a)
+            numbers.append(Number(text=m.group(), value=float(m.group(1)), unit="people", qualifier=None,
+                                  start=m.start(), end=m.end(), counted="people", predicate="injure"))
+        docs.append(AnnotatedDocument(id=f"x{i}", text=text, sentences=sentences, numbers=numbers))
+    result = story_claims(docs, encoder=_Hashed())
+    assert len(result.units) == 1000 and len(quantity_facts(result.units)) == 1000
+    assert result.comparison == "compared"
+    assert len(_numbers(result)) <= 500
