@@ -137,18 +137,23 @@ def build(kind: str, n: int, seed: int = 13) -> list[Any]:
 
 
 class HashedEncoder:
-    """A stand-in for the model: a fixed random projection of the lead's hashed words."""
+    """A stand-in for the model: a fixed random projection of the lead's hashed words, with
+    the configured story model's name and dimension (so the story stage uses it as is)."""
 
-    name = "hashed"
     max_tokens = 256
 
     def __init__(self) -> None:
-        self._proj = np.random.default_rng(0).standard_normal((1 << 14, 384)).astype(np.float32)
+        from newsprism.stories import StoryParams
+        from newsprism.stories.embed import story_dim
+
+        params = StoryParams()
+        self.name, self.dim = params.model, story_dim(params)
+        self._proj = np.random.default_rng(0).standard_normal((1 << 14, self.dim)).astype(np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         import zlib
 
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for r, t in enumerate(texts):
             idx = [zlib.crc32(w.encode()) & ((1 << 14) - 1) for w in t.lower().split()]
             if idx:
