@@ -59,7 +59,7 @@ train-nlp: $(STAMP)  ## re-train the shipped syntax and NER models from ../share
 .PHONY: train-nli
 train-nli: $(STAMP)  ## re-train the shipped NLI cross-encoder from ../shared/data/nli (~40 min on 2 cores) and print its figures
 	$(BIN)/python -c "import transformers" 2>/dev/null || $(BIN)/pip install -q -e '.[dev,train]'
-	nice $(BIN)/python -m newsprism.claims.nli.training --epochs 1 --work build/nli/work
+	nice $(BIN)/python -m newsprism.claims.nli.training --work build/nli/work
 	nice $(BIN)/python -m newsprism.claims.nli.evaluate --fp32 build/nli/work/nli-fp32.onnx --symmetric
 
 lint: $(STAMP)

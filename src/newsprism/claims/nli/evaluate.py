@@ -1,6 +1,6 @@
 """The figures of the NLI model's README: accuracy on the held-out sets, news stance, speed.
 
-    python -m newsprism.claims.nli.evaluate [--model DIR] [--fp32 GRAPH] [--limit N] [--json FILE]
+    python -m newsprism.claims.nli.evaluate [--model DIR] [--fp32 GRAPH] [--symmetric] [--limit N] [--json FILE]
 
 Sets (`nli.data`): SNLI test, the held-out TaxiNLI slice, Breaking NLI (3-way accuracy; for
 Breaking NLI also per category), and news stance: FNC-1 competition test agree/disagree and
@@ -141,7 +141,7 @@ def evaluate(model: NliModel, *, limit: int = 0, symmetric: bool = False) -> dic
                                        "mean": _average_precision((fwd + bwd) / 2, positive),
                                        "max": _average_precision(np.maximum(fwd, bwd), positive)}
             fig["contradiction_at_0.5"] = {
-                how: {"precision": round(float(positive[s >= 0.5].mean()), 3),
+                how: {"precision": round(float(positive[s >= 0.5].mean()) if (s >= 0.5).any() else 0.0, 3),
                       "recall": round(float((s >= 0.5)[positive].mean()), 3)}
                 for how, s in (("forward", fwd), ("mean", (fwd + bwd) / 2), ("max", np.maximum(fwd, bwd)))}
         out[name] = fig
@@ -157,12 +157,16 @@ def main() -> None:
     ap.add_argument("--fp32", type=Path, help="also evaluate this unquantised graph (same tokenizer)")
     ap.add_argument("--symmetric", action="store_true", help="SNLI test both ways: contradiction_score's reductions")
     ap.add_argument("--limit", type=int, default=0, help="only the first N pairs of each set (quick check)")
+    ap.add_argument("--fp32-limit", type=int, default=0, help="only the first N pairs of each set for --fp32")
+    ap.add_argument("--skip-int8", action="store_true", help="only the --fp32 graph")
     ap.add_argument("--json", type=Path, help="write the figures here too")
     args = ap.parse_args()
-    results = {"int8": evaluate(load_nli(args.model, threads=1), limit=args.limit, symmetric=args.symmetric)}
+    results = {}
+    if not args.skip_int8:
+        results["int8"] = evaluate(load_nli(args.model, threads=1), limit=args.limit, symmetric=args.symmetric)
     if args.fp32:
-        results["fp32"] = evaluate(onnx_model(args.fp32, args.model / "tokenizer.json"), limit=args.limit,
-                                   symmetric=args.symmetric)
+        results["fp32"] = evaluate(onnx_model(args.fp32, args.model / "tokenizer.json"),
+                                   limit=args.fp32_limit or args.limit, symmetric=args.symmetric)
     text = json.dumps(results, indent=1)
     print(text)
     if args.json:
