@@ -5,13 +5,20 @@
   one person given the same exclusive office of two countries (Trump as "Ukrainian
   President" and "U.S. President").
 - `name`: a person named with a given name that is not a variant of the canonical one,
-  or with the Russian form of a Ukrainian's given name ("Vladimir Zelensky").
+  or with the Russian form of a Ukrainian's given name ("Vladimir Zelensky"); and two
+  people the resolver kept apart who are one person written two ways: named in disjoint
+  sets of articles, sharing one name word, the other word differing beyond a known
+  variant, and either holding the same office ("Interior Minister Lauren Nunez" /
+  "interior minister Laurent Nuñez", "Takahiro Mori" / "Takashi Mori", vice chairmen) or
+  spelt nearly alike ("Maly Socheata" / "Maly Scheata").
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
+from difflib import SequenceMatcher
 
 from newsprism.entities.context import SentenceIndex
 from newsprism.entities.names import given_names, is_initial, parse_person
@@ -27,7 +34,65 @@ MAX_STATEMENTS_PER_SIDE = 2
 
 def find_conflicts(entities: list[Entity], sentences: Mapping[str, SentenceIndex]) -> list[Contradiction]:
     people = [e for e in entities if e.type == "PERSON"]
-    return _office_conflicts(people) + [c for e in people for c in _name_conflicts(e, sentences)]
+    return (_office_conflicts(people) + [c for e in people for c in _name_conflicts(e, sentences)]
+            + _spelling_conflicts(people, sentences))
+
+
+SPELLING_MIN = 0.75  # difflib ratio of the differing name word: "Socheata"/"Scheata" 0.93, "Simone"/"Filippo" 0.15
+_OFFICE_STOP = frozenset("of the for and a an to in on at 's s".split())
+
+
+def _office_words(e: Entity) -> set[str]:
+    return {w for r in e.roles for w in r.office.lower().replace("'", " ").split() if w not in _OFFICE_STOP}
+
+
+_POSSESSIVE = re.compile(r"['’‘`]s?$")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _spelling_conflicts(people: list[Entity], sentences: Mapping[str, SentenceIndex]) -> list[Contradiction]:
+    out = []
+    for i, a in enumerate(people):
+        na = parse_person(a.name)
+        for b in people[i + 1:]:
+            nb = parse_person(b.name)
+            words_a, words_b = [*na.given, na.surname], [*nb.given, nb.surname]
+            if len(words_a) != 2 or len(words_b) != 2 or {x for ar in a.variants.values() for x in ar} & {
+                    x for ar in b.variants.values() for x in ar}:
+                continue
+            same = [k for k in range(2) if word_keys(words_a[k]) & word_keys(words_b[k])]
+            if len(same) != 1:
+                continue
+            k = 1 - same[0]
+            x, y = words_a[k], words_b[k]
+            if is_initial(x) or is_initial(y) or given_names().same_name(x, y):
+                continue
+            x, y = _POSSESSIVE.sub("", x), _POSSESSIVE.sub("", y)
+            if word_keys(x) & word_keys(y):
+                continue
+            shared_office = _office_words(a) & _office_words(b)
+            # a letter dropped or added ("Socheata"/"Scheata") is a slip; letters exchanged
+            # ("Araghchi"/"Araqchi") are usually two transliterations, both in use
+            alike = SequenceMatcher(None, x.lower(), y.lower()).ratio() >= SPELLING_MIN and (
+                _subsequence(x.lower(), y.lower()) or _subsequence(y.lower(), x.lower()))
+            if not (shared_office or alike):
+                continue
+            statements = [Statement(m.article, sentences[m.article].sentence(m.start))
+                          for e in (a, b) for m in _first_per_article(e.mentions)[:MAX_STATEMENTS_PER_SIDE]
+                          if m.article in sentences]
+            if len(statements) < 2:
+                continue
+            why = f"both {' '.join(sorted(shared_office))}" if shared_office else "spelt nearly alike"
+            arts_a = ", ".join(sorted({x for ar in a.variants.values() for x in ar}))
+            arts_b = ", ".join(sorted({x for ar in b.variants.values() for x in ar}))
+            out.append(Contradiction(
+                "name", f"{a.name} ({arts_a}) and {b.name} ({arts_b}) look like one person whose name is "
+                        f"written two ways ({why}): {x!r} against {y!r}", _unique(statements), [a.id, b.id]))
+    return out
 
 
 def _office_conflicts(people: list[Entity]) -> list[Contradiction]:

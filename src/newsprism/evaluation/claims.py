@@ -169,7 +169,13 @@ def _origins(story: GoldStory, encoder: Any) -> dict[str, str]:
 
 
 def _matches(patterns: Sequence[str], texts: Sequence[str]) -> bool:
-    return all(any(re.search(p, t, re.I) for t in texts) for p in patterns)
+    return all(any(_search(p, t) for t in texts) for p in patterns)
+
+
+def _search(pattern: str, text: str) -> bool:
+    """A gold regex on text normalised as the gold files say: accents stripped, quotes and
+    dashes folded, lower case, whitespace collapsed."""
+    return re.search(pattern, _norm(text), re.I) is not None
 
 
 def _is_instance(c: Any, gold: GoldContradiction, arts: set[str]) -> bool:
@@ -223,7 +229,7 @@ def score_story(story: GoldStory, result: StoryClaims, cut: float = HEADLINE) ->
             texts = [u.text for u in c.units]
             if not _matches(fact.match, texts):
                 continue
-            hit = sum(any(re.search(p, t, re.I) for p in fact.match) for t in texts)
+            hit = sum(any(_search(p, t) for p in fact.match) for t in texts)
             if hit < len(texts) / 2:
                 continue
             srcs = set(c.sources)
