@@ -101,6 +101,9 @@ def test_reports_in_other_languages_join_their_story_and_only_it(encoder: embed_
     assert len(main.origins) == 6  # every language is an independent source
     langs = {m.article: m.language for m in main.members}
     assert (langs["es"], langs["de"], langs["pt"], langs["en0"]) == ("es", "de", "pt", "en")
+    entry = main.to_report()  # what the report's story entry carries for each article
+    assert [m["id"] for m in entry["members"]] == main.articles
+    assert all(m["event_date"]["source"] == "none" and m["language"] for m in entry["members"])
 
 
 def test_a_language_no_model_reads_stays_alone_with_a_reason(encoder: embed_mod.Encoder) -> None:
