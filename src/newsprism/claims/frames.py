@@ -88,9 +88,12 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
         x, y = abs(a.number.value or 0.0), abs(b.number.value or 0.0)
         if min(x, y) == 0 or max(x, y) / min(x, y) > MAX_RATIO:
             return False
-    if a.measure is not None and not aligned and not (a.predicate and b.predicate and stem(a.predicate) == stem(b.predicate)) \
-            and not counted_stems(a) & counted_stems(b) - {stem(a.measure)}:
-        return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
+    if a.measure is not None:
+        own_a = counted_stems(a) - {stem(a.measure)}
+        own_b = counted_stems(b) - {stem(b.measure or "")}
+        if not aligned and not own_a & own_b and not (
+                a.predicate and b.predicate and stem(a.predicate) == stem(b.predicate)):
+            return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
     return True
 
 
@@ -129,7 +132,8 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
                 continue
             # alignment says the sentences state the same thing and the frames are alike
             # ("stole nine pieces" / "eight items were stolen"): the nouns may differ
-            together = (min(a.unit, b.unit), max(a.unit, b.unit)) in aligned and fs >= ALIGNED_FRAME_MIN
+            together = (min(a.unit, b.unit), max(a.unit, b.unit)) in aligned and fs >= ALIGNED_FRAME_MIN \
+                and a.counted is not None and b.counted is not None
             if not comparable(a, b, units[a.unit], units[b.unit], same_figure or together):
                 continue
             related.add((idx[x], idx[y]))
