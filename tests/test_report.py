@@ -87,3 +87,16 @@ def test_html_escapes_everything_and_loads_nothing(tmp_path: Path) -> None:
     assert not re.search(r'(src|href)="(https?:)?//', page)  # no external assets
     assert "Removed by cleaning (1)" in page and "widget" in page
     assert "file starts with PNG magic bytes" in page
+
+
+def test_articles_carry_the_event_date_and_language_the_stories_stage_read() -> None:
+    art = Article(id="es1", origin="es1.txt", source="Diario", title="Apagón", text="Un apagón dejó sin luz a España.",
+                  language=None, word_count=7, content_hash="h2")
+    story = {"id": "st-1", "title": "Apagón", "articles": ["es1"], "origins": [["es1"]],
+             "members": [{"id": "es1", "language": "es", "status": "ok", "reason": None,
+                          "event_date": {"value": "2025-04-28", "source": "dateline", "evidence": "MADRID, 28 Apr"}}]}
+    report = build_report([art], stories=[story])
+    entry = report["articles"][0]
+    assert entry["language"] == "es"
+    assert entry["event_date"] == {"value": "2025-04-28", "source": "dateline", "evidence": "MADRID, 28 Apr"}
+    validate_report(report)

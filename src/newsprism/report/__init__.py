@@ -72,6 +72,7 @@ def build_report(
 ) -> dict[str, Any]:
     """The report document for `items` (articles and rejections, in input order)."""
     articles = [_article_entry(it) if isinstance(it, Article) else _rejection_entry(it) for it in items]
+    _add_story_facts(articles, stories)
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "generator": {"name": "newsprism", "version": __version__},
@@ -82,6 +83,20 @@ def build_report(
     if run is not None:
         report["run"] = run
     return report
+
+
+def _add_story_facts(articles: list[dict[str, Any]], stories: Sequence[dict[str, Any]]) -> None:
+    """Each article's event date (and how it was found) and, where cleaning set none, its
+    language, as the stories stage read them (`stories[].members[]`)."""
+    facts = {m["id"]: m for st in stories for m in st.get("members", ())}
+    for entry in articles:
+        m = facts.get(entry["id"])
+        if m is None:
+            continue
+        if m.get("event_date"):
+            entry["event_date"] = m["event_date"]
+        if not entry.get("language") and m.get("language"):
+            entry["language"] = m["language"]
 
 
 @cache
