@@ -117,7 +117,7 @@ def load_index(engine: Engine, params: StoryParams) -> LoadedIndex:
     """Read and verify the stored index; `.index` is None (with `.problems`) if it fails."""
     from newsprism.stories import StoryIndex
     from newsprism.stories.dedup import NUM_PERM, Sketch
-    from newsprism.stories.embed import DIM
+    from newsprism.stories.embed import story_dim
     from newsprism.stories.features import Features
 
     origin = aliased(ArticleRow)
@@ -167,7 +167,7 @@ def load_index(engine: Engine, params: StoryParams) -> LoadedIndex:
             vec = None
             feats = None
             if vblob is not None:
-                if len(vblob) != 4 * DIM:
+                if len(vblob) != 4 * story_dim(params):
                     raise ValueError("vector blob has a bad size")
                 vec = np.frombuffer(vblob, dtype="<f4").astype(np.float32)
                 if not np.all(np.isfinite(vec)) or abs(float(np.sqrt(np.sum(vec * vec))) - 1.0) > 1e-3:
