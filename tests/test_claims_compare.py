@@ -121,3 +121,17 @@ def test_one_origin_never_contradicts_itself() -> None:
     b = unit("b", "Russia agreed to a ceasefire at the Istanbul talks")
     b.origin = "a"  # b is a syndicated copy of a
     assert _findings([a, b], _same_direction(2)) == []
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # both say he stayed away: a refusal denies what follows it, as "not" does
+    ("Putin, who suggested the meeting, opted not to attend in person, Zelensky said",
+     "Zelensky said he has refused to personally attend the meeting"),
+    # both say the Russians are not serious
+    ("Zelensky said the Kremlin's refusal to engage seriously raises questions",
+     "Zelensky said the Russians don't appear serious about negotiations"),
+])
+def test_agreeing_refusals_are_not_quote_drift(a: str, b: str) -> None:
+    units = [unit("a", a, modality=("reported", "negated"), speaker="Zelensky"),
+             unit("b", b, modality=("reported", "negated"), speaker="Zelensky")]
+    assert all(c.kind != "quote" for c in _findings(units, _same_direction(2)))

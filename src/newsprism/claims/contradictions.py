@@ -50,12 +50,19 @@ _NEG_CUE = re.compile(r"\b(?:not|never|no|nor|without|n['’]t|don['’]t|doesn[
 _TOKEN = re.compile(r"[\w'’]+")
 
 
+# Verbs that deny what follows them: "refused to attend" and "opted not to attend" agree, and
+# "the Kremlin's refusal to engage seriously" agrees with "the Russians don't appear serious".
+_REFUSAL = re.compile(r"(?:refus|declin|reject|fail|avoid|den[iy])\w*", re.I)
+
+
 def _negated_keys(u: ClaimUnit) -> set[str]:
-    """Content keys under a negation cue (within the three words before them)."""
+    """Content keys under a negation cue or a refusal (within the four words before them:
+    "opted not to attend in person")."""
     toks = _TOKEN.findall(u.text)
     out = set()
     for i, t in enumerate(toks):
-        if any(_NEG_CUE.fullmatch(x) or x.lower().endswith(("n't", "n’t")) for x in toks[max(0, i - 3):i]):
+        if any(_NEG_CUE.fullmatch(x) or _REFUSAL.fullmatch(x) or x.lower().endswith(("n't", "n’t"))
+               for x in toks[max(0, i - 4):i]):
             out.add(stem(t))
     return out
 
