@@ -28,12 +28,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -224,6 +224,9 @@ def _write(engine: Engine, index: StoryIndex, params: StoryParams, new: Sequence
                 status=a.status, copy_of_pk=pk_of[a.copy_of] if a.copy_of else None, score=a.score,
                 day=feats.day, vector=vec, sketch=sketch, sketch_size=feats.sketch.size, terms=terms,
                 checksum=last))
+        for sid, pk in story_pk.items():  # the touched stories' titles, as the index now gives them
+            s.execute(update(StoryRow).where(StoryRow.pk == pk).values(
+                title=index.title_of(index.position(sid))))
         _set_meta(s, {**_expected_meta(params), "members": str(first_seq + len(new)), "last": last,
                       "embedder": params.embedder, "updated": now.isoformat(timespec="seconds")})
     return last
@@ -366,7 +369,12 @@ class StoryIndexMixin:
         loaded = self.load_story_index(params)
         if loaded.index is None:
             raise ValueError("story index failed its checks: " + "; ".join(loaded.problems[:3]))
-        return loaded.index.all_stories(loaded.names)
+        stories = loaded.index.all_stories(loaded.names)
+        with Session(self.engine) as s:
+            titles = {sid: t for sid, t in s.execute(select(StoryRow.story_id, StoryRow.title)) if t}
+        # the title the live index gave at the last update: a reloaded index lacks the lead
+        # sentences some titles are chosen from
+        return [replace(st, title=titles.get(st.id, st.title)) for st in stories]
 
 
 def _renamed(a: Assignment, names: dict[str, str]) -> Assignment:

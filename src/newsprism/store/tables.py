@@ -83,6 +83,7 @@ class StoryRow(Base):
     story_id: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)  # the index's title after the last update
 
 
 class StoryMemberRow(Base):

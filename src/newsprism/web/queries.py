@@ -63,10 +63,10 @@ def _build(story: StoryRow, members: Sequence) -> Story:
             vec_sum = vec.astype(np.float64) if not vec_sum.size else vec_sum + vec
             reps.append((vec, m.title))
     titled = [(v, t) for v, t in reps if t]
-    title = ""
-    if len(titled) == 1:
+    title = story.title or ""  # stored by the index update; databases from before it derive one
+    if not title and len(titled) == 1:
         title = titled[0][1]
-    elif titled:
+    elif not title and titled:
         centre = vec_sum / max(np.linalg.norm(vec_sum), 1e-12)
         title = max(titled, key=lambda vt: float(vt[0] @ centre))[1]
     dated = sorted(published, key=lambda d: (d[:10], d))
