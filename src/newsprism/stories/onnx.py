@@ -25,7 +25,6 @@ without torch once exported.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -36,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newsprism.checksums import file_sha256
 from newsprism.stories.embed import (
     BATCH,
     MINILM_DIM,
@@ -54,14 +54,6 @@ def cache_dir() -> Path:
     base = os.environ.get("NEWSPRISM_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "newsprism")
     return Path(base)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _export_fp32(target: Path) -> None:
@@ -98,7 +90,7 @@ def export(kind: str, directory: Path | None = None) -> Path:
     name = f"minilm-{MINILM_SHA256[:12]}-{'int8pc' if kind == 'onnx-int8' else 'fp32'}.onnx"
     path = directory / name
     sidecar = path.with_name(name + ".sha256")
-    if path.is_file() and sidecar.is_file() and sidecar.read_text().strip() == _sha256(path):
+    if path.is_file() and sidecar.is_file() and sidecar.read_text().strip() == file_sha256(path):
         return path
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
@@ -119,7 +111,7 @@ def export(kind: str, directory: Path | None = None) -> Path:
         except ImportError as exc:
             raise EncoderError(f"exporting the {kind} encoder needs torch and onnx: pip install onnx "
                                f"({exc})") from exc
-        digest = _sha256(out)
+        digest = file_sha256(out)
         os.replace(out, path)  # atomic: a concurrent reader sees the old file or the new one
     sidecar.write_text(digest + "\n")
     return path

@@ -16,7 +16,6 @@ Errors: `NliError` (a RuntimeError) when the artefact is missing or altered, or 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+
+from newsprism.checksums import file_sha256
 
 __all__ = ["DEFAULT_DIR", "LABELS", "NliError", "NliModel", "contradiction_score", "load_nli"]
 
@@ -109,14 +110,6 @@ class NliModel:
         return float(p.max() if reduce == "max" else p.mean())
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def load_nli(path: str | os.PathLike[str] = DEFAULT_DIR, *, threads: int = 1) -> NliModel:
     """The artefact at `path` (by default the committed one), loaded once per process and thread count;
     ONNX Runtime on `threads` threads (1 by default: callers parallelise over stories)."""
@@ -133,7 +126,7 @@ def _load(path: str, threads: int) -> NliModel:
     model = folder / meta["model_file"]
     if not model.is_file():
         raise NliError(f"{model} is missing: reinstall newsprism or run `make train-nli`")
-    digest = _sha256(model)
+    digest = file_sha256(model)
     if digest != meta["sha256"]:
         raise NliError(f"{model} has sha256 {digest}, expected {meta['sha256']} (nli.json); refusing to load an "
                        "altered or partly copied model: re-install newsprism or run `make train-nli`")
