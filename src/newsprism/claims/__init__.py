@@ -87,7 +87,7 @@ def _entity_contradictions(docs: Sequence[AnnotatedDocument], roster: Any) -> li
 
 def _aligned(alignment: Alignment) -> set[tuple[int, int]]:
     """Unit pairs that state the same thing: in one primary group."""
-    group_of = {i: g for g, idx in enumerate(alignment.groups) for i in idx[:alignment.primary[g]]}
+    group_of = alignment.primary_group()
     return {pair for pair in alignment.pair_scores if pair[0] in group_of and group_of.get(pair[0]) == group_of.get(pair[1])}
 
 

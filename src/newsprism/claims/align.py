@@ -64,6 +64,10 @@ class Alignment:
     primary: list[int]  # per group, how many of its units belong to it alone (0 for an anchored claim)
     keys: list[set[str]]  # each unit's content keys (`keys.content_keys`), for the contradiction finders
 
+    def primary_group(self) -> dict[int, int]:
+        """Unit index -> the primary group it belongs to (units only in anchored claims are absent)."""
+        return {i: g for g, idx in enumerate(self.groups) for i in idx[:self.primary[g]]}
+
 
 def _idf(keys: Sequence[set[str]]) -> dict[str, float]:
     df = Counter(k for ks in keys for k in ks)

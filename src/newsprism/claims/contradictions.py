@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from newsprism.claims.align import Alignment
 from newsprism.claims.keys import stem
-from newsprism.claims.records import ClaimUnit, Contradiction, Statement
+from newsprism.claims.records import ClaimUnit, Contradiction
 
 __all__ = ["HEADLINE", "find_contradictions"]
 
@@ -31,10 +31,6 @@ NEGATION_MIN_JACCARD = 0.3
 # Atlantic"). They stay below the headline until a sentence-pair model confirms them.
 NEGATION_MAX = 0.45
 NEAR_PARAPHRASE = 0.85
-
-
-def _statement(u: ClaimUnit) -> Statement:
-    return Statement(article=u.article, text=u.text, start=u.start, end=u.end)
 
 
 def _speaker_key(name: str | None) -> str | None:
@@ -93,7 +89,7 @@ def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float, keys: tuple[set[
             kind="quote",
             explanation=f"{a.speaker or b.speaker} is reported with opposite meaning{about}: {neg.article} has "
                         f"the negative (“{neg.text[:90]}”), {pos.article} the positive (“{pos.text[:90]}”).",
-            statements=[_statement(a), _statement(b)],
+            statements=[a.statement(), b.statement()],
             confidence=min(0.9, 0.45 + 0.3 * score),
         )
     overlap = len(ja & jb) / len(ja | jb) if ja and jb else 0.0
@@ -103,7 +99,7 @@ def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float, keys: tuple[set[
         kind="negation",
         explanation=f"{neg.article} negates what {pos.article} states{about}: “{neg.text[:90]}” against "
                     f"“{pos.text[:90]}”.",
-        statements=[_statement(a), _statement(b)],
+        statements=[a.statement(), b.statement()],
         confidence=min(NEGATION_MAX, 0.2 + 0.3 * score + 0.3 * overlap),
     )
 
@@ -118,7 +114,7 @@ def _time_finding(a: ClaimUnit, b: ClaimUnit) -> Contradiction | None:
     return Contradiction(
         kind="time",
         explanation=f"{a.article} dates it to {', '.join(sorted(days_a))}, {b.article} to {', '.join(sorted(days_b))}.",
-        statements=[_statement(a), _statement(b)],
+        statements=[a.statement(), b.statement()],
         confidence=0.45,
     )
 
@@ -126,7 +122,7 @@ def _time_finding(a: ClaimUnit, b: ClaimUnit) -> Contradiction | None:
 def find_contradictions(units: Sequence[ClaimUnit], alignment: Alignment) -> list[Contradiction]:
     """Contradictions between units of different origins, strongest first, one per kind and
     pair of claim groups (see `_merge`)."""
-    group_of = {i: g for g, idx in enumerate(alignment.groups) for i in idx[:alignment.primary[g]]}
+    group_of = alignment.primary_group()
     found: dict[tuple[str, int, int], Contradiction] = {}
     negated: dict[int, set[str]] = {}
 

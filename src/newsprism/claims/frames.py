@@ -37,7 +37,7 @@ import numpy as np
 from newsprism.claims.facts import QuantityFact, counted_stems
 from newsprism.claims.keys import stem
 from newsprism.claims.quantities import compare_numbers, interval
-from newsprism.claims.records import ClaimUnit, Contradiction, Statement
+from newsprism.claims.records import ClaimUnit, Contradiction
 
 __all__ = ["CONTEXT_MIN", "comparable", "quantity_contradictions"]
 
@@ -60,10 +60,6 @@ BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "differ": 0.55}
 def _unit_norm(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=1, keepdims=True)
     return v / np.maximum(n, 1e-9)
-
-
-def _statement(u: ClaimUnit) -> Statement:
-    return Statement(article=u.article, text=u.text, start=u.start, end=u.end)
 
 
 def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, aligned: bool = False) -> bool:
@@ -140,7 +136,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             cmp = compare_numbers(a.number, b.number, intervals[idx[x]], intervals[idx[y]])
             if cmp.verdict not in ("conflict", "differ"):
                 continue
-            kind = cmp.kind or ("differ" if cmp.verdict == "differ" else "exact")
+            kind = cmp.kind or "exact"  # compare_numbers names the kind of every conflict and difference
             edges.append((idx[x], idx[y], BASE[kind] * min(1.0, 0.6 + cs), kind))
     # complete linkage: a finding joins a group only if its facts are related to every fact
     # already there, so "8 minutes later" / "10 minutes later" and "85th" / "86th minute"
@@ -170,24 +166,21 @@ def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
     statements, seen = [], set()
     for i in members:
         u = units[facts[i].unit]
-        art = u.article
-        if art not in by_value[facts[i].number.text.lower()]:
-            by_value[facts[i].number.text.lower()].append(art)
+        arts = by_value[facts[i].number.text.lower()]
+        if u.article not in arts:
+            arts.append(u.article)
         if (u.article, u.start) not in seen:
             seen.add((u.article, u.start))
-            statements.append(_statement(u))
-    kinds = {e[3] for e in edges}
+            statements.append(u.statement())
     dates = {s.article: d for s in statements if (d := published.get(s.article))}
+    if len(set(dates.values())) < 2:
+        dates = {}  # one day for all: reporting time explains nothing
+    when = ", ".join(f"{a} {d}" for a, d in sorted(dates.items()))
     sides = "; ".join(f"{v} ({', '.join(arts)})" for v, arts in by_value.items())
-    if kinds == {"differ"}:
-        what = "the sources give different figures"
-        if len(set(dates.values())) > 1:
-            what += " (reported at different times: " + ", ".join(f"{a} {d}" for a, d in sorted(dates.items())) + ")"
+    if {e[3] for e in edges} == {"differ"}:
+        what = "the sources give different figures" + (f" (reported at different times: {when})" if dates else "")
     else:
-        what = "the figures cannot all be right"
-        if len(set(dates.values())) > 1:
-            what += "; reporting time may explain part of it (" + ", ".join(
-                f"{a} {d}" for a, d in sorted(dates.items())) + ")"
+        what = "the figures cannot all be right" + (
+            f"; reporting time may explain part of it ({when})" if dates else "")
     return Contradiction(kind="number", explanation=f"{frame}: {sides}: {what}.", statements=statements,
-                         confidence=max(e[2] for e in edges), frame=frame,
-                         published=dates if len(set(dates.values())) > 1 else {})
+                         confidence=max(e[2] for e in edges), frame=frame, published=dates)

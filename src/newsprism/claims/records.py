@@ -35,6 +35,10 @@ class ClaimUnit:
     def negated(self) -> bool:
         return "negated" in self.modality
 
+    def statement(self) -> Statement:
+        """This unit as a cited statement of a contradiction."""
+        return Statement(article=self.article, text=self.text, start=self.start, end=self.end)
+
     @property
     def expected(self) -> bool:
         """An expectation, possibility or question, not a reported outcome. (Hedged wording,
