@@ -152,3 +152,30 @@ def test_a_thousand_units_do_not_stall() -> None:
     assert len(result.units) == 1000 and len(quantity_facts(result.units)) == 1000
     assert result.comparison == "compared"
     assert len(_numbers(result)) <= 500
+
+
+def test_a_length_rounded_in_another_unit_and_two_lengths_of_different_things_are_not_conflicts() -> None:
+    result = _claims(
+        ("a", "The earthquake occurred around 1:30 p.m. local time at a depth of 6 miles near Mandalay.", None),
+        ("b", "The 7.7-magnitude earthquake hit central Myanmar at a depth of 10km (6.2 miles) on Friday.", None),
+        ("c", "The earthquake occurred about 11 miles northwest of Sagaing, the survey said.", None),
+    )
+    assert _numbers(result) == []
+
+
+def test_a_named_group_is_not_a_total_and_two_nations_soldiers_are_two_groups() -> None:
+    result = _claims(
+        ("a", "Thailand said there were 12 fatalities in the border clashes on Thursday.", None),
+        ("b", "Thailand's health minister said one soldier was killed in the border clashes on Thursday.", None),
+        ("c", "Landmines injured five Thai soldiers near the border on Wednesday, the army said.", None),
+        ("d", "Landmines injured six Cambodian soldiers near the border on Wednesday, the army said.", None),
+    )
+    assert _numbers(result) == []
+
+
+def test_one_named_group_counted_differently_still_conflicts() -> None:
+    result = _claims(
+        ("a", "Landmines injured five Thai soldiers near the border on Wednesday, the army said.", None),
+        ("b", "Landmines injured three Thai soldiers near the border on Wednesday, the army said.", None),
+    )
+    assert len(_numbers(result)) == 1

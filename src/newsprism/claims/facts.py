@@ -13,14 +13,14 @@ contradict when they are about the same thing (see `frames`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from newsprism.claims.keys import stem
 from newsprism.claims.records import ClaimUnit
 from newsprism.nlp.document import Number
 
-__all__ = ["QuantityFact", "counted_stems", "measure_of", "outcome_class", "quantity_facts"]
+__all__ = ["QuantityFact", "counted_stems", "measure_of", "nearest_person", "outcome_class", "quantity_facts"]
 
 # Measures a figure can be given in, by the unit word the NLP stage reads after it. A figure in
 # one measure is never compared with one in another ("10 km" and "6 miles", "€88m" and "$102m"
@@ -82,6 +82,14 @@ def outcome_class(words: Sequence[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _first_outcome(words: Sequence[str]) -> str | None:
+    """The outcome of the first word that names one ("46 wounded, after rocket attacks": injured)."""
+    for w in words:
+        if found := outcome_class([w]):
+            return found
+    return None
+
+
 @dataclass(slots=True)
 class QuantityFact:
     unit: int  # index of the claim unit
@@ -109,22 +117,23 @@ def _names(u: ClaimUnit, n: Number, labels: tuple[str, ...]) -> frozenset[str]:
                      if m.label in labels and m.text.split() and m.end > n.start - NEAR and m.start < n.end + NEAR)
 
 
-def _nearest_person(u: ClaimUnit, n: Number) -> frozenset[str]:
-    """The person the figure is about: the nearest one named before it, in news usually the
-    subject ("Doué scored in the 63rd minute, Luis Enrique said": Doué), else the nearest
-    after it; none beyond `NEAR` characters."""
-    people = [m for m in u.mentions if m.label == "PERSON" and m.text.split()]
-    before = [m for m in people if n.start - NEAR < m.end <= n.start]
-    after = [m for m in people if n.end <= m.start < n.end + NEAR]
+def nearest_person(u: ClaimUnit, start: int, end: int, names: Collection[str] = ()) -> frozenset[str]:
+    """The person what lies at `start:end` is about: the nearest one named before it, in news
+    usually the subject ("Doué scored in the 63rd minute, Luis Enrique said": Doué), else the
+    nearest after it; none beyond `NEAR` characters. `names` (stems of last names) admits
+    mentions the recogniser typed otherwise here ("Mayulu" as a place)."""
+    people = [m for m in u.mentions if m.text.split() and (m.label == "PERSON" or stem(m.text.split()[-1]) in names)]
+    before = [m for m in people if start - NEAR < m.end <= start]
+    after = [m for m in people if end <= m.start < end + NEAR]
     m = max(before, key=lambda m: m.end) if before else (min(after, key=lambda m: m.start) if after else None)
     return frozenset({stem(m.text.split()[-1])}) if m else frozenset()
 
 
 def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
-    """Words near the figure that may say which outcome it tallies: its counted noun and
-    predicate, and the few words right after it ("over 730 injured", "six dead")."""
-    words = _TOKEN.findall(f"{n.counted or ''} {n.predicate or ''}")
-    after = u.text[n.end - u.start:n.end - u.start + 45]
+    """Words near the figure that may say which outcome it tallies, nearest first: its
+    predicate, the few words right after it ("over 730 injured", "six dead"), a toll before it."""
+    words = _TOKEN.findall(n.predicate or "")
+    after = re.split(r"\d", u.text[n.end - u.start:n.end - u.start + 45])[0]  # the next figure's words are its own
     words += _TOKEN.findall(after)[:5]
     before = u.text[max(0, n.start - u.start - 25):n.start - u.start]
     words += [w for w in _TOKEN.findall(before)[-3:] if stem(w).startswith(("toll", "death"))]
@@ -137,20 +146,20 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
     for i, u in enumerate(units):
         first = len(out)
         for n in u.numbers:
-            if n.value is None:
-                continue
+            if n.value is None or u.text[n.end - u.start:n.end - u.start + 2].lower() in ("st", "nd", "rd", "th"):
+                continue  # "the 73rd minute": an ordinal is a position, not an amount (see `times`)
             measure = measure_of(n)
             counted = n.counted
             if measure is None and counted is None and n.unit is None and n.predicate is None:
                 continue  # a bare figure ("the 19", "Two") with nothing to say what it counts
             # the counted noun says it first ("thieves stole": thieves), then the words around
             outcome = None if measure is not None else (
-                outcome_class(_TOKEN.findall(counted or "")) or outcome_class(_outcome_words(u, n)))
+                outcome_class(_TOKEN.findall(counted or "")) or _first_outcome(_outcome_words(u, n)))
             what = measure if measure else (counted or n.unit or "")
             frame = " ".join(x for x in (what, n.predicate) if x)
             out.append(QuantityFact(
                 unit=i, number=n, measure=measure, counted=counted, predicate=n.predicate, outcome=outcome,
-                people=_nearest_person(u, n), places=_names(u, n, ("GPE", "LOC", "FAC")), frame=frame or "figure",
+                people=nearest_person(u, n.start, n.end), places=_names(u, n, ("GPE", "LOC", "FAC")), frame=frame or "figure",
             ))
         mine = out[first:]
         for a in mine:

@@ -29,6 +29,7 @@ contradiction per frame: "piece steal: nine (A, B) against eight (C, D)".
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
@@ -36,10 +37,10 @@ import numpy as np
 
 from newsprism.claims.facts import QuantityFact, counted_stems
 from newsprism.claims.keys import stem
-from newsprism.claims.quantities import compare_numbers, interval
+from newsprism.claims.quantities import compare_numbers, interval, precision
 from newsprism.claims.records import ClaimUnit, Contradiction
 
-__all__ = ["CONTEXT_MIN", "comparable", "quantity_contradictions"]
+__all__ = ["CONTEXT_MIN", "comparable", "dates_note", "link_findings", "quantity_contradictions"]
 
 # Chosen on the dev stories and dev-conflicts (make eval claims), reported with
 # leave-one-story-out figures next to them in the README.
@@ -54,12 +55,73 @@ MAX_FINDINGS = 500
 GENERIC = frozenset(stem(w) for w in """people person persons other others life lives death deaths fatality
 fatalities injury injuries casualty casualties victim victims body bodies individual individuals toll total
 number""".split())
+Finding = tuple[int, int, float, str]  # (fact, fact, confidence, kind)
+# Groups that casualty and arrest counts name apart from the whole: a count of one is never a
+# total, nor a count of another ("12 fatalities" / "one soldier"; "two civilians" / "three soldiers").
+SUBGROUPS = frozenset(stem(w) for w in """soldier soldiers civilian civilians child children kid kids woman women
+man men girl girls boy boys police policeman policemen officer officers troop troops militant militants fighter
+fighters student students tourist tourists foreigner foreigners citizen citizens national nationals resident
+residents pilgrim pilgrims prisoner prisoners hostage hostages journalist journalists crew""".split())
+# Lengths and weights are rounded as written ("6 miles" is 6.2 miles) and say nothing of what
+# they measure: these words around the figure do.
+CONTINUOUS = frozenset({"km", "mile", "m", "foot", "inch", "cm", "kg", "tonne", "mph", "kph", "degree"})
+DIMENSIONS = {w: d for d, ws in {
+    "depth": "depth deep beneath underground", "height": "height high tall rise rose crest above", "length":
+    "long length stretch", "width": "wide width", "distance": "away from north south east west northeast northwest "
+    "southeast southwest northern southern eastern western off", "speed": "speed winds gusts", "weight": "weigh weight",
+}.items() for w in ws.split()}
+_TOKEN = re.compile(r"[a-z]+")
 BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "differ": 0.55}
 
 
 def _unit_norm(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=1, keepdims=True)
     return v / np.maximum(n, 1e-9)
+
+
+def _admits(f: QuantityFact) -> tuple[float, float, bool]:
+    """The values a figure admits; an exact length or weight also what rounds to it."""
+    low, high, strict = interval(f.number)
+    if f.measure in CONTINUOUS and low == high:
+        half = precision(f.number) / 2
+        return low - half, high + half, False
+    return low, high, strict
+
+
+def _same_predicate(a: QuantityFact, b: QuantityFact) -> bool:
+    return bool(a.predicate and b.predicate and stem(a.predicate) == stem(b.predicate))
+
+
+def _head(f: QuantityFact) -> str | None:
+    words = (f.counted or "").split()
+    return stem(words[-1]) if words else None
+
+
+def _groups_apart(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit) -> bool:
+    """Two head counts of groups that exclude each other: a named part of the population
+    ("one soldier", "three civilians") against a total or an unnamed count ("12 fatalities",
+    "two injured"), or one group of two nations ("five Thai soldiers" / "six Cambodian soldiers")."""
+    if a.measure is not None:
+        return False
+    ha, hb = _head(a), _head(b)
+    if (ha in SUBGROUPS) != (hb in SUBGROUPS) or (ha in SUBGROUPS and ha != hb):
+        return True
+    na, nb = _proper_modifiers(a, ua), _proper_modifiers(b, ub)
+    return bool(na and nb and not na & nb)
+
+
+def _proper_modifiers(f: QuantityFact, u: ClaimUnit) -> set[str]:
+    """Modifiers of the counted noun written with a capital: nations, places, bodies ("Thai")."""
+    words = (f.counted or "").split()[:-1]
+    return {stem(w) for w in words if re.search(rf"\b{re.escape(w[:1].upper() + w[1:])}", u.text)}
+
+
+def _dimensions(f: QuantityFact, u: ClaimUnit) -> frozenset[str]:
+    """What a length or weight measures, from the words around the figure ("a depth of",
+    "northwest of", "tall"); empty when nothing says."""
+    at = f.number.start - u.start
+    words = _TOKEN.findall(u.text[max(0, at - 30):f.number.end - u.start + 30].lower())
+    return frozenset(DIMENSIONS[w] for w in words if w in DIMENSIONS)
 
 
 def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, aligned: bool = False) -> bool:
@@ -74,10 +136,14 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
         return False
     if a.places and b.places and not a.places & b.places:
         return False
+    if _groups_apart(a, b, ua, ub):
+        return False
     if a.outcome is not None:  # one outcome, but "civilians killed" and "soldiers killed" are two counts
         ca, cb = counted_stems(a) - GENERIC, counted_stems(b) - GENERIC
         if ca and cb and not ca & cb:
             return False
+    if a.measure in CONTINUOUS and _dimensions(a, ua) != _dimensions(b, ub):
+        return False  # "at a depth of 6 miles" and "about 11 miles northwest of Sagaing"
     if a.measure is None and a.outcome is None:
         if not aligned and not counted_stems(a) & counted_stems(b):
             return False
@@ -108,8 +174,8 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
     for i, f in enumerate(facts):
         by_key[f.key].append(i)
     related: set[tuple[int, int]] = set()
-    intervals = [interval(f.number) for f in facts]
-    edges: list[tuple[int, int, float, str]] = []
+    intervals = [_admits(f) for f in facts]
+    edges: list[Finding] = []
     for idx in by_key.values():
         if len(idx) < 2:
             continue
@@ -129,7 +195,8 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             # alignment says the sentences state the same thing and the frames are alike
             # ("stole nine pieces" / "eight items were stolen"): the nouns may differ
             together = (min(a.unit, b.unit), max(a.unit, b.unit)) in aligned and fs >= ALIGNED_FRAME_MIN \
-                and a.counted is not None and b.counted is not None
+                and a.counted is not None and b.counted is not None \
+                and (bool(counted_stems(a) & counted_stems(b)) or _same_predicate(a, b))
             if not comparable(a, b, units[a.unit], units[b.unit], same_figure or together):
                 continue
             related.add((idx[x], idx[y]))
@@ -138,10 +205,18 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
                 continue
             kind = cmp.kind or "exact"  # compare_numbers names the kind of every conflict and difference
             edges.append((idx[x], idx[y], BASE[kind] * min(1.0, 0.6 + cs), kind))
-    # complete linkage: a finding joins a group only if its facts are related to every fact
-    # already there, so "8 minutes later" / "10 minutes later" and "85th" / "86th minute"
+    # complete linkage: "8 minutes later" / "10 minutes later" and "85th" / "86th minute"
     # stay two contradictions even when some sentence mentions both
-    groups: list[tuple[set[int], list[tuple[int, int, float, str]]]] = []
+    groups = link_findings(edges, related)
+    out = [_contradiction(units, facts, es, published) for es in groups]
+    return sorted(out, key=lambda c: -c.confidence)
+
+
+def link_findings(edges: Sequence[Finding], related: Collection[tuple[int, int]]) -> list[list[Finding]]:
+    """Pairwise findings grouped into contradictions, strongest first, by complete linkage:
+    a finding joins a group only if its facts are `related` (i < j) to every fact already
+    there. At most `MAX_FINDINGS` findings are grouped."""
+    groups: list[tuple[set[int], list[Finding]]] = []
 
     def fits(members: set[int], i: int) -> bool:
         return i in members or all((min(i, m), max(i, m)) in related for m in members)
@@ -154,12 +229,17 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
                 break
         else:
             groups.append(({e[0], e[1]}, [e]))
-    out = [_contradiction(units, facts, es, published) for _, es in groups]
-    return sorted(out, key=lambda c: -c.confidence)
+    return [es for _, es in groups]
+
+
+def dates_note(articles: Sequence[str], published: Mapping[str, str | None]) -> dict[str, str]:
+    """Each article's publication date, when the articles were not all published on one day."""
+    dates = {a: d for a in articles if (d := published.get(a))}
+    return dates if len(set(dates.values())) >= 2 else {}
 
 
 def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
-                   edges: Sequence[tuple[int, int, float, str]], published: Mapping[str, str | None]) -> Contradiction:
+                   edges: Sequence[Finding], published: Mapping[str, str | None]) -> Contradiction:
     members = sorted({i for e in edges for i in e[:2]}, key=lambda i: (units[facts[i].unit].article, facts[i].unit))
     frame = max((facts[i].frame for i in members), key=lambda f: sum(facts[i].frame == f for i in members))
     by_value: dict[str, list[str]] = defaultdict(list)
@@ -172,9 +252,7 @@ def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
         if (u.article, u.start) not in seen:
             seen.add((u.article, u.start))
             statements.append(u.statement())
-    dates = {s.article: d for s in statements if (d := published.get(s.article))}
-    if len(set(dates.values())) < 2:
-        dates = {}  # one day for all: reporting time explains nothing
+    dates = dates_note([s.article for s in statements], published)
     when = ", ".join(f"{a} {d}" for a, d in sorted(dates.items()))
     sides = "; ".join(f"{v} ({', '.join(arts)})" for v, arts in by_value.items())
     if {e[3] for e in edges} == {"differ"}:

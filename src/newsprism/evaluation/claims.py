@@ -11,9 +11,13 @@ the stories stage and passed, with the entity roster, to `story_claims`. Then:
 - a gold contradiction counts as found when a headline contradiction (confidence >=
   HEADLINE) has statements from >= 2 of the gold articles and its statements together
   match every `match` regex; every other headline contradiction is listed for judging;
+- a figure or time finding matches a gold contradiction only if its explanation, which
+  names the disputed values, names a figure that the regexes pick out of its statements
+  (citing the sentences is not enough: "at a depth of 6 miles" and "12:50 p.m." share one);
 - a gold non-contradiction (dev-conflicts: two statements that look alike but do not
-  conflict) counts as wrongly flagged when one headline contradiction cites both of its
-  statements (each inside, or containing, a cited sentence of its article).
+  conflict) counts as wrongly flagged when one headline contradiction that matches no gold
+  contradiction cites both of its statements (each inside, or containing, a cited sentence
+  of its article).
 
 What is tuned (the headline cut) is also scored leave-one-story-out: for each story the
 cut is chosen on the other stories only, then applied to it.
@@ -186,6 +190,8 @@ def _is_instance(c: Any, gold: GoldContradiction, arts: set[str]) -> bool:
     texts = [s.text for s in c.statements]
     if not _matches(gold.match, texts):
         return False
+    if c.frame and not _names_value(c, gold):
+        return False  # a figure or time finding must name a disputed value, not only cite its sentences
     shared = len(arts & gold.articles)
     if shared >= 2:
         return True
@@ -194,6 +200,19 @@ def _is_instance(c: Any, gold: GoldContradiction, arts: set[str]) -> bool:
     own = [s.text for s in c.statements if s.article in gold.articles]
     return shared == 1 and len(arts) >= 2 and (
         _matches(gold.match, own) or all(any(re.search(p, t, re.I) for p in gold.match) for t in texts))
+
+
+_VALUE = re.compile(r"\d+(?:[.,:]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"twenty|thirty|forty|fifty|hundred|thousand|million|billion)\b")
+
+
+def _names_value(c: Any, gold: GoldContradiction) -> bool:
+    """The explanation of `c` names a figure or time that the gold regexes pick out of its
+    statements (gold without figures, a name say, passes)."""
+    values = {v for p in gold.match for s in c.statements
+              for m in re.finditer(p, _norm(s.text), re.I) for v in _VALUE.findall(m.group(0))}
+    said = _norm(c.explanation)
+    return not values or any(re.search(rf"(?<![\d.,:]){re.escape(v)}(?![\d]|[.,:]\d)", said) for v in values)
 
 
 def _norm(text: str) -> str:
@@ -259,7 +278,7 @@ def score_contradictions(story: GoldStory, result: StoryClaims, cut: float = HEA
             unmatched.append(c)
         else:
             matched.setdefault(hit.id, c)
-    flagged = {n.id: c for n in story.non_contradictions for c in headline if flags_non_contradiction(c, n)}
+    flagged = {n.id: c for n in story.non_contradictions for c in unmatched if flags_non_contradiction(c, n)}
     return {
         "contradictions_found": len(matched), "contradictions": len(story.contradictions),
         "contradiction_hits": matched, "false_contradictions": unmatched,

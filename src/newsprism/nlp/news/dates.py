@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from newsprism.nlp.document import DateExpr
 from newsprism.nlp.news.numbers import word_value
@@ -63,9 +63,17 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\d,.$€£])\b(?P<year>{_YEAR})\b(?![\d,.]\d|\s?(?:%|percent))")),
     ("duration", re.compile(rf"\b(?P<n>{_NUMW}|\d+(?:\.\d+)?)[\s-](?P<unit>years?|months?|weeks?|decades?|"
                             rf"century|centuries)(?:[\s-]long)?\b(?!\s+ago)", re.I)),
-    ("time", re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s?(?P<ampm>[ap])\.?m\.?(?=\W|$)", re.I)),
+    ("time", re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?\s?(?P<ampm>[ap])\.?m\.?(?=\W|$)", re.I)),
     ("clock", re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\b")),
+    # military style, only with a zone after it ("1033 GMT"): a bare four-digit number is a year or a count
+    ("clock", re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(?:GMT|UTC)\b)")),
 ]
+# Zones written after a time of day; offsets from UTC for those that name one.
+ZONE = re.compile(r"\s*\(?\s*(?P<zone>GMT|UTC|CEST|CET|BST|EEST|EET|WEST|WET|EDT|EST|CDT|CST|MDT|MST|PDT|PST|ET|PT|"
+                  r"IST|ICT|JST|KST|AEST|AEDT|local time|local)\b")
+ZONE_OFFSETS = {"GMT": 0, "UTC": 0, "CET": 60, "CEST": 120, "BST": 60, "EET": 120, "EEST": 180, "WET": 0,
+                "WEST": 60, "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+                "PST": -480, "PDT": -420, "ICT": 420, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660}
 
 
 def parse_published(published: str | None) -> date | None:
@@ -78,8 +86,61 @@ def parse_published(published: str | None) -> date | None:
 
 
 def find_dates(doc: Doc, published: str | None = None) -> list[DateExpr]:
-    """Every date, time and duration in the doc's text, longest match first, no overlaps."""
-    return find_dates_in_text(doc.text, published)
+    """Every date, time and duration in the doc's text, longest match first, no overlaps,
+    each with the event it dates when the doc has a parse."""
+    found = find_dates_in_text(doc.text, published)
+    if doc.has_annotation("DEP"):
+        for d in found:
+            d.predicate, d.about = _event(doc, d.start, d.end)
+    return found
+
+
+_VERBS = frozenset({"VERB", "AUX"})
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_RELATIVE = frozenset({"which", "that", "who", "whom"})
+# nouns of the time expression itself, not of the event ("12:50 local time", "08:43 CET")
+_TIME_WORDS = frozenset({"time", "local", "hour", "minute", "day", "am", "pm", "a.m.", "p.m.", "gmt", "utc"})
+
+
+def _words(tok: Token) -> list[str]:
+    """A noun with the nouns compounded to it and its "of" complement ("round of talks": round talk).
+    Dependency labels are Universal Dependencies (the shipped parser's)."""
+    words = [c.lemma_.lower() for c in tok.children if c.dep_ == "compound" and c.pos_ in _NOUNS]
+    words.append(tok.lemma_.lower())
+    words += [c.lemma_.lower() for c in tok.children
+              if c.dep_ == "nmod" and c.pos_ in _NOUNS and any(g.dep_ == "case" and g.lower_ == "of" for g in c.children)]
+    return [w for w in words if w not in _TIME_WORDS and w.upper() not in ZONE_OFFSETS]
+
+
+def _event(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
+    """(predicate, about) of the date at doc.text[start:end]: the nearest verb above it and
+    the nouns of its event: a noun the date hangs on ("the first round of talks on May 15"),
+    the verb's subject (through a relative or participial clause: "the outage, which began
+    at 1033 GMT"; "the plan, first announced in October 2023") and its object."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, None
+    tok, nouns, verb = span.root, [], None
+    for _ in range(6):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        if tok.pos_ in _VERBS:
+            verb = tok
+            break
+        if tok.pos_ in _NOUNS and not nouns:
+            nouns += _words(tok)
+    if verb is None:
+        return None, " ".join(nouns) or None
+    for c in verb.children:
+        if c.dep_.startswith(("nsubj", "obj")) and c.pos_ in _NOUNS:
+            nouns += _words(c)
+        elif c.dep_.startswith("nsubj") and c.lower_ in _RELATIVE and verb.dep_ == "acl:relcl" \
+                and verb.head.pos_ in _NOUNS:
+            nouns += _words(verb.head)
+    if verb.dep_ == "acl" and verb.head.pos_ in _NOUNS:
+        nouns += _words(verb.head)
+    return verb.lemma_.lower(), " ".join(dict.fromkeys(nouns)) or None
 
 
 def find_dates_in_text(text: str, published: str | None = None) -> list[DateExpr]:
@@ -97,8 +158,12 @@ def find_dates_in_text(text: str, published: str | None = None) -> list[DateExpr
             value, relative = _value(kind, m, anchor)
             if kind == "duration" and value is None:
                 continue
+            zone = None
+            if kind in ("time", "clock") and (z := ZONE.match(text, end)):
+                zone = "local" if z.group("zone").startswith("local") else z.group("zone")
             taken.append((start, end))
-            found.append(DateExpr(text=text[start:end], value=value, start=start, end=end, relative=relative))
+            found.append(DateExpr(text=text[start:end], value=value, start=start, end=end, relative=relative,
+                                  zone=zone))
     found.sort(key=lambda d: d.start)
     return found
 

@@ -1,0 +1,272 @@
+"""When something happened, compared across every origin of a story.
+
+A time fact is a point in time that a unit gives for an event: a time of day ("at 12:50
+local time", "1033 GMT"), a day ("on May 15", "September 3, 2025"), a month ("first
+announced in October 2023") or a minute of a match ("in the 86th minute", "87'", "three
+minutes from time"). The NLP stage reads off the parse what each date is about: its verb
+and the nouns of its event ("the outage, which began at 1033 GMT": begin, outage).
+
+Two facts are about the same event when they come from different origins, are on one
+scale, their sentences are related, and
+
+- times of day, days and months: the verbs are one (or of one kind: "struck", "hit",
+  "occurred") and the events share a noun or the sentences are close; without a verb on
+  both sides the events must share two nouns ("the first round of negotiations");
+- minutes of a match: they name the same person and, where both say which goal, the same
+  goal ("a fifth"); a player with two goals in one article needs that to be said.
+
+Never compared: publication dates, days worked out from "Tuesday" or "yesterday" (each
+against its own article's date), times in zones that cannot be converted ("12:33 in
+Spain" against "08:43 CET"), expectations, and two facts when either article also gives
+the other's value (a story of two rounds of talks names both dates). Times of day given
+as approximate ("around 12:20") conflict only beyond `APPROX_MINUTES`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsprism.claims.facts import nearest_person
+from newsprism.claims.frames import Finding, dates_note, link_findings
+from newsprism.claims.keys import STOPWORDS, stem
+from newsprism.claims.records import ClaimUnit, Contradiction
+from newsprism.nlp.document import DateExpr
+from newsprism.nlp.news.dates import MONTHS, ZONE_OFFSETS
+
+__all__ = ["TimeFact", "time_contradictions", "time_facts"]
+
+# Cosine of the two sentences, by scale: days as for figures (frames.CONTEXT_MIN); a story has
+# few times of day and match minutes, each tied to a verb or a player, and their sentences are
+# worded apart ("the event began at approximately 08:43 CET" / "The outage, which began at
+# 1033 GMT": 0.39; Mayulu's goal in the 85th minute / three minutes from time: 0.25; make eval claims)
+CONTEXT_MIN = {"clock": 0.3, "minute": 0.2, "day": 0.4, "month": 0.4}
+CLOSE_CONTEXT = 0.55  # sentences this close may name the event with different nouns
+APPROX_MINUTES = 15  # "around 12:20" and "approximately 12:50" cannot both hold; 12:20 and 12:30 can
+BASE = {"clock": 0.75, "minute": 0.7, "day": 0.65, "month": 0.6}
+LABEL = {"clock": "time of day", "minute": "minute of the match", "day": "day", "month": "month"}
+
+# verbs that tell one kind of happening: "the quake struck", "the tremor occurred", "it hit"
+_VERB_KINDS = [frozenset(stem(w) for w in ws.split()) for ws in (
+    "strike struck hit occur happen jolt rock shake", "begin began start commence", "end finish conclude",
+    "announce unveil reveal", "kill die", "arrest detain", "meet hold", "sign")]
+_KIND_OF = {w: i for i, ws in enumerate(_VERB_KINDS) for w in ws}
+_APPROX = re.compile(r"(?:around|approximately|about|roughly|some|nearly|almost|circa|just after|shortly after|"
+                     r"just before|shortly before|after|before|by)\s*$", re.I)
+_MONTH_DAY = re.compile(r"[A-Za-z]{3}.*\d|\d.*[A-Za-z]{3}")
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+_MINUTE = re.compile(
+    r"\b(?:(?P<ord>\d{1,3})(?:st|nd|rd|th)[- ]minute"
+    r"|(?P<prime>\d{1,3})(?:\+\d)?['’′](?![a-z])"
+    r"|(?P<left>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r") minutes? from (?:time|the end))", re.I)
+# which goal of the match a sentence speaks of: two minutes of one player are one goal only if this agrees
+_GOAL = re.compile(r"\b(opener|opening goal|first|second|third|fourth|fifth|sixth|seventh|doubled|equali[sz]er|"
+                   r"winner|brace)\b", re.I)
+_ORDINALS = re.compile(r"\b(first|second|third|fourth|initial|latest|next|previous|final|last)\b", re.I)
+
+
+@dataclass(slots=True)
+class TimeFact:
+    unit: int  # index of the claim unit
+    scale: str  # "clock" | "day" | "month" | "minute"
+    value: tuple[int, ...]  # minutes of the day (UTC when the zone says so), (month, day), (year, month), (minute,)
+    text: str  # as written
+    approx: bool
+    zone: str | None  # "UTC" once converted; else as written ("local", "ET"), None when unstated
+    predicate: str | None
+    about: frozenset[str]  # stems of the event's nouns
+    people: frozenset[str]  # for minutes: the player
+    year: int | None = None  # a day's year when written
+
+    @property
+    def frame(self) -> str:
+        return " ".join(sorted(self.about)) + (f" {self.predicate}" if self.predicate else "") or LABEL[self.scale]
+
+
+def _approx(u: ClaimUnit, start: int) -> bool:
+    return _APPROX.search(u.text[max(0, start - u.start - 20):start - u.start]) is not None
+
+
+def _about(words: str | None) -> frozenset[str]:
+    return frozenset(stem(w) for w in (words or "").split() if w not in STOPWORDS and len(w) > 2)
+
+
+def _clock(u: ClaimUnit, i: int, d: DateExpr) -> TimeFact | None:
+    value, zone = d.value or "", d.zone
+    if not re.fullmatch(r"T\d\d:\d\d", value):
+        return None
+    minutes = int(value[1:3]) * 60 + int(value[4:6])
+    text = f"{d.text} {zone}" if zone and zone != "local" else d.text
+    if zone in ZONE_OFFSETS:
+        minutes, zone = (minutes - ZONE_OFFSETS[zone]) % (24 * 60), "UTC"
+    return TimeFact(unit=i, scale="clock", value=(minutes,), text=text, approx=_approx(u, d.start),
+                    zone=zone, predicate=d.predicate, about=_about(d.about), people=frozenset())
+
+
+def _calendar(u: ClaimUnit, i: int, d: DateExpr) -> TimeFact | None:
+    value, text = d.value or "", d.text
+    words = re.findall(r"[A-Za-z]+", text)
+    if not words or not any(w.lower().rstrip(".") in MONTHS for w in words) or not _MONTH_DAY.search(text):
+        return None  # "Tuesday", "yesterday", "last month": relative to each article's own date
+    year = _YEAR.search(text)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", _YEAR.sub("", text))
+    if day and (re.fullmatch(r"\d{4}-\d\d-\d\d", value) or not value):
+        # a month and day without a year and no publication date to place it: still a day
+        month = next(MONTHS[w.lower().rstrip(".")] for w in words if w.lower().rstrip(".") in MONTHS)
+        scale, val = "day", (month, int(day.group(1)))
+    elif re.fullmatch(r"\d{4}-\d\d", value) and year:
+        scale, val = "month", (int(value[:4]), int(value[5:7]))
+    else:
+        return None
+    return TimeFact(unit=i, scale=scale, value=val, text=text, approx=False, zone=None,
+                    predicate=d.predicate, about=_about(d.about), people=frozenset(),
+                    year=int(year.group(1)) if year else None)
+
+
+def _minutes(u: ClaimUnit, i: int, names: Collection[str]) -> list[TimeFact]:
+    out = []
+    for m in _MINUTE.finditer(u.text):
+        if m.group("ord"):
+            minute = int(m.group("ord"))
+        elif m.group("prime"):
+            minute = int(m.group("prime"))
+        else:
+            left = m.group("left").lower()
+            minute = 90 - (int(left) if left.isdigit() else _NUMBER_WORDS[left])
+        who = nearest_person(u, u.start + m.start(), u.start + m.end(), names)
+        if not 0 < minute <= 130 or not who:
+            continue  # a minute without a player ("ten minutes later") is not one event
+        out.append(TimeFact(unit=i, scale="minute", value=(minute,), text=m.group(0), approx=False, zone=None,
+                            predicate=None, about=frozenset(), people=who))
+    return out
+
+
+def time_facts(units: Sequence[ClaimUnit]) -> list[TimeFact]:
+    """Every time of day, stated day or month, and minute of a match the units give for something
+    that happened (expectations left out)."""
+    out: list[TimeFact] = []
+    names = {stem(m.text.split()[-1]) for u in units for m in u.mentions if m.label == "PERSON" and m.text.split()}
+    for i, u in enumerate(units):
+        if u.expected:
+            continue
+        for d in u.dates:
+            f = _clock(u, i, d) or _calendar(u, i, d)
+            if f is not None:
+                out.append(f)
+        out += _minutes(u, i, names)
+    return out
+
+
+def _zones_comparable(a: TimeFact, b: TimeFact) -> bool:
+    """Both converted to UTC, or both local (unstated counts as local), or one zone as written."""
+    local = {None, "local"}
+    return a.zone == b.zone or (a.zone in local and b.zone in local)
+
+
+def _differ(a: TimeFact, b: TimeFact) -> bool:
+    if a.scale == "clock":
+        gap = abs(a.value[0] - b.value[0])
+        gap = min(gap, 24 * 60 - gap)
+        return gap > (APPROX_MINUTES if a.approx or b.approx else 0)
+    if a.scale == "day" and a.year and b.year and a.year != b.year:
+        return True
+    return a.value != b.value
+
+
+def _kind(predicate: str | None) -> int | str | None:
+    if not predicate:
+        return None
+    st = stem(predicate)
+    return _KIND_OF.get(st, st)
+
+
+def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context: float,
+                scorers: Collection[str] = ()) -> bool:
+    """`scorers`: players some article gives two minutes for; their minutes are one event
+    only where both sentences say which goal and agree."""
+    if a.scale == "minute":
+        if not a.people & b.people:
+            return False
+        ga, gb = {g.lower() for g in _GOAL.findall(ua.text)}, {g.lower() for g in _GOAL.findall(ub.text)}
+        if a.people & set(scorers):
+            return bool(ga & gb)
+        return not (ga and gb and not ga & gb)
+    oa, ob = {o.lower() for o in _ORDINALS.findall(ua.text)}, {o.lower() for o in _ORDINALS.findall(ub.text)}
+    if oa and ob and not oa & ob:
+        return False  # "the first round" is not "the second round"
+    ka, kb = _kind(a.predicate), _kind(b.predicate)
+    shared = a.about & b.about
+    if ka is not None and ka == kb:
+        # a story has few times of day, and one verb for both ("the outage began" / "the
+        # event began at 08:43 CET") in related sentences names one event; days are many
+        return a.scale == "clock" or bool(shared) or context >= CLOSE_CONTEXT
+    return len(shared) >= 2 and (ka is None or kb is None) and context >= CLOSE_CONTEXT
+
+
+def _unit_norm(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+
+
+def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], unit_vectors: np.ndarray,
+                        published: Mapping[str, str | None] | None = None) -> list[Contradiction]:
+    """Contradictions between the times that different origins give for one event."""
+    published = published or {}
+    if len(facts) < 2 or not len(unit_vectors):
+        return []
+    uv = _unit_norm(np.asarray(unit_vectors, dtype=np.float32))
+    given: dict[tuple[str, str], set[tuple[int, ...]]] = defaultdict(set)  # (article, scale) -> values
+    minutes: dict[tuple[str, str], set[tuple[int, ...]]] = defaultdict(set)  # (article, player) -> minutes
+    for f in facts:
+        given[(units[f.unit].article, f.scale)].add(f.value)
+        for p in f.people:
+            minutes[(units[f.unit].article, p)].add(f.value)
+    scorers = {p for (_, p), values in minutes.items() if len(values) > 1}
+    edges: list[Finding] = []
+    related: set[tuple[int, int]] = set()
+    for x, a in enumerate(facts):
+        ua = units[a.unit]
+        for y in range(x + 1, len(facts)):
+            b = facts[y]
+            ub = units[b.unit]
+            if a.scale != b.scale or ua.origin == ub.origin:
+                continue
+            context = float(uv[a.unit] @ uv[b.unit])
+            if context < CONTEXT_MIN[a.scale] or not _same_event(a, b, ua, ub, context, scorers):
+                continue
+            if a.scale == "clock" and not _zones_comparable(a, b):
+                continue
+            related.add((x, y))
+            if not _differ(a, b) or b.value in given[(ua.article, a.scale)] or a.value in given[(ub.article, b.scale)]:
+                continue
+            edges.append((x, y, BASE[a.scale] * min(1.0, 0.6 + context), a.scale))
+    return sorted((_contradiction(units, facts, es, published) for es in link_findings(edges, related)),
+                  key=lambda c: -c.confidence)
+
+
+def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], edges: Sequence[Finding],
+                   published: Mapping[str, str | None]) -> Contradiction:
+    members = sorted({i for e in edges for i in e[:2]}, key=lambda i: (units[facts[i].unit].article, facts[i].unit))
+    scale = facts[members[0]].scale
+    frame = max((facts[i].frame for i in members), key=lambda f: sum(facts[i].frame == f for i in members))
+    by_value: dict[str, list[str]] = defaultdict(list)
+    statements, seen = [], set()
+    for i in members:
+        u = units[facts[i].unit]
+        arts = by_value[facts[i].text]
+        if u.article not in arts:
+            arts.append(u.article)
+        if (u.article, u.start) not in seen:
+            seen.add((u.article, u.start))
+            statements.append(u.statement())
+    dates = dates_note([s.article for s in statements], published)
+    sides = "; ".join(f"{v} ({', '.join(arts)})" for v, arts in by_value.items())
+    what = f"the sources give different {LABEL[scale]}s for one event"
+    return Contradiction(kind="time", explanation=f"{LABEL[scale]} ({frame}): {sides}: {what}.",
+                         statements=statements, confidence=max(e[2] for e in edges),
+                         frame=f"{LABEL[scale]}: {frame}", published=dates)
