@@ -119,6 +119,22 @@ def test_compatible_roles_do_not_conflict() -> None:
     assert {r.office for r in _person(roster, "Vladimir Medinsky").roles} == {"presidential aide", "culture minister"}
 
 
+def test_a_current_holder_called_former_elsewhere_is_a_role_conflict() -> None:
+    a = _doc("a", "Iran agreed to a ceasefire proposal brokered by former U.S. President Donald Trump.",
+             ("Donald Trump", "PERSON", "President", "United States"))
+    a.mentions[0].qualifier = "former"
+    b = _doc("b", "U.S. President Donald Trump announced the ceasefire on Monday.",
+             ("Donald Trump", "PERSON", "President", "United States"))
+    c = _doc("c", "President Donald Trump said the truce was in force.", ("Donald Trump", "PERSON", "President", None))
+    roster = resolve_entities([a, b, c])
+    (conflict,) = [c for c in roster.contradictions if c.kind == "role"]
+    assert "former president" in conflict.explanation and "(a)" in conflict.explanation
+    assert {s.article for s in conflict.statements} >= {"a", "b"}
+    # a former holder called former everywhere is no conflict (Poroshenko above)
+    only_former = resolve_entities([a])
+    assert [c for c in only_former.contradictions if c.kind == "role"] == []
+
+
 def test_sample_contradictions_c1_and_c2() -> None:
     entities, contradictions, texts = load_gold()
     roster = resolve_entities(gold_documents(entities, texts))

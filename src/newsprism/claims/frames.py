@@ -51,10 +51,11 @@ MAX_RATIO = 10.0
 # pairwise findings grouped into contradictions, strongest first: a story of a thousand
 # near-identical bulletins must not stall the grouping (quadratic in what it keeps)
 MAX_FINDINGS = 500
-# nouns that name no group of their own: "people killed" can be compared with "civilians killed"
+# nouns that name no group of their own: "people killed" can be compared with "civilians killed",
+# "nine pieces" stolen with "eight items"
 GENERIC = frozenset(stem(w) for w in """people person persons other others life lives death deaths fatality
 fatalities injury injuries casualty casualties victim victims body bodies individual individuals toll total
-number""".split())
+number item items piece pieces object objects thing things""".split())
 Finding = tuple[int, int, float, str]  # (fact, fact, confidence, kind)
 # Groups that casualty and arrest counts name apart from the whole: a count of one is never a
 # total, nor a count of another ("12 fatalities" / "one soldier"; "two civilians" / "three soldiers").

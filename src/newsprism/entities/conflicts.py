@@ -4,6 +4,8 @@
   country given to two people ("Ukrainian President" for Zelenskyy and for Trump), or
   one person given the same exclusive office of two countries (Trump as "Ukrainian
   President" and "U.S. President").
+- `role` too: one person called an office's holder in some articles and its former holder
+  in others.
 - `name`: a person named with a given name that is not a variant of the canonical one,
   or with the Russian form of a Ukrainian's given name ("Vladimir Zelensky"); and two
   people the resolver kept apart who are one person written two ways: named in disjoint
@@ -34,8 +36,31 @@ MAX_STATEMENTS_PER_SIDE = 2
 
 def find_conflicts(entities: list[Entity], sentences: Mapping[str, SentenceIndex]) -> list[Contradiction]:
     people = [e for e in entities if e.type == "PERSON"]
-    return (_office_conflicts(people) + [c for e in people for c in _name_conflicts(e, sentences)]
-            + _spelling_conflicts(people, sentences))
+    return (_office_conflicts(people) + [c for e in people for c in _former_conflicts(e)]
+            + [c for e in people for c in _name_conflicts(e, sentences)] + _spelling_conflicts(people, sentences))
+
+
+def _former_conflicts(e: Entity) -> list[Contradiction]:
+    """One person called the holder of an exclusive office in some articles and its former
+    holder in others ("former U.S. President Donald Trump" / "US President Donald Trump").
+    An article that says "former" once is on that side, whatever else it says."""
+    out = []
+    offices = {(r.office, r.affiliation) for r in e.roles if r.qualifier == "former" and exclusive(r.office, None)}
+    for office_name, affiliation in sorted(offices, key=str):
+        same = [r for r in e.roles if r.office == office_name
+                and (r.affiliation is None or affiliation is None or r.affiliation == affiliation)]
+        former, current = [r for r in same if r.qualifier == "former"], [r for r in same if r.qualifier is None]
+        fa = {a for r in former for a in r.articles}
+        ca = {a for r in current for a in r.articles} - fa
+        if not fa or not ca:
+            continue
+        statements = [s for r in former for s in r.statements[:MAX_STATEMENTS_PER_SIDE]] + [
+            s for r in current for s in r.statements if s.article in ca][:MAX_STATEMENTS_PER_SIDE]
+        where = f" of {affiliation}" if affiliation else ""
+        out.append(Contradiction(
+            "role", f"{e.name} is called former {office_name}{where} ({', '.join(sorted(fa))}) and "
+                    f"{office_name}{where} ({', '.join(sorted(ca))})", _unique(statements), [e.id]))
+    return out
 
 
 SPELLING_MIN = 0.75  # difflib ratio of the differing name word: "Socheata"/"Scheata" 0.93, "Simone"/"Filippo" 0.15
