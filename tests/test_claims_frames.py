@@ -179,3 +179,24 @@ def test_one_named_group_counted_differently_still_conflicts() -> None:
         ("b", "Landmines injured three Thai soldiers near the border on Wednesday, the army said.", None),
     )
     assert len(_numbers(result)) == 1
+
+
+def test_one_noun_with_two_verbs_and_amounts_ten_times_apart_are_two_things() -> None:
+    result = _claims(
+        ("a", "He said that recently the Russian side had returned 101 children to Ukraine.", None),
+        ("b", "Kyiv handed over a list of 339 children abducted by Russia to the Russian delegation.", None),
+        ("c", "The stolen jewels were valued at $60 million, the museum said on Monday.", None),
+        ("d", "The earlier gold theft at the museum was valued at $70,000, the museum said on Monday.", None),
+    )
+    assert _numbers(result) == []
+
+
+def test_a_compound_measure_is_compared_by_the_noun_it_measures() -> None:
+    result = _claims(
+        ("a", "In a 226-page ruling, U.S. District Judge Amit Mehta laid out remedies for Google's dominance.", None),
+        ("b", "U.S. District Judge Amit P. Mehta issued a 230-page ruling on remedies for Google's dominance.", None),
+        ("c", "The two countries have long disputed the undemarcated 817-km border between them.", None),
+        ("d", "Shelling hit at least six locations 209 kilometres apart along the border between them.", None),
+    )
+    (found,) = _numbers(result)
+    assert "226-page" in found.explanation and "230-page" in found.explanation

@@ -20,7 +20,7 @@ from newsprism.claims.keys import stem
 from newsprism.claims.records import ClaimUnit
 from newsprism.nlp.document import Number
 
-__all__ = ["QuantityFact", "counted_stems", "measure_of", "nearest_person", "outcome_class", "quantity_facts"]
+__all__ = ["QuantityFact", "counted_stems", "measure_of", "measure_words", "nearest_person", "outcome_class", "quantity_facts"]
 
 # Measures a figure can be given in, by the unit word the NLP stage reads after it. A figure in
 # one measure is never compared with one in another ("10 km" and "6 miles", "€88m" and "$102m"
@@ -54,6 +54,11 @@ _OUTCOMES = {
 }
 _OUTCOME_STEMS = {s: name for name, stems in _OUTCOMES.items() for s in stems}
 _TOKEN = re.compile(r"[^\W\d_]+", re.U)
+
+
+def measure_words(measure: str | None) -> frozenset[str]:
+    """The unit words of a measure ("km": km, kilometre, kilometer)."""
+    return frozenset(w for w, m in _MEASURES.items() if m == measure)
 
 
 def measure_of(n: Number) -> str | None:
@@ -112,9 +117,10 @@ NEAR = 60  # characters: a name this close to a figure is part of what the figur
 
 
 def _names(u: ClaimUnit, n: Number, labels: tuple[str, ...]) -> frozenset[str]:
-    """Last words of the names near the figure ("Doué ... eight minutes later", "in Thailand")."""
-    return frozenset(stem(m.text.split()[-1]) for m in u.mentions
-                     if m.label in labels and m.text.split() and m.end > n.start - NEAR and m.start < n.end + NEAR)
+    """Words of the place names near the figure ("in Thailand"; "U.S. District" shares "U.S."
+    with "U.S.")."""
+    return frozenset(stem(w) for m in u.mentions
+                     if m.label in labels and m.end > n.start - NEAR and m.start < n.end + NEAR for w in m.text.split())
 
 
 def nearest_person(u: ClaimUnit, start: int, end: int, names: Collection[str] = ()) -> frozenset[str]:

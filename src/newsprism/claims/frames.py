@@ -17,9 +17,14 @@ quantity facts are about the same thing when
   sentences together (they say the same thing), the counted noun may differ ("the two-hour
   discussion" / "the talks lasted less than two hours");
 - neither is one figure of a breakdown ("24 civilians and seven soldiers were wounded").
-- a head count of no tallied outcome is never compared with one ten times larger: "1.7
-  million people" (a city) and "30 people" (bodies recovered) are not one quantity. Tolls
-  may grow a hundredfold between reports; populations and crowds are not counted twice.
+- a head count of no tallied outcome, or an amount, is never compared with one ten times
+  larger: "1.7 million people" (a city) and "30 people" (bodies recovered), "$70,000" (an
+  earlier theft) and "$60 million" (the loot) are not one quantity. Tolls may grow a
+  hundredfold between reports; populations, crowds and prices are not counted twice;
+- a head count of no tallied outcome needs one verb on both sides ("returned 101 children"
+  is not "a list of 339 children"), a named group one group ("one soldier" is not "12
+  fatalities", "Thai soldiers" are not "Cambodian soldiers"), a length one dimension
+  ("a depth of 6 miles" is not "11 miles northwest of").
 
 Values then conflict when their ranges after qualifiers and rounding cannot both hold
 (`quantities.compare_numbers`), or differ when open bounds name different figures (tolls
@@ -35,7 +40,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
-from newsprism.claims.facts import QuantityFact, counted_stems
+from newsprism.claims.facts import QuantityFact, counted_stems, measure_words
 from newsprism.claims.keys import stem
 from newsprism.claims.quantities import compare_numbers, interval, precision
 from newsprism.claims.records import ClaimUnit, Contradiction
@@ -93,6 +98,17 @@ def _same_predicate(a: QuantityFact, b: QuantityFact) -> bool:
     return bool(a.predicate and b.predicate and stem(a.predicate) == stem(b.predicate))
 
 
+def _own_stems(f: QuantityFact, u: ClaimUnit) -> set[str]:
+    """The counted noun's stems less the unit's own words; for a compound ("a 226-page
+    ruling", "the 817-km border") the noun after it."""
+    unit = {stem(w) for w in _TOKEN.findall(f"{f.number.unit or ''} {f.measure or ''}".lower())}
+    own = counted_stems(f) - unit - {stem(w) for w in measure_words(f.measure)}
+    if not own and re.search(r"\d-[^\W\d]+$", f.number.text) and (
+            after := _TOKEN.match(u.text[f.number.end - u.start:].lstrip().lower())):
+        own = {stem(after.group(0))}
+    return own
+
+
 def _head(f: QuantityFact) -> str | None:
     words = (f.counted or "").split()
     return stem(words[-1]) if words else None
@@ -145,15 +161,17 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
             return False
     if a.measure in CONTINUOUS and _dimensions(a, ua) != _dimensions(b, ub):
         return False  # "at a depth of 6 miles" and "about 11 miles northwest of Sagaing"
-    if a.measure is None and a.outcome is None:
-        if not aligned and not counted_stems(a) & counted_stems(b):
-            return False
+    if a.measure is None and a.outcome is None and not aligned and (
+            not counted_stems(a) & counted_stems(b) or (a.predicate or b.predicate) and not _same_predicate(a, b)):
+        return False  # "returned 101 children" / "a list of 339 children": one noun, two things done
+    if a.outcome is None:
+        # a count of no tallied outcome, or an amount, ten times another is another thing:
+        # "1.7 million people" (a city) / "30 people"; "$70,000" (an earlier theft) / "$60 million"
         x, y = abs(a.number.value or 0.0), abs(b.number.value or 0.0)
         if min(x, y) == 0 or max(x, y) / min(x, y) > MAX_RATIO:
             return False
     if a.measure is not None:
-        own_a = counted_stems(a) - {stem(a.measure)}
-        own_b = counted_stems(b) - {stem(b.measure or "")}
+        own_a, own_b = _own_stems(a, ua), _own_stems(b, ub)
         if not aligned and not own_a & own_b and not (
                 a.predicate and b.predicate and stem(a.predicate) == stem(b.predicate)):
             return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
@@ -197,7 +215,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             # ("stole nine pieces" / "eight items were stolen"): the nouns may differ
             together = (min(a.unit, b.unit), max(a.unit, b.unit)) in aligned and fs >= ALIGNED_FRAME_MIN \
                 and a.counted is not None and b.counted is not None \
-                and (bool(counted_stems(a) & counted_stems(b)) or _same_predicate(a, b))
+                and (bool(_own_stems(a, units[a.unit]) & _own_stems(b, units[b.unit])) or _same_predicate(a, b))
             if not comparable(a, b, units[a.unit], units[b.unit], same_figure or together):
                 continue
             related.add((idx[x], idx[y]))

@@ -169,6 +169,8 @@ def _frame(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
         noun = tok.head
     elif tok.pos_ in _NOUNS and not tok.like_num:
         noun = tok
+    elif tok.head.dep_ == "amod" and tok.head.head.pos_ in _NOUNS and tok.i < tok.head.i < tok.head.head.i:
+        noun = tok.head.head  # "nearly 400 abducted Ukrainian children": the figure hangs on the participle
     counted = None
     if noun is not None:
         words = [c.lemma_.lower() for c in noun.children
@@ -177,6 +179,7 @@ def _frame(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
         words.append(noun.lemma_.lower())
         for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):  # "pieces of jewelry"
             words += [g.lemma_.lower() for g in prep.children if g.dep_ == "pobj" and g.pos_ in _NOUNS]
+
         counted = " ".join(words)
     head = noun or tok
     predicate = None
