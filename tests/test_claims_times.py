@@ -107,3 +107,11 @@ def test_one_event_dated_to_two_days_conflicts() -> None:
     )
     (c,) = _times(result)
     assert "May 16" in c.explanation and "May 15" in c.explanation
+
+
+def test_a_forecast_still_dates_what_already_happened() -> None:
+    doc = next(parse_texts(["They said they would conduct a further swap, after 1,000 captives were traded "
+                            "following a first round of talks on May 15, and would meet again on June 20."]))
+    found = {d.text: d for d in find_dates(doc, "2025-06-02")}
+    assert found["May 15"].past and found["May 15"].predicate == "trade"
+    assert not found["June 20"].past

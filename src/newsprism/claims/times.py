@@ -149,17 +149,20 @@ def _minutes(u: ClaimUnit, i: int, names: Collection[str]) -> list[TimeFact]:
 
 def time_facts(units: Sequence[ClaimUnit]) -> list[TimeFact]:
     """Every time of day, stated day or month, and minute of a match the units give for something
-    that happened (expectations left out)."""
+    that happened (a forecast's own dates left out)."""
     out: list[TimeFact] = []
     names = {stem(m.text.split()[-1]) for u in units for m in u.mentions if m.label == "PERSON" and m.text.split()}
     for i, u in enumerate(units):
-        if u.expected:
-            continue
         for d in u.dates:
+            # a forecast may still date what happened ("they would hold more talks, after
+            # captives were traded on May 15"): its past-tense verb says so
+            if u.expected and not d.past:
+                continue
             f = _clock(u, i, d) or _calendar(u, i, d)
             if f is not None:
                 out.append(f)
-        out += _minutes(u, i, names)
+        if not u.expected:
+            out += _minutes(u, i, names)
     return out
 
 

@@ -74,6 +74,7 @@ class DateExpr:
     # ("the outage began at 1033 GMT": "begin", "outage"); claims compare times of one event only
     predicate: str | None = None
     about: str | None = None
+    past: bool = False  # the verb is in a past tense: something that happened, even inside a forecast
 
 
 @dataclass(slots=True)

@@ -91,13 +91,14 @@ def find_dates(doc: Doc, published: str | None = None) -> list[DateExpr]:
     found = find_dates_in_text(doc.text, published)
     if doc.has_annotation("DEP"):
         for d in found:
-            d.predicate, d.about = _event(doc, d.start, d.end)
+            d.predicate, d.about, d.past = _event(doc, d.start, d.end)
     return found
 
 
 _VERBS = frozenset({"VERB", "AUX"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _RELATIVE = frozenset({"which", "that", "who", "whom"})
+_FUTURE = frozenset({"will", "would", "shall", "could", "might", "may", "to"})
 # nouns of the time expression itself, not of the event ("12:50 local time", "08:43 CET")
 _TIME_WORDS = frozenset({"time", "local", "hour", "minute", "day", "am", "pm", "a.m.", "p.m.", "gmt", "utc"})
 
@@ -112,14 +113,15 @@ def _words(tok: Token) -> list[str]:
     return [w for w in words if w not in _TIME_WORDS and w.upper() not in ZONE_OFFSETS]
 
 
-def _event(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
-    """(predicate, about) of the date at doc.text[start:end]: the nearest verb above it and
+def _event(doc: Doc, start: int, end: int) -> tuple[str | None, str | None, bool]:
+    """(predicate, about, past) of the date at doc.text[start:end]: the nearest verb above it,
     the nouns of its event: a noun the date hangs on ("the first round of talks on May 15"),
     the verb's subject (through a relative or participial clause: "the outage, which began
-    at 1033 GMT"; "the plan, first announced in October 2023") and its object."""
+    at 1033 GMT"; "the plan, first announced in October 2023") and its object, and whether
+    the verb is in a past tense ("captives were traded ... on May 15")."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
-        return None, None
+        return None, None, False
     tok, nouns, verb = span.root, [], None
     for _ in range(6):
         if tok.head is tok:
@@ -131,7 +133,7 @@ def _event(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
         if tok.pos_ in _NOUNS and not nouns:
             nouns += _words(tok)
     if verb is None:
-        return None, " ".join(nouns) or None
+        return None, " ".join(nouns) or None, False
     for c in verb.children:
         if c.dep_.startswith(("nsubj", "obj")) and c.pos_ in _NOUNS:
             nouns += _words(c)
@@ -140,7 +142,8 @@ def _event(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
             nouns += _words(verb.head)
     if verb.dep_ == "acl" and verb.head.pos_ in _NOUNS:
         nouns += _words(verb.head)
-    return verb.lemma_.lower(), " ".join(dict.fromkeys(nouns)) or None
+    past = verb.tag_ in ("VBD", "VBN") and not any(c.lower_ in _FUTURE for c in verb.children)
+    return verb.lemma_.lower(), " ".join(dict.fromkeys(nouns)) or None, past
 
 
 def find_dates_in_text(text: str, published: str | None = None) -> list[DateExpr]:
