@@ -3,8 +3,8 @@
 On the sample (and the dev stories when ../shared is present) each story's analysis is
 timed stage by stage as `analyze` runs it after clustering: NLP annotation, entities,
 claims (embedding and alignment), framing, brief; then the contradiction finding alone
-(typed facts, frame phrases embedded, figures compared within frames, polarity and time
-findings over the alignment) is timed on the same inputs.
+(typed facts, frame phrases embedded, figures compared within frames, times of events
+compared across origins, polarity findings over the alignment) is timed on the same inputs.
 
     python scripts/bench_contradictions.py [--json OUT]
 """
@@ -25,6 +25,7 @@ from newsprism.claims import (
     story_claims,
 )
 from newsprism.claims.align import align
+from newsprism.claims.times import time_contradictions, time_facts
 from newsprism.entities import resolve_entities
 from newsprism.evaluation.claims import load_gold, ready_stories
 from newsprism.framing import frame_story
@@ -63,7 +64,9 @@ def main() -> None:
         facts = quantity_facts(units)
         phrases = sorted({f.frame for f in facts})
         frame_vectors = dict(zip(phrases, encoder.encode(phrases), strict=True)) if phrases else {}
-        quantity_contradictions(units, facts, vectors, frame_vectors, {d.id: d.published for d in s.docs})
+        published = {d.id: d.published for d in s.docs}
+        quantity_contradictions(units, facts, vectors, frame_vectors, published)
+        time_contradictions(units, time_facts(units), vectors, published)
         find_contradictions(units, alignment)
         t_contra = time.perf_counter() - t0
         total = t_nlp + t_ent + t_claims + t_rest
