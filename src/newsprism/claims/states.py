@@ -1,0 +1,148 @@
+"""Outcomes and states compared across every origin of a story.
+
+A state fact is one unit saying that something is in one of two opposite states: a
+museum open or closed, a deal agreed or not (only proposed, no agreement), a cause ruled
+out or still investigated, a name changed or kept, a verdict guilty or not, a patient in
+critical or stable condition, an event held or called off. ("Confirmed" / "denied" is
+left out: on the dev stories it paired what one side confirmed with what the other denied.)
+Each state is read from a small table of the phrases news uses for it, with "not", "no"
+and "never" before the phrase flipping it ("not to change" keeps the name).
+
+Two state facts conflict when they come from different origins, neither is an
+expectation, they put the same thing in opposite states, and they are about the same
+thing: the words around the two phrases share a content word ("the museum", "its name",
+"a ceasefire"; "cyber attack" and "cyberattack" are one word) and the sentences are
+related. States change with time ("remains closed" on Monday, "reopened" on Wednesday),
+so each article's date is shown when the dates differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsprism.claims.frames import dates_note
+from newsprism.claims.keys import STOPWORDS, stem
+from newsprism.claims.records import ClaimUnit, Contradiction
+
+__all__ = ["StateFact", "state_contradictions", "state_facts"]
+
+# (state, phrases for one side, phrases for the other). Written as regexes over the lower-cased
+# unit; a phrase of the second side is the first side negated in words of its own.
+STATES: list[tuple[str, str, str]] = [
+    # "opened" alone is a daily opening hour as often as a reopening: only "reopened" counts
+    ("open", r"reopen(?:s|ed)?|back open|opened (?:again|its doors)",
+     r"(?:remains?|remained|stays?|was|were|is|are) closed|closed (?:to the public|its doors)|shut (?:down|its doors)"),
+    # "proposed" is not the opposite of "agreed" (a proposed acquisition may be agreed); "no agreement" is
+    ("agreed", r"agreed to|(?:have|has|had) agreed|reached (?:an? )?(?:agreement|deal)|accepted (?:the|a)",
+     r"no \W?agreement|rejected|refused to"),
+    ("ruled out", r"ruled out|excluded|dismissed the possibility",
+     r"investigat\w* (?:into )?whether|to see if|probe into whether|no hypothesis"),
+    ("name", r"chang\w* its name|renam\w*", r"retain\w* its name|keep\w* its name"),
+    ("verdict", r"found guilty|convicted", r"acquitted|found not guilty"),
+    ("condition", r"critical condition|in critical", r"stable condition|in stable"),
+    ("held", r"went ahead|took place|was held|were held", r"postponed|called off|cancell?ed"),
+]
+_NEGATION = re.compile(r"\b(?:not|no|never|n't|without)\s+(?:\w+\s+){0,2}$")
+# a forecast's own words just before a state phrase; a sentence marked as a forecast for another
+# of its clauses ("there was no agreement ..., he said the truce would take effect") still reports
+_MODAL = re.compile(r"\b(?:will|would|could|might|may|shall|to be|expected to|set to|likely to)\b(?:\s+\w+){0,3}\s*$")
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.U)
+WINDOW = 8  # words after a state phrase that say what is in that state ("remains closed after thieves")
+CONTEXT_MIN = 0.45  # cosine of the two sentences: as for figures (frames.CONTEXT_MIN), a little stricter
+CONFIDENCE = 0.6
+_STATE_WORDS = frozenset(stem(w) for _, a, b in STATES for w in re.findall(r"[a-z]{4,}", a + " " + b))
+
+
+@dataclass(slots=True)
+class StateFact:
+    unit: int
+    state: str  # the table's name: "open", "agreed", ...
+    value: bool  # True: the first side of the table ("open"), False: the second ("closed")
+    phrase: str  # as written
+    about: frozenset[str]  # content stems around the phrase, and compounds joined ("cyber attack": cyberattack)
+
+
+def _about(words: Sequence[str]) -> frozenset[str]:
+    content = [w.lower() for w in words if w.lower() not in STOPWORDS and (len(w) > 2 or w.isdigit())]
+    keys = {stem(w) for w in content if stem(w) not in _STATE_WORDS}
+    keys |= {stem(a + b) for a, b in zip(content, content[1:], strict=False)}
+    return frozenset(keys)
+
+
+def state_facts(units: Sequence[ClaimUnit]) -> list[StateFact]:
+    """Every state a unit states of what happened (forecasts left out)."""
+    out = []
+    for i, u in enumerate(units):
+        text = u.text.lower().replace("’", "'")
+        for state, yes, no in STATES:
+            for value, pattern in ((True, yes), (False, no)):
+                for m in re.finditer(rf"\b(?:{pattern})\b", text):
+                    if u.expected and _MODAL.search(text[max(0, m.start() - 40):m.start()]):
+                        continue  # "will retain its name": a forecast (the sentence may report more)
+                    flipped = _NEGATION.search(text[max(0, m.start() - 25):m.start()]) is not None
+                    before = _WORD.findall(text[:m.start()])[-WINDOW:]
+                    after = _WORD.findall(text[m.end():])[:WINDOW]
+                    out.append(StateFact(unit=i, state=state, value=value != flipped, phrase=u.text[m.start():m.end()],
+                                         about=_about(before[-3:] + after)))
+    return out
+
+
+def state_contradictions(units: Sequence[ClaimUnit], facts: Sequence[StateFact], unit_vectors: np.ndarray,
+                         published: Mapping[str, str | None] | None = None) -> list[Contradiction]:
+    """Contradictions between units that put one thing in opposite states; findings that
+    share a fact form one contradiction ("agreed (A, B) against no agreement (C)")."""
+    published = published or {}
+    if len(facts) < 2 or not len(unit_vectors):
+        return []
+    uv = np.asarray(unit_vectors, dtype=np.float32)
+    uv = uv / np.maximum(np.linalg.norm(uv, axis=1, keepdims=True), 1e-9)
+    parent = list(range(len(facts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    best: dict[int, float] = {}
+    for x, a in enumerate(facts):
+        for y in range(x + 1, len(facts)):
+            b = facts[y]
+            ua, ub = units[a.unit], units[b.unit]
+            if a.state != b.state or a.value == b.value or ua.origin == ub.origin or not a.about & b.about:
+                continue
+            context = float(uv[a.unit] @ uv[b.unit])
+            if context < CONTEXT_MIN:
+                continue
+            rx, ry = root(x), root(y)
+            parent[ry] = rx
+            best[rx] = max(best.get(rx, 0.0), best.pop(ry, 0.0), CONFIDENCE * min(1.0, 0.5 + context))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(facts)):
+        if root(i) in best:
+            groups.setdefault(root(i), []).append(i)
+    return sorted((_contradiction(units, [facts[i] for i in members], best[r], published)
+                   for r, members in groups.items()), key=lambda c: -c.confidence)
+
+
+def _contradiction(units: Sequence[ClaimUnit], members: Sequence[StateFact], confidence: float,
+                   published: Mapping[str, str | None]) -> Contradiction:
+    sides: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}
+    statements, seen = [], set()
+    for f in sorted(members, key=lambda f: (not f.value, units[f.unit].article, f.unit)):
+        u = units[f.unit]
+        arts = sides[f.value].setdefault(f.phrase.lower(), [])
+        if u.article not in arts:
+            arts.append(u.article)
+        if (u.article, u.start) not in seen:
+            seen.add((u.article, u.start))
+            statements.append(u.statement())
+    dates = dates_note([s.article for s in statements], published)
+    said = " against ".join("; ".join(f"“{p}” ({', '.join(a)})" for p, a in sides[v].items()) for v in (True, False))
+    when = f" (reported at different times: {', '.join(f'{k} {v}' for k, v in sorted(dates.items()))})" if dates else ""
+    return Contradiction(kind="state", explanation=f"{members[0].state}: {said}{when}.", statements=statements,
+                         confidence=confidence, frame=members[0].state, published=dates)
