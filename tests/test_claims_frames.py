@@ -200,3 +200,13 @@ def test_a_compound_measure_is_compared_by_the_noun_it_measures() -> None:
     )
     (found,) = _numbers(result)
     assert "226-page" in found.explanation and "230-page" in found.explanation
+
+
+def test_a_little_over_an_hour_against_barely_an_hour() -> None:
+    result = _claims(
+        ("a", "The second round of direct talks between Russia and Ukraine in Istanbul has concluded after a "
+              "little over an hour.", None),
+        ("b", "The warring sides met for barely an hour in Istanbul for the second round of direct talks.", None),
+    )
+    (found,) = _numbers(result)
+    assert {s.article for s in found.statements} == {"a", "b"}

@@ -33,6 +33,10 @@ def _numbers(nlp, text):
      [("At least 40 people", 40.0, "people", "at least", None), ("a thousand", 1000.0, None, None, None)]),
     ("Prices rose 4.1% after a $3.5bn deal.", [("4.1%", 4.1, "%", None, None), ("$3.5bn", 3.5e9, "USD", None, None)]),
     ("Tens of thousands of casualties.", [("Tens of thousands of casualties", 20000.0, "casualties", None, None)]),
+    ("The warring sides met for barely an hour.", [("barely an hour", 1.0, "hour", "at most", None)]),
+    ("The round concluded after a little over an hour.", [("over an hour", 1.0, "hour", "more than", None)]),
+    ("Winds of 60 miles an hour and pay of $5 an hour.",
+     [("60 miles", 60.0, "miles", None, None), ("$5", 5.0, "USD", None, None)]),
 ])
 def test_numbers(nlp, text, expected):
     assert _numbers(nlp, text) == expected

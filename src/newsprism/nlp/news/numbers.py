@@ -42,6 +42,8 @@ QUALIFIERS = [
     ("nearly", "about"), ("almost", "about"), ("about", "about"), ("around", "about"), ("approximately", "about"),
     ("roughly", "about"), ("some", "about"), ("an estimated", "about"), ("estimated", "about"),
     ("close to", "about"), ("just over", "more than"), ("just under", "less than"),
+    ("a little over", "more than"), ("little over", "more than"), ("a little more than", "more than"),
+    ("barely", "at most"), ("a little under", "less than"), ("just shy of", "less than"),
 ]
 _WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
         r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)" \
@@ -49,7 +51,9 @@ _WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:hundred|thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)\b)?"
 _CORE = (rf"(?P<cur>US\$|[$€£¥₴₽])?\s?(?P<num>{_DIGITS}|\b{_WORD}\b|\ba (?:hundred|thousand|million|billion)\b|"
-         rf"\b(?:a|one) dozen\b|\b(?:hundreds|thousands|millions|billions|dozens|tens of thousands)(?= of)\b)"
+         rf"\b(?:a|one) dozen\b|\b(?:hundreds|thousands|millions|billions|dozens|tens of thousands)(?= of)\b|"
+         # "after barely an hour", "a little over a week": one of a unit of time, never a rate ("miles an hour")
+         rf"(?<!miles )(?<!kilometres )(?<!times )(?<!once )(?<!twice )(?<!per )(?<![\d%] )\ban?(?= (?:hour|week|month)\b))"
          rf"(?P<scale>{_SCALE})")
 _NUMBER = re.compile(
     _CORE + rf"(?:\s?(?P<dash>[-–—]|to|and)\s?(?P<num2>{_DIGITS}|\b{_WORD}\b)(?P<scale2>{_SCALE}))?"
@@ -70,6 +74,8 @@ _YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
 def word_value(text: str) -> float | None:
     """'twenty-five' -> 25, 'a thousand' -> 1000, 'dozens' -> 24 (a lower bound), '1,000' -> 1000."""
     t = text.lower().strip()
+    if t in ("a", "an"):  # "an hour"
+        return 1.0
     if re.fullmatch(_DIGITS, t):
         return float(t.replace(",", ""))
     if t.startswith(("a ", "one ")) and t.split()[-1] in SCALES:
