@@ -210,3 +210,21 @@ def test_a_little_over_an_hour_against_barely_an_hour() -> None:
     )
     (found,) = _numbers(result)
     assert {s.article for s in found.statements} == {"a", "b"}
+
+
+def test_one_list_with_two_verbs_and_a_place_that_acts_are_compared() -> None:
+    result = _claims(
+        ("a", "Kyiv also handed over to the Russian delegation a list of 339 children abducted by Russia.", None),
+        ("b", "Zelenskyy, speaking from Lithuania, said that Ukraine had presented a list of nearly 400 abducted "
+              "Ukrainian children.", None),
+    )
+    (found,) = _numbers(result)
+    assert "339" in found.explanation and "nearly 400" in found.explanation
+
+
+def test_hundreds_names_no_figure() -> None:
+    result = _claims(
+        ("a", "The quake killed at least 144 people and left more than 730 injured in Myanmar.", None),
+        ("b", "The quake killed 1,002 people and left hundreds of casualties injured in Myanmar.", None),
+    )
+    assert not [c for c in _numbers(result) if "hundreds" in c.explanation]

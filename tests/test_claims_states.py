@@ -69,3 +69,13 @@ def test_a_negated_state_phrase_is_the_other_state() -> None:
     )
     (c,) = _states(result)
     assert c.frame == "open"
+
+
+def test_a_company_name_kept_against_one_changed() -> None:
+    result = _claims(
+        ("a", "Japan-based Nippon Steel on Wednesday completed its buyout of U.S. Steel, changing its name to "
+              "Nippon Steel North America.", None),
+        ("b", "Nippon Steel committed not to change US Steel's company name after the buyout.", None),
+    )
+    (c,) = _states(result)
+    assert c.frame == "name"

@@ -116,11 +116,17 @@ class QuantityFact:
 NEAR = 60  # characters: a name this close to a figure is part of what the figure is about
 
 
+_LOCATIVE = re.compile(r"\b(?:in|at|near|across|throughout|outside|inside|around)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.I)
+
+
 def _names(u: ClaimUnit, n: Number, labels: tuple[str, ...]) -> frozenset[str]:
-    """Words of the place names near the figure ("in Thailand"; "U.S. District" shares "U.S."
-    with "U.S.")."""
+    """Words of the places near the figure that say where it was counted: "in Thailand",
+    "near Mandalay" ("U.S. District" shares "U.S." with "U.S."); a place that acts ("Kyiv
+    handed over a list") says nothing of where."""
     return frozenset(stem(w) for m in u.mentions
-                     if m.label in labels and m.end > n.start - NEAR and m.start < n.end + NEAR for w in m.text.split())
+                     if m.label in labels and m.end > n.start - NEAR and m.start < n.end + NEAR
+                     and _LOCATIVE.search(u.text[max(0, m.start - u.start - 30):m.start - u.start])
+                     for w in m.text.split())
 
 
 def nearest_person(u: ClaimUnit, start: int, end: int, names: Collection[str] = ()) -> frozenset[str]:

@@ -94,6 +94,18 @@ def _admits(f: QuantityFact) -> tuple[float, float, bool]:
     return low, high, strict
 
 
+_CONTAINER = re.compile(r"\b([^\W\d_]+) of\s*$")
+
+
+def _same_container(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit) -> bool:
+    """Both figures fill one named whole: "a list of 339 children" / "a list of nearly 400
+    abducted children" (handed over / presented: two verbs, one list)."""
+    ca = _CONTAINER.search(ua.text[max(0, a.number.start - ua.start - 30):a.number.start - ua.start])
+    cb = _CONTAINER.search(ub.text[max(0, b.number.start - ub.start - 30):b.number.start - ub.start])
+    return bool(ca and cb and stem(ca.group(1).lower()) == stem(cb.group(1).lower())
+                and ca.group(1).lower() not in ("one", "some", "most", "all", "each", "none", "many", "total"))
+
+
 def _same_predicate(a: QuantityFact, b: QuantityFact) -> bool:
     return bool(a.predicate and b.predicate and stem(a.predicate) == stem(b.predicate))
 
@@ -162,7 +174,8 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     if a.measure in CONTINUOUS and _dimensions(a, ua) != _dimensions(b, ub):
         return False  # "at a depth of 6 miles" and "about 11 miles northwest of Sagaing"
     if a.measure is None and a.outcome is None and not aligned and (
-            not counted_stems(a) & counted_stems(b) or (a.predicate or b.predicate) and not _same_predicate(a, b)):
+            not counted_stems(a) & counted_stems(b) or (a.predicate or b.predicate) and not _same_predicate(a, b)
+            and not _same_container(a, b, ua, ub)):
         return False  # "returned 101 children" / "a list of 339 children": one noun, two things done
     if a.outcome is None:
         # a count of no tallied outcome, or an amount, ten times another is another thing:

@@ -43,6 +43,7 @@ class Comparison:
     kind: str | None = None  # conflict: "exact" (two exact figures), "bounded", "touching"; "differ"
 
 
+_VAGUE = re.compile(r"(?:hundreds|thousands|millions|billions|dozens|tens of thousands)\b", re.I)
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
                 "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 _FIGURE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?\s*([a-z]+)?", re.I)
@@ -79,6 +80,8 @@ def interval(n: Number) -> tuple[float, float, bool]:
     """(low, high, strict) of the values `n` admits; strict: the bound itself is excluded."""
     v = n.value if n.value is not None else math.nan
     q = (n.qualifier or "").lower()
+    if _VAGUE.match(n.text or ""):  # "hundreds of casualties": 200 stands for 200-999
+        return v, v * 5, False
     if n.upper is not None or q == "range":
         return v, n.upper if n.upper is not None else v, False
     if any(q.startswith(x) for x in _LOWER):
@@ -114,6 +117,8 @@ def compare_numbers(a: Number, b: Number, ia: tuple[float, float, bool] | None =
         # vs "two-hour") is a soft conflict: both may be loose wording
         kind = "exact" if exact == 2 else ("touching" if touching else "bounded")
         return Comparison("conflict", {"exact": 0.9, "touching": 0.6, "bounded": 0.75}[kind], kind)
+    if _VAGUE.match(a.text or "") or _VAGUE.match(b.text or ""):
+        return Comparison("compatible", 0.0)  # "hundreds" names no figure to differ from
     open_bound = math.isinf(ha) or math.isinf(hb) or (la == 0 < ha) or (lb == 0 < hb)
     if open_bound and a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (
         abs(a.value - b.value) / max(abs(a.value), abs(b.value)) > APPROX

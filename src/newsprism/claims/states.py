@@ -41,7 +41,8 @@ STATES: list[tuple[str, str, str]] = [
      r"no \W?agreement|rejected|refused to"),
     ("ruled out", r"ruled out|excluded|dismissed the possibility",
      r"investigat\w* (?:into )?whether|to see if|probe into whether|no hypothesis"),
-    ("name", r"chang\w* its name|renam\w*", r"retain\w* its name|keep\w* its name"),
+    ("name", r"chang\w* (?:its|the|(?:\w+ ){0,2}\w+'s)(?: \w+)? name|renam\w*",
+     r"(?:retain|keep)\w* (?:its|the|(?:\w+ ){0,2}\w+'s)(?: \w+)? name"),
     ("verdict", r"found guilty|convicted", r"acquitted|found not guilty"),
     ("condition", r"critical condition|in critical", r"stable condition|in stable"),
     ("held", r"went ahead|took place|was held|were held", r"postponed|called off|cancell?ed"),
@@ -84,10 +85,11 @@ def state_facts(units: Sequence[ClaimUnit]) -> list[StateFact]:
                     if u.expected and _MODAL.search(text[max(0, m.start() - 40):m.start()]):
                         continue  # "will retain its name": a forecast (the sentence may report more)
                     flipped = _NEGATION.search(text[max(0, m.start() - 25):m.start()]) is not None
-                    before = _WORD.findall(text[:m.start()])[-WINDOW:]
+                    before = _WORD.findall(text[:m.start()])[-5:]
                     after = _WORD.findall(text[m.end():])[:WINDOW]
+                    own = _WORD.findall(m.group(0))  # "change US Steel's company name": what changes
                     out.append(StateFact(unit=i, state=state, value=value != flipped, phrase=u.text[m.start():m.end()],
-                                         about=_about(before[-3:] + after)))
+                                         about=_about(before + own + after)))
     return out
 
 
