@@ -5,38 +5,24 @@ from __future__ import annotations
 
 import re
 import zlib
-from functools import cache
 
 import numpy as np
 import pytest
 
-from newsprism.claims import HEADLINE, StoryClaims, story_claims
+from newsprism.claims import StoryClaims, story_claims
 from newsprism.claims.facts import measure_of, quantity_facts
 from newsprism.claims.quantities import compare_numbers, precision
-from newsprism.models import Article
-from newsprism.nlp import annotate_many
 from newsprism.nlp.document import AnnotatedDocument, Number, Sentence
 
-from .stories_support import encoder
-
-
-def _article(aid: str, text: str, published: str | None = None) -> Article:
-    return Article(id=aid, origin=aid, source=aid, title=aid, text=text, published=published,
-                   word_count=len(text.split()))
-
-
-@cache
-def _claims(*texts: tuple[str, str, str | None]) -> StoryClaims:
-    docs = list(annotate_many([_article(a, t, d) for a, t, d in texts]))
-    return story_claims(docs, encoder=encoder())
+from .claims_support import claims_of, headline
 
 
 def _numbers(result: StoryClaims) -> list:
-    return [c for c in result.contradictions if c.kind == "number" and c.confidence >= HEADLINE]
+    return headline(result, "number")
 
 
 def test_thieves_and_pieces_in_different_words_are_compared() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Four masked thieves stole eight items of jewellery from the Louvre on Sunday morning.", None),
         ("b", "Three thieves broke into the Louvre on Sunday and stole nine pieces of jewellery.", None),
     )
@@ -49,7 +35,7 @@ def test_thieves_and_pieces_in_different_words_are_compared() -> None:
 
 
 def test_killed_is_never_compared_with_injured_or_on_board() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "At least 13 people were killed when the ferry capsized off the coast on Monday.", None),
         ("b", "The ferry that capsized off the coast on Monday had 43 passengers on board.", None),
         ("c", "Officials said 60 people were injured when the ferry capsized off the coast on Monday.", None),
@@ -58,7 +44,7 @@ def test_killed_is_never_compared_with_injured_or_on_board() -> None:
 
 
 def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Flash floods in central Texas killed at least 13 people, officials said on Friday.", "2025-07-04"),
         ("b", "Flash floods in central Texas have killed at least 43 people, officials said on Saturday.",
          "2025-07-05"),
@@ -79,11 +65,11 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
 ])
 def test_non_contradictions_are_not_flagged(pair: tuple[str, str]) -> None:
-    assert _numbers(_claims(("a", pair[0], None), ("b", pair[1], None))) == []
+    assert _numbers(claims_of(("a", pair[0], None), ("b", pair[1], None))) == []
 
 
 def test_a_breakdown_is_not_compared_with_a_total() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "In Thailand 24 civilians and seven soldiers were wounded in the shelling on Thursday.", None),
         ("b", "In Thailand 31 people were wounded in the shelling on Thursday, the army said.", None),
     )
@@ -116,7 +102,7 @@ def test_measures_are_read_from_the_unit_word() -> None:
     [("a", "The talks ended without a deal on Friday.", None), ("b", "No deal came out of the talks.", None)],
 ])
 def test_nothing_to_compare_is_said_not_crashed(texts: list) -> None:
-    result = _claims(*texts)
+    result = claims_of(*texts)
     assert _numbers(result) == []
     assert result.comparison in ("one origin: nothing to compare", "no figures to compare", "compared")
     if len(texts) == 1:
@@ -155,7 +141,7 @@ def test_a_thousand_units_do_not_stall() -> None:
 
 
 def test_a_length_rounded_in_another_unit_and_two_lengths_of_different_things_are_not_conflicts() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "The earthquake occurred around 1:30 p.m. local time at a depth of 6 miles near Mandalay.", None),
         ("b", "The 7.7-magnitude earthquake hit central Myanmar at a depth of 10km (6.2 miles) on Friday.", None),
         ("c", "The earthquake occurred about 11 miles northwest of Sagaing, the survey said.", None),
@@ -164,7 +150,7 @@ def test_a_length_rounded_in_another_unit_and_two_lengths_of_different_things_ar
 
 
 def test_a_named_group_is_not_a_total_and_two_nations_soldiers_are_two_groups() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Thailand said there were 12 fatalities in the border clashes on Thursday.", None),
         ("b", "Thailand's health minister said one soldier was killed in the border clashes on Thursday.", None),
         ("c", "Landmines injured five Thai soldiers near the border on Wednesday, the army said.", None),
@@ -174,7 +160,7 @@ def test_a_named_group_is_not_a_total_and_two_nations_soldiers_are_two_groups() 
 
 
 def test_one_named_group_counted_differently_still_conflicts() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Landmines injured five Thai soldiers near the border on Wednesday, the army said.", None),
         ("b", "Landmines injured three Thai soldiers near the border on Wednesday, the army said.", None),
     )
@@ -182,7 +168,7 @@ def test_one_named_group_counted_differently_still_conflicts() -> None:
 
 
 def test_one_noun_with_two_verbs_and_amounts_ten_times_apart_are_two_things() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "He said that recently the Russian side had returned 101 children to Ukraine.", None),
         ("b", "Kyiv handed over a list of 339 children abducted by Russia to the Russian delegation.", None),
         ("c", "The stolen jewels were valued at $60 million, the museum said on Monday.", None),
@@ -192,7 +178,7 @@ def test_one_noun_with_two_verbs_and_amounts_ten_times_apart_are_two_things() ->
 
 
 def test_a_compound_measure_is_compared_by_the_noun_it_measures() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "In a 226-page ruling, U.S. District Judge Amit Mehta laid out remedies for Google's dominance.", None),
         ("b", "U.S. District Judge Amit P. Mehta issued a 230-page ruling on remedies for Google's dominance.", None),
         ("c", "The two countries have long disputed the undemarcated 817-km border between them.", None),
@@ -203,7 +189,7 @@ def test_a_compound_measure_is_compared_by_the_noun_it_measures() -> None:
 
 
 def test_a_little_over_an_hour_against_barely_an_hour() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "The second round of direct talks between Russia and Ukraine in Istanbul has concluded after a "
               "little over an hour.", None),
         ("b", "The warring sides met for barely an hour in Istanbul for the second round of direct talks.", None),
@@ -213,7 +199,7 @@ def test_a_little_over_an_hour_against_barely_an_hour() -> None:
 
 
 def test_one_list_with_two_verbs_and_a_place_that_acts_are_compared() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Kyiv also handed over to the Russian delegation a list of 339 children abducted by Russia.", None),
         ("b", "Zelenskyy, speaking from Lithuania, said that Ukraine had presented a list of nearly 400 abducted "
               "Ukrainian children.", None),
@@ -223,7 +209,7 @@ def test_one_list_with_two_verbs_and_a_place_that_acts_are_compared() -> None:
 
 
 def test_hundreds_names_no_figure() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "The quake killed at least 144 people and left more than 730 injured in Myanmar.", None),
         ("b", "The quake killed 1,002 people and left hundreds of casualties injured in Myanmar.", None),
     )

@@ -3,32 +3,17 @@ dev-stories reports) through the NLP stage and sentence embeddings."""
 
 from __future__ import annotations
 
-from functools import cache
+from newsprism.claims import StoryClaims
 
-from newsprism.claims import HEADLINE, StoryClaims, story_claims
-from newsprism.models import Article
-from newsprism.nlp import annotate_many
-
-from .stories_support import encoder
-
-
-def _article(aid: str, text: str, published: str | None = None) -> Article:
-    return Article(id=aid, origin=aid, source=aid, title=aid, text=text, published=published,
-                   word_count=len(text.split()))
-
-
-@cache
-def _claims(*texts: tuple[str, str, str | None]) -> StoryClaims:
-    docs = list(annotate_many([_article(a, t, d) for a, t, d in texts]))
-    return story_claims(docs, encoder=encoder())
+from .claims_support import claims_of, headline
 
 
 def _states(result: StoryClaims) -> list:
-    return [c for c in result.contradictions if c.kind == "state" and c.confidence >= HEADLINE]
+    return headline(result, "state")
 
 
 def test_a_cause_ruled_out_against_one_still_investigated() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Authorities have ruled out a cyber attack, but concerns remain over the vulnerability of the "
               "power grid.", "2025-04-29"),
         ("b", "Spain's National Court opens investigation into whether the blackout resulted from a cyberattack "
@@ -39,7 +24,7 @@ def test_a_cause_ruled_out_against_one_still_investigated() -> None:
 
 
 def test_an_agreement_against_no_agreement_is_one_contradiction_with_every_source() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Both Israel and Iran have formally agreed to a ceasefire proposal brokered by the United States.", None),
         ("b", "Israel and Iran have agreed to a complete ceasefire brokered by the United States and Qatar.", None),
         ("c", "Iran's foreign minister said there was no agreement on any ceasefire between Israel and Iran.", None),
@@ -50,7 +35,7 @@ def test_an_agreement_against_no_agreement_is_one_contradiction_with_every_sourc
 
 
 def test_forecasts_proposals_and_daily_openings_are_not_states_in_conflict() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Under the announced agreement, U.S. Steel will retain its name and headquarters in Pittsburgh.", None),
         ("b", "Nippon Steel completed its buyout of U.S. Steel on Wednesday, changing its name to Nippon Steel "
               "North America.", None),
@@ -63,7 +48,7 @@ def test_forecasts_proposals_and_daily_openings_are_not_states_in_conflict() -> 
 
 
 def test_a_negated_state_phrase_is_the_other_state() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "The Louvre museum reopened to visitors on Wednesday after the jewel theft, officials said.", None),
         ("b", "The Louvre museum has not reopened to visitors after the jewel theft, officials said.", None),
     )
@@ -72,7 +57,7 @@ def test_a_negated_state_phrase_is_the_other_state() -> None:
 
 
 def test_a_company_name_kept_against_one_changed() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "Japan-based Nippon Steel on Wednesday completed its buyout of U.S. Steel, changing its name to "
               "Nippon Steel North America.", None),
         ("b", "Nippon Steel committed not to change US Steel's company name after the buyout.", None),

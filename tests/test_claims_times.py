@@ -3,30 +3,15 @@ through the NLP stage and sentence embeddings, one article per sentence group.""
 
 from __future__ import annotations
 
-from functools import cache
-
-from newsprism.claims import HEADLINE, StoryClaims, story_claims
-from newsprism.models import Article
-from newsprism.nlp import annotate_many
+from newsprism.claims import StoryClaims
 from newsprism.nlp.annotation import parse_texts
 from newsprism.nlp.news.dates import find_dates
 
-from .stories_support import encoder
-
-
-def _article(aid: str, text: str, published: str | None = None) -> Article:
-    return Article(id=aid, origin=aid, source=aid, title=aid, text=text, published=published,
-                   word_count=len(text.split()))
-
-
-@cache
-def _claims(*texts: tuple[str, str, str | None]) -> StoryClaims:
-    docs = list(annotate_many([_article(a, t, d) for a, t, d in texts]))
-    return story_claims(docs, encoder=encoder())
+from .claims_support import claims_of, headline
 
 
 def _times(result: StoryClaims) -> list:
-    return [c for c in result.contradictions if c.kind == "time" and c.confidence >= HEADLINE]
+    return headline(result, "time")
 
 
 def test_a_time_of_day_carries_its_zone_and_the_event_it_dates() -> None:
@@ -42,7 +27,7 @@ def test_a_time_of_day_carries_its_zone_and_the_event_it_dates() -> None:
 
 
 def test_times_of_one_event_in_convertible_zones_conflict() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "According to Red Eléctrica, the event began at approximately 08:43 CET, halting trains and "
               "snarling traffic across Spain and Portugal.", None),
         ("b", "The outage, which began at 1033 GMT (12:33 pm in Spain and 11:33 am in Portugal), affected all "
@@ -54,7 +39,7 @@ def test_times_of_one_event_in_convertible_zones_conflict() -> None:
 
 
 def test_the_same_time_written_in_two_zones_agrees() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "The outage began at 10:33 GMT and affected all of the Iberian Peninsula.", None),
         ("b", "The outage, which began at 12:33 CEST, affected all of the Iberian Peninsula.", None),
         ("c", "The outage began at 12:33 local time and affected all of the Iberian Peninsula.", None),
@@ -63,14 +48,14 @@ def test_the_same_time_written_in_two_zones_agrees() -> None:
 
 
 def test_approximate_times_conflict_only_when_far_apart() -> None:
-    far = _claims(
+    far = claims_of(
         ("a", "The main tremor, which occurred at around 12:20 local time, struck close to the Irrawaddy River "
               "in Sagaing.", None),
         ("b", "A powerful 7.7-magnitude earthquake struck central Myanmar on Friday at approximately 12:50 p.m. "
               "local time.", None),
     )
     assert len(_times(far)) == 1
-    near = _claims(
+    near = claims_of(
         ("a", "The main tremor, which occurred at around 12:45 local time, struck close to the Irrawaddy River "
               "in Sagaing.", None),
         ("b", "A powerful 7.7-magnitude earthquake struck central Myanmar on Friday at approximately 12:50 p.m. "
@@ -80,7 +65,7 @@ def test_approximate_times_conflict_only_when_far_apart() -> None:
 
 
 def test_minutes_of_one_players_goal_conflict_and_of_two_players_do_not() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "In the 85th minute, youth academy graduate Senny Mayulu added a fifth, sealing the rout.", None),
         ("b", "Doue was on target again in the 63rd minute, Khvicha Kvaratskhelia scored 10 minutes later and "
               "substitute Senny Mayulu netted three minutes from time.", None),
@@ -92,7 +77,7 @@ def test_minutes_of_one_players_goal_conflict_and_of_two_players_do_not() -> Non
 
 
 def test_a_second_round_is_not_the_first_and_weekdays_are_never_compared() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "The first round of talks between the delegations was held in Istanbul on May 16.", "2025-06-02"),
         ("b", "The second round of talks between the delegations was held in Istanbul on June 2.", "2025-06-02"),
         ("c", "The first round of talks between the delegations was held in Istanbul on Friday.", "2025-05-20"),
@@ -101,7 +86,7 @@ def test_a_second_round_is_not_the_first_and_weekdays_are_never_compared() -> No
 
 
 def test_one_event_dated_to_two_days_conflicts() -> None:
-    result = _claims(
+    result = claims_of(
         ("a", "The first round of talks between the delegations was held in Istanbul on May 16.", None),
         ("b", "The first round of talks between the two delegations was held in Istanbul on May 15.", None),
     )

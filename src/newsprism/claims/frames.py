@@ -43,9 +43,9 @@ import numpy as np
 from newsprism.claims.facts import QuantityFact, counted_stems, measure_words
 from newsprism.claims.keys import stem
 from newsprism.claims.quantities import compare_numbers, interval, precision
-from newsprism.claims.records import ClaimUnit, Contradiction
+from newsprism.claims.records import ClaimUnit, Contradiction, Statement
 
-__all__ = ["CONTEXT_MIN", "comparable", "dates_note", "link_findings", "quantity_contradictions"]
+__all__ = ["CONTEXT_MIN", "cite", "comparable", "dates_note", "link_findings", "quantity_contradictions", "unit_norm"]
 
 # Chosen on the dev stories and dev-conflicts (make eval claims), reported with
 # leave-one-story-out figures next to them in the README.
@@ -80,7 +80,7 @@ _TOKEN = re.compile(r"[a-z]+")
 BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "differ": 0.55}
 
 
-def _unit_norm(v: np.ndarray) -> np.ndarray:
+def unit_norm(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=1, keepdims=True)
     return v / np.maximum(n, 1e-9)
 
@@ -201,7 +201,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
     published = published or {}
     if not facts or not len(unit_vectors):
         return []
-    uv = _unit_norm(np.asarray(unit_vectors, dtype=np.float32))
+    uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
     by_key: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
     for i, f in enumerate(facts):
         by_key[f.key].append(i)
@@ -211,7 +211,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
     for idx in by_key.values():
         if len(idx) < 2:
             continue
-        fv = _unit_norm(np.stack([frame_vectors[facts[i].frame] for i in idx]))
+        fv = unit_norm(np.stack([frame_vectors[facts[i].frame] for i in idx]))
         frame_sims = fv @ fv.T
         rows = uv[[facts[i].unit for i in idx]]
         ctx_sims = rows @ rows.T
@@ -264,6 +264,20 @@ def link_findings(edges: Sequence[Finding], related: Collection[tuple[int, int]]
     return [es for _, es in groups]
 
 
+def cite(items: Sequence[tuple[ClaimUnit, str]]) -> tuple[list[Statement], dict[str, list[str]]]:
+    """The statements of the units in `items` (each unit with the value it gives), each once,
+    and per value as written the articles that give it, in order."""
+    by_value: dict[str, list[str]] = defaultdict(list)
+    statements, seen = [], set()
+    for u, value in items:
+        if u.article not in by_value[value]:
+            by_value[value].append(u.article)
+        if (u.article, u.start) not in seen:
+            seen.add((u.article, u.start))
+            statements.append(u.statement())
+    return statements, dict(by_value)
+
+
 def dates_note(articles: Sequence[str], published: Mapping[str, str | None]) -> dict[str, str]:
     """Each article's publication date, when the articles were not all published on one day."""
     dates = {a: d for a in articles if (d := published.get(a))}
@@ -274,16 +288,7 @@ def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
                    edges: Sequence[Finding], published: Mapping[str, str | None]) -> Contradiction:
     members = sorted({i for e in edges for i in e[:2]}, key=lambda i: (units[facts[i].unit].article, facts[i].unit))
     frame = max((facts[i].frame for i in members), key=lambda f: sum(facts[i].frame == f for i in members))
-    by_value: dict[str, list[str]] = defaultdict(list)
-    statements, seen = [], set()
-    for i in members:
-        u = units[facts[i].unit]
-        arts = by_value[facts[i].number.text.lower()]
-        if u.article not in arts:
-            arts.append(u.article)
-        if (u.article, u.start) not in seen:
-            seen.add((u.article, u.start))
-            statements.append(u.statement())
+    statements, by_value = cite([(units[facts[i].unit], facts[i].number.text.lower()) for i in members])
     dates = dates_note([s.article for s in statements], published)
     when = ", ".join(f"{a} {d}" for a, d in sorted(dates.items()))
     sides = "; ".join(f"{v} ({', '.join(arts)})" for v, arts in by_value.items())

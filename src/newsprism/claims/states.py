@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsprism.claims.frames import dates_note
+from newsprism.claims.frames import cite, dates_note, unit_norm
 from newsprism.claims.keys import STOPWORDS, stem
 from newsprism.claims.records import ClaimUnit, Contradiction
 
@@ -100,8 +100,7 @@ def state_contradictions(units: Sequence[ClaimUnit], facts: Sequence[StateFact],
     published = published or {}
     if len(facts) < 2 or not len(unit_vectors):
         return []
-    uv = np.asarray(unit_vectors, dtype=np.float32)
-    uv = uv / np.maximum(np.linalg.norm(uv, axis=1, keepdims=True), 1e-9)
+    uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
     parent = list(range(len(facts)))
 
     def root(i: int) -> int:
@@ -133,18 +132,12 @@ def state_contradictions(units: Sequence[ClaimUnit], facts: Sequence[StateFact],
 
 def _contradiction(units: Sequence[ClaimUnit], members: Sequence[StateFact], confidence: float,
                    published: Mapping[str, str | None]) -> Contradiction:
-    sides: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}
-    statements, seen = [], set()
-    for f in sorted(members, key=lambda f: (not f.value, units[f.unit].article, f.unit)):
-        u = units[f.unit]
-        arts = sides[f.value].setdefault(f.phrase.lower(), [])
-        if u.article not in arts:
-            arts.append(u.article)
-        if (u.article, u.start) not in seen:
-            seen.add((u.article, u.start))
-            statements.append(u.statement())
+    ordered = sorted(members, key=lambda f: (not f.value, units[f.unit].article, f.unit))
+    # one phrase may stand on both sides ("agreed to" / "had not agreed to"): keyed with its side
+    statements, by_phrase = cite([(units[f.unit], f"{'+' if f.value else '-'}{f.phrase.lower()}") for f in ordered])
+    said = " against ".join("; ".join(f"“{p[1:]}” ({', '.join(a)})" for p, a in by_phrase.items() if p[0] == side)
+                            for side in "+-")
     dates = dates_note([s.article for s in statements], published)
-    said = " against ".join("; ".join(f"“{p}” ({', '.join(a)})" for p, a in sides[v].items()) for v in (True, False))
     when = f" (reported at different times: {', '.join(f'{k} {v}' for k, v in sorted(dates.items()))})" if dates else ""
     return Contradiction(kind="state", explanation=f"{members[0].state}: {said}{when}.", statements=statements,
                          confidence=confidence, frame=members[0].state, published=dates)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsprism.claims.facts import nearest_person
-from newsprism.claims.frames import Finding, dates_note, link_findings
+from newsprism.claims.frames import Finding, cite, dates_note, link_findings, unit_norm
 from newsprism.claims.keys import STOPWORDS, stem
 from newsprism.claims.records import ClaimUnit, Contradiction
 from newsprism.nlp.document import DateExpr
@@ -212,9 +212,6 @@ def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context:
     return len(shared) >= 2 and (ka is None or kb is None) and context >= CLOSE_CONTEXT
 
 
-def _unit_norm(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
-
 
 def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], unit_vectors: np.ndarray,
                         published: Mapping[str, str | None] | None = None) -> list[Contradiction]:
@@ -222,7 +219,7 @@ def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], u
     published = published or {}
     if len(facts) < 2 or not len(unit_vectors):
         return []
-    uv = _unit_norm(np.asarray(unit_vectors, dtype=np.float32))
+    uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
     given: dict[tuple[str, str], set[tuple[int, ...]]] = defaultdict(set)  # (article, scale) -> values
     minutes: dict[tuple[str, str], set[tuple[int, ...]]] = defaultdict(set)  # (article, player) -> minutes
     for f in facts:
@@ -257,16 +254,7 @@ def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], edges:
     members = sorted({i for e in edges for i in e[:2]}, key=lambda i: (units[facts[i].unit].article, facts[i].unit))
     scale = facts[members[0]].scale
     frame = max((facts[i].frame for i in members), key=lambda f: sum(facts[i].frame == f for i in members))
-    by_value: dict[str, list[str]] = defaultdict(list)
-    statements, seen = [], set()
-    for i in members:
-        u = units[facts[i].unit]
-        arts = by_value[facts[i].text]
-        if u.article not in arts:
-            arts.append(u.article)
-        if (u.article, u.start) not in seen:
-            seen.add((u.article, u.start))
-            statements.append(u.statement())
+    statements, by_value = cite([(units[facts[i].unit], facts[i].text) for i in members])
     dates = dates_note([s.article for s in statements], published)
     sides = "; ".join(f"{v} ({', '.join(arts)})" for v, arts in by_value.items())
     what = f"the sources give different {LABEL[scale]}s for one event"
