@@ -100,3 +100,14 @@ def test_a_forecast_still_dates_what_already_happened() -> None:
     found = {d.text: d for d in find_dates(doc, "2025-06-02")}
     assert found["May 15"].past and found["May 15"].predicate == "trade"
     assert not found["June 20"].past
+
+
+def test_the_first_time_something_was_announced_is_one_event() -> None:
+    result = claims_of(
+        ("a", "The plan, first announced in October 2023, was stopped by an executive order issued by the "
+              "then president.", None),
+        ("b", "Nippon Steel first announced its proposed acquisition of U.S. Steel in December 2023.", None),
+        ("c", "Nippon Steel announced a new investment plan for its mills in June 2025.", None),
+    )
+    (c,) = _times(result)
+    assert {s.article for s in c.statements} == {"a", "b"}

@@ -54,6 +54,8 @@ LABEL = {"clock": "time of day", "minute": "minute of the match", "day": "day", 
 _VERB_KINDS = [frozenset(stem(w) for w in ws.split()) for ws in (
     "strike struck hit occur happen jolt rock shake", "begin began start commence", "end finish conclude",
     "announce unveil reveal", "kill die", "arrest detain", "meet hold", "sign")]
+# "first announced", "initially reported": the first time is one event whatever the sentence
+_FIRST = re.compile(r"\b(?:first|initially|originally)\s+(\w+)", re.I)
 _KIND_OF = {w: i for i, ws in enumerate(_VERB_KINDS) for w in ws}
 _APPROX = re.compile(r"(?:around|approximately|about|roughly|some|nearly|almost|circa|just after|shortly after|"
                      r"just before|shortly before|after|before|by)\s*$", re.I)
@@ -189,12 +191,17 @@ def _kind(predicate: str | None) -> int | str | None:
     return _KIND_OF.get(st, st)
 
 
+def _first_time(f: TimeFact, u: ClaimUnit) -> bool:
+    """The unit says the fact dates the first time its verb happened ("first announced")."""
+    return bool(f.predicate) and any(stem(m.group(1)) == stem(f.predicate or "") for m in _FIRST.finditer(u.text))
+
+
 def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context: float,
                 scorers: Collection[str] = ()) -> bool:
     """`scorers`: players some article gives two minutes for; their minutes are one event
     only where both sentences say which goal and agree."""
     if a.scale == "minute":
-        if not a.people & b.people:
+        if context < CONTEXT_MIN["minute"] or not a.people & b.people:
             return False
         ga, gb = {g.lower() for g in _GOAL.findall(ua.text)}, {g.lower() for g in _GOAL.findall(ub.text)}
         if a.people & set(scorers):
@@ -205,6 +212,10 @@ def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context:
         return False  # "the first round" is not "the second round"
     ka, kb = _kind(a.predicate), _kind(b.predicate)
     shared = a.about & b.about
+    if ka is not None and ka == kb and _first_time(a, ua) and _first_time(b, ub):
+        return True
+    if context < CONTEXT_MIN[a.scale]:
+        return False
     if ka is not None and ka == kb:
         # a story has few times of day, and one verb for both ("the outage began" / "the
         # event began at 08:43 CET") in related sentences names one event; days are many
@@ -237,7 +248,7 @@ def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], u
             if a.scale != b.scale or ua.origin == ub.origin:
                 continue
             context = float(uv[a.unit] @ uv[b.unit])
-            if context < CONTEXT_MIN[a.scale] or not _same_event(a, b, ua, ub, context, scorers):
+            if not _same_event(a, b, ua, ub, context, scorers):
                 continue
             if a.scale == "clock" and not _zones_comparable(a, b):
                 continue
