@@ -46,6 +46,7 @@ __all__ = ["TimeFact", "time_contradictions", "time_facts"]
 # 1033 GMT": 0.39; Mayulu's goal in the 85th minute / three minutes from time: 0.25; make eval claims)
 CONTEXT_MIN = {"clock": 0.3, "minute": 0.2, "day": 0.4, "month": 0.4}
 CLOSE_CONTEXT = 0.55  # sentences this close may name the event with different nouns
+MAX_DAYS, MAX_MONTHS = 31, 6  # see `_near`
 APPROX_MINUTES = 15  # "around 12:20" and "approximately 12:50" cannot both hold; 12:20 and 12:30 can
 BASE = {"clock": 0.75, "minute": 0.7, "day": 0.65, "month": 0.6}
 LABEL = {"clock": "time of day", "minute": "minute of the match", "day": "day", "month": "month"}
@@ -184,6 +185,19 @@ def _differ(a: TimeFact, b: TimeFact) -> bool:
     return a.value != b.value
 
 
+def _near(a: TimeFact, b: TimeFact) -> bool:
+    """Two dates close enough to be one event misdated: a day within a month, a month within
+    half a year. Farther apart they name two events more often than one (the dev reports:
+    one president's order of 3 January against another's of 13 June)."""
+    if a.scale == "day":
+        (ma, da), (mb, db) = a.value, b.value
+        gap = abs((ma * 31 + da) - (mb * 31 + db))
+        return min(gap, 12 * 31 - gap) <= MAX_DAYS
+    if a.scale == "month":
+        return abs((a.value[0] * 12 + a.value[1]) - (b.value[0] * 12 + b.value[1])) <= MAX_MONTHS
+    return True
+
+
 def _kind(predicate: str | None) -> int | str | None:
     if not predicate:
         return None
@@ -253,7 +267,7 @@ def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], u
             if a.scale == "clock" and not _zones_comparable(a, b):
                 continue
             related.add((x, y))
-            if not _differ(a, b) or b.value in given[(ua.article, a.scale)] or a.value in given[(ub.article, b.scale)]:
+            if not _differ(a, b) or not _near(a, b) or b.value in given[(ua.article, a.scale)] or a.value in given[(ub.article, b.scale)]:
                 continue
             edges.append((x, y, BASE[a.scale] * min(1.0, 0.6 + context), a.scale))
     return sorted((_contradiction(units, facts, es, published) for es in link_findings(edges, related)),

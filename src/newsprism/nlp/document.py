@@ -70,7 +70,7 @@ class DateExpr:
     end: int
     relative: bool = False  # resolved against the publication date
     zone: str | None = None  # for a time of day: "UTC", "CET", "local", ... as written after it
-    # what happened then, read off the parse: the governing verb and the nouns of its event
+    # what happened then, read off the parse: the governing verb and the common nouns of its event
     # ("the outage began at 1033 GMT": "begin", "outage"); claims compare times of one event only
     predicate: str | None = None
     about: str | None = None
