@@ -111,3 +111,23 @@ def test_the_first_time_something_was_announced_is_one_event() -> None:
     )
     (c,) = _times(result)
     assert {s.article for s in c.statements} == {"a", "b"}
+
+
+def test_a_thousand_dated_bulletins_finish_with_their_findings_grouped() -> None:
+    import numpy as np
+
+    from newsprism.claims.records import ClaimUnit
+    from newsprism.claims.times import time_contradictions, time_facts
+    from newsprism.nlp.document import DateExpr
+
+    units = []
+    for i in range(1000):
+        day = f"May {i % 2 + 15}"
+        text = f"The first round of talks was held in Istanbul on {day}."
+        at = text.index(day)
+        units.append(ClaimUnit(article=f"a{i}", origin=f"a{i}", text=text, start=0, end=len(text), dates=[
+            DateExpr(text=day, value=f"2025-05-{i % 2 + 15}", start=at, end=at + len(day), predicate="hold",
+                     about="round talk", past=True)]))
+    vectors = np.ones((1000, 8), dtype=np.float32)  # every sentence alike: the worst case
+    found = time_contradictions(units, time_facts(units), vectors)
+    assert len(found) >= 1 and all(c.kind == "time" for c in found)

@@ -47,6 +47,7 @@ __all__ = ["TimeFact", "time_contradictions", "time_facts"]
 CONTEXT_MIN = {"clock": 0.3, "minute": 0.2, "day": 0.4, "month": 0.4}
 CLOSE_CONTEXT = 0.55  # sentences this close may name the event with different nouns
 MAX_DAYS, MAX_MONTHS = 31, 6  # see `_near`
+MAX_PAIRS = 20_000
 APPROX_MINUTES = 15  # "around 12:20" and "approximately 12:50" cannot both hold; 12:20 and 12:30 can
 BASE = {"clock": 0.75, "minute": 0.7, "day": 0.65, "month": 0.6}
 LABEL = {"clock": "time of day", "minute": "minute of the match", "day": "day", "month": "month"}
@@ -238,6 +239,28 @@ def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context:
 
 
 
+def _candidates(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], uv: np.ndarray) -> list[tuple[int, int, float]]:
+    """Fact pairs (x < y) of one scale and different origins, with their sentences' cosine, the
+    most related first and at most `MAX_PAIRS` of them: a story of a thousand near-identical
+    dated bulletins must not stall (quadratic in its facts otherwise)."""
+    out: list[tuple[int, int, float]] = []
+    floor = min(CONTEXT_MIN.values())
+    for scale in {f.scale for f in facts}:
+        idx = [i for i, f in enumerate(facts) if f.scale == scale]
+        if len(idx) < 2:
+            continue
+        rows = uv[[facts[i].unit for i in idx]]
+        sims = rows @ rows.T
+        origin = np.array([hash(units[facts[i].unit].origin) for i in idx])
+        mask = np.triu(sims >= floor, k=1) & (origin[:, None] != origin[None, :])
+        if scale in ("day", "month"):  # the first-time rule may join sentences below the floor
+            mask |= np.triu(origin[:, None] != origin[None, :], k=1)
+        for p, q in np.argwhere(mask):
+            out.append((idx[p], idx[q], float(sims[p, q])))
+    out.sort(key=lambda t: -t[2])
+    return out[:MAX_PAIRS]
+
+
 def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], unit_vectors: np.ndarray,
                         published: Mapping[str, str | None] | None = None) -> list[Contradiction]:
     """Contradictions between the times that different origins give for one event."""
@@ -254,22 +277,18 @@ def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], u
     scorers = {p for (_, p), values in minutes.items() if len(values) > 1}
     edges: list[Finding] = []
     related: set[tuple[int, int]] = set()
-    for x, a in enumerate(facts):
-        ua = units[a.unit]
-        for y in range(x + 1, len(facts)):
-            b = facts[y]
-            ub = units[b.unit]
-            if a.scale != b.scale or ua.origin == ub.origin:
-                continue
-            context = float(uv[a.unit] @ uv[b.unit])
-            if not _same_event(a, b, ua, ub, context, scorers):
-                continue
-            if a.scale == "clock" and not _zones_comparable(a, b):
-                continue
-            related.add((x, y))
-            if not _differ(a, b) or not _near(a, b) or b.value in given[(ua.article, a.scale)] or a.value in given[(ub.article, b.scale)]:
-                continue
-            edges.append((x, y, BASE[a.scale] * min(1.0, 0.6 + context), a.scale))
+    for x, y, context in _candidates(units, facts, uv):
+        a, b = facts[x], facts[y]
+        ua, ub = units[a.unit], units[b.unit]
+        if not _same_event(a, b, ua, ub, context, scorers):
+            continue
+        if a.scale == "clock" and not _zones_comparable(a, b):
+            continue
+        related.add((x, y))
+        if not _differ(a, b) or not _near(a, b) or b.value in given[(ua.article, a.scale)] \
+                or a.value in given[(ub.article, b.scale)]:
+            continue
+        edges.append((x, y, BASE[a.scale] * min(1.0, 0.6 + context), a.scale))
     return sorted((_contradiction(units, facts, es, published) for es in link_findings(edges, related)),
                   key=lambda c: -c.confidence)
 
