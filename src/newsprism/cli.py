@@ -13,6 +13,7 @@ import functools
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -337,7 +338,7 @@ def serve(
 
     import uvicorn
 
-    from newsprism.web import create_app
+    from newsprism.web import create_app, load_web_settings
 
     token = os.environ.get("NEWSPRISM_TOKEN") or None
     try:
@@ -349,7 +350,12 @@ def serve(
         raise typer.Exit(EXIT_USAGE)
     store = _open_store(db)  # fails early, with exit 3, on a bad database
     store.close()
-    web_app = create_app(load_settings(db=store.url), token=token, open_=open_)
+    web = load_web_settings()
+    if not open_ and host not in ("0.0.0.0", "::") and host.lower() not in web.allowed_hosts:
+        web = replace(web, allowed_hosts=(*web.allowed_hosts, host.lower()))  # the name it is reached by
+    web_app = create_app(load_settings(db=store.url), token=token, open_=open_, web=web)
+    hosts = "loopback names" if open_ else ", ".join(web.allowed_hosts)
+    console.print(f"answers to Host: {hosts} (NEWSPRISM_WEB_ALLOWED_HOSTS; DNS-rebinding guard)")
     writes = "open (no token)" if open_ else ("token required" if token else "disabled (set NEWSPRISM_TOKEN)")
     console.print(f"newsprism web on http://{host}:{port}/  (database {store.url}; writes {writes})")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")

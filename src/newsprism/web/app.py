@@ -10,14 +10,13 @@ and its articles, so API clients read the same shapes as `analyze --json`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -32,7 +31,15 @@ from newsprism.store import Store
 from newsprism.web import queries
 from newsprism.web.ingest import Upload, parse_urls, run_ingest
 from newsprism.web.search import ensure_search
-from newsprism.web.security import SecurityHeaders, WriteAccess
+from newsprism.web.security import (
+    HEADERS,
+    LOOPBACK_HOSTS,
+    AllowedHosts,
+    SecurityHeaders,
+    WriteAccess,
+    parse_json_body,
+    public_path,
+)
 from newsprism.web.settings import WebSettings, load_web_settings
 from newsprism.web.views import (
     article_spans,
@@ -48,6 +55,10 @@ __all__ = ["create_app"]
 PACKAGE = resources.files("newsprism.web")
 # Multipart framing around the files (boundaries, part headers, the URL field).
 FORM_OVERHEAD = 1_000_000
+# Bounds of integer parameters: a database integer is 32 or 64 bits, Python's is not
+# (`offset=2**63` raised OverflowError in the driver, a 500). No store holds a billion rows.
+MAX_ROW = 1_000_000_000
+MAX_ID = 2**31 - 1
 
 INGEST_BODY = {
     "requestBody": {
@@ -71,10 +82,17 @@ def _safe_url(url: object) -> str | None:
     return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
 
 
+def _text_param(*values: str) -> None:
+    """422 for a NUL character in a text parameter (PostgreSQL refuses it in any string)."""
+    if any("\x00" in v for v in values):
+        raise HTTPException(422, "a parameter holds a NUL character")
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     templates.env.autoescape = True  # every template, whatever its extension
     templates.env.filters["safe_url"] = _safe_url
+    templates.env.filters["public_path"] = public_path
     templates.env.globals["version"] = __version__
     return templates
 
@@ -97,6 +115,8 @@ def _story_doc(story: Any, articles: list, *, analyze: bool = False) -> dict[str
             _ANALYSES[key] = story_reports(articles, [story])[0]
         entry = _ANALYSES[key]
     doc = build_report(articles, stories=[entry])
+    for a in doc["articles"]:
+        a["origin"] = public_path(a["origin"])
     doc["computed"] = computed_sections(doc["stories"][0])
     return doc
 
@@ -120,7 +140,8 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                   description="Stories, articles and ingest over a newsprism store. Shapes follow the report "
                               "contract (`newsprism.report/1`).")
     app.state.store, app.state.settings, app.state.web, app.state.access = store, settings, web, access
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AllowedHosts, hosts=LOOPBACK_HOSTS if open_ else web.allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # the outermost: host refusals carry the headers too
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     def page(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
@@ -132,11 +153,19 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return page(request, "error.html", exc.status_code, status=exc.status_code, detail=exc.detail)
 
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Any:
+        # answered outside the middleware stack (Starlette's ServerErrorMiddleware): the
+        # headers are set here; the exception is logged by the server, never shown
+        return JSONResponse({"detail": "internal error"}, status_code=500, headers=HEADERS)
+
     # -- API -------------------------------------------------------------------------
     @app.get("/api/v1/stories", tags=["stories"])
     def api_stories(q: str = Query("", max_length=500, description="words that must all occur in an article"),
-                    limit: int = Query(web.page_size, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+                    limit: int = Query(web.page_size, ge=1, le=500),
+                    offset: int = Query(0, ge=0, le=MAX_ROW)) -> dict:
         """Stories, newest first (report `stories[]` entries, with counts)."""
+        _text_param(q)
         found = queries.list_stories(store.engine, query=q, limit=limit, offset=offset)
         return {"total": found.total, "limit": limit, "offset": offset,
                 "stories": [{**s.to_report(), "n_articles": len(s.articles), "n_origins": len(s.origins)}
@@ -147,6 +176,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                                                           "contradictions now (seconds; stories of 2+ origins)")) -> dict:
         """One story as a `newsprism.report/1` document: `stories[0]` and its `articles`.
         `computed` says which later sections (brief, claims, ...) exist."""
+        _text_param(story_id)
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
@@ -156,10 +186,12 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     def api_article(ident: str) -> dict:
         """An article (report `articles[]` entry, with what cleaning removed), by content
         hash or by the id it was stored under; `stories` lists its story."""
+        _text_param(ident)
         view = queries.find_article(store.engine, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
+        entry["origin"] = public_path(entry["origin"])
         return {**entry, "stories": view.stories, "computed": {"mentions": False, "claims": False}}
 
     @app.get("/api/v1/entities", tags=["entities"])
@@ -170,7 +202,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     @app.get("/api/v1/runs", tags=["runs"])
     def api_runs() -> dict:
         """The runs of the store (CLI and web ingests), oldest first."""
-        return {"runs": [{"id": r.id, "status": r.status, "inputs": r.inputs, "ok": r.n_ok, "new": r.n_new,
+        return {"runs": [{"id": r.id, "status": r.status, "inputs": [public_path(i) for i in r.inputs], "ok": r.n_ok, "new": r.n_new,
                           "rejected": r.n_rejected, "started_at": r.started_at.isoformat(),
                           "finished_at": r.finished_at.isoformat() if r.finished_at else None}
                          for r in store.runs()]}
@@ -183,12 +215,11 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
             raise HTTPException(413, f"upload of {int(declared):,} bytes is over the {web.max_upload_bytes:,}-byte "
                                      "limit (NEWSPRISM_WEB_MAX_UPLOAD_BYTES)")
         if request.headers.get("content-type", "").startswith("application/json"):
-            try:
-                body = json.loads(await request.body())
-                urls = body.get("urls", [])
-                assert isinstance(urls, list) and all(isinstance(u, str) for u in urls)
-            except (ValueError, AttributeError, AssertionError) as exc:
-                raise HTTPException(422, 'expected {"urls": ["https://...", ...]}') from exc
+            body = parse_json_body(await request.body(), max_bytes=web.max_json_bytes,
+                                   max_depth=web.max_json_depth)
+            urls = body.get("urls", []) if isinstance(body, dict) else None
+            if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+                raise HTTPException(422, 'expected {"urls": ["https://...", ...]}')
             return [], "\n".join(urls), None
         uploads, total = [], 0
         try:
@@ -237,7 +268,8 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     # -- pages -----------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, q: str = Query("", max_length=500), page_no: int = Query(1, ge=1,
-                     alias="page")) -> HTMLResponse:
+                     le=MAX_ROW // 500, alias="page")) -> HTMLResponse:
+        _text_param(q)
         found = queries.list_stories(store.engine, query=q, limit=web.page_size,
                                      offset=(page_no - 1) * web.page_size)
         runs = store.runs()[-5:][::-1]
@@ -246,6 +278,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, analyze: bool = Query(False)) -> HTMLResponse:
+        _text_param(story_id)
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
@@ -259,6 +292,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
 
     @app.get("/articles/{ident:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, ident: str) -> HTMLResponse:
+        _text_param(ident)
         view = queries.find_article(store.engine, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
@@ -269,7 +303,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                     paragraphs=highlighted(entry["text"], spans))
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
-    def run_page(request: Request, run_id: int) -> HTMLResponse:
+    def run_page(request: Request, run_id: int = Path(ge=1, le=MAX_ID)) -> HTMLResponse:
         run = store.run(run_id)
         if run is None:
             raise HTTPException(404, f"no run {run_id}")
