@@ -4,6 +4,7 @@ PostgreSQL when NEWSPRISM_TEST_PG is set)."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -138,3 +139,20 @@ def test_analysis_on_demand_fills_the_story_sections(filled: tuple[TestClient, d
     # the analysed story's articles show what it cites in them
     article = c.get(f"/articles/{doc['items'][0]['article']}").text
     assert '<mark class="evidence' in article and 'class="entity' in article and "Not computed yet" not in article
+
+
+def test_outlets_are_named_not_file_ids(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    sid = doc["stories"][0]
+    menafn = next(it for it in doc["items"] if it["id"] == "000_74267b2649ed2a86")
+    assert menafn["source"] == "MENAFN"  # from the dateline "(MENAFN) Despite attempts..."
+    story = c.get(f"/api/v1/stories/{sid}").json()
+    assert {a["id"]: a["outlet"] for a in story["articles"]}["000_74267b2649ed2a86"] == "MENAFN"
+    html = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    headers = re.findall(r'<th class="col"[^>]*>(.*?)</th>', html, re.S)
+    assert len(headers) == 5 and any("MENAFN" in h for h in headers)
+    assert not any("000_74267b2649ed2a86" in h for h in headers)
+    assert "[MENAFN]" in html  # the brief cites it by name
+    outlets = re.findall(r'<tr id="art-\d+"><td>(.*?)</td>', html)
+    assert "MENAFN" in outlets and "000_74267b2649ed2a86" not in outlets
+    assert 'id="article-outlet">MENAFN' in c.get(f"/articles/{menafn['article']}").text

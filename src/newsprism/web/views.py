@@ -19,6 +19,13 @@ SECTIONS = ("brief", "claims", "contradictions", "entities", "sources")
 Cell = Literal["states", "omits", "contradicts", ""]
 
 
+def outlet_of(article: dict[str, Any] | None, fallback: str) -> str:
+    """The article's outlet label (`outlet`, set by `build_report`), else its source, else `fallback`."""
+    if not article:
+        return fallback
+    return article.get("outlet") or article.get("source") or fallback
+
+
 def computed_sections(story: dict[str, Any]) -> dict[str, bool]:
     """Which of the later stages' sections the story carries."""
     return {k: k in story for k in SECTIONS}
@@ -37,7 +44,7 @@ def claim_matrix(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> M
     if "claims" not in story:
         return None
     by_id = {a["id"]: a for a in articles}
-    columns = [{"article": a, "source": by_id.get(a, {}).get("source", "") or a} for a in story["articles"]]
+    columns = [{"article": a, "source": outlet_of(by_id.get(a), a)} for a in story["articles"]]
     omitted = {s["article"]: {c["id"] if isinstance(c, dict) else c for c in s.get("omitted_claims", [])}
                for s in story.get("sources", [])}  # framing lists {id, text}; ids alone are accepted too
     disputed = {(st["article"], st["text"]) for c in story.get("contradictions", []) for st in c["statements"]}
@@ -71,7 +78,7 @@ def source_chart(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> l
     if "sources" not in story:
         return None
     by_id = {a["id"]: a for a in articles}
-    return [SourceBar(s["article"], by_id.get(s["article"], {}).get("source", "") or s["article"],
+    return [SourceBar(s["article"], outlet_of(by_id.get(s["article"]), s["article"]),
                       sorted(s.get("stance", {}).items()), len(s.get("loaded_terms", [])))
             for s in story["sources"]]
 
@@ -106,7 +113,7 @@ def timeline(articles: Sequence[dict[str, Any]]) -> list[TimelinePoint]:
     out = []
     for d, a in sorted(dated, key=lambda x: (x[0], x[1].get("published") or "")):
         rows[d] = rows.get(d, -1) + 1
-        out.append(TimelinePoint(a["id"], a.get("content_hash", ""), a.get("source", ""), a["published"],
+        out.append(TimelinePoint(a["id"], a.get("content_hash", ""), outlet_of(a, a["id"]), a["published"],
                                  (d - first).days / span, rows[d]))
     return out
 
