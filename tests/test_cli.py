@@ -34,8 +34,21 @@ def test_sample_end_to_end(tmp_path: Path, db_url: str) -> None:
         str(tmp_path / "r.json"),
         "--html",
         str(tmp_path / "r.html"),
+        "--csv",
+        str(tmp_path / "csv"),
+        "--md",
+        str(tmp_path / "brief.md"),
     )
     assert code == 0, out
+    # the terminal ends with the brief and the headline contradictions, then the files written
+    assert out.index("Brief") < out.index("Headline contradictions") < out.index("JSON report:")
+    assert "MENAFN" in out and "role:" in out  # outlets named; the role contradiction is the first headline one
+    csvs = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert len(csvs) == 2 and csvs[0].endswith("-claims.csv") and csvs[1].endswith("-contradictions.csv")
+    header = (tmp_path / "csv" / csvs[0]).read_text("utf-8").splitlines()[0]
+    assert header.startswith("claim_id,status,kind,check_worthy,origins,claim,states")
+    assert "CSV: " in out[out.index("JSON report:"):]
+    assert "[1] MENAFN" in (tmp_path / "brief.md").read_text("utf-8")
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert [a["id"] for a in report["articles"]] == sorted(p.stem for p in (SAMPLE / "raw").glob("*.txt"))
     assert all(a["status"] == "ok" and a["language"] == "en" for a in report["articles"])

@@ -3,8 +3,11 @@ PostgreSQL when NEWSPRISM_TEST_PG is set)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -132,7 +135,7 @@ def test_analysis_on_demand_fills_the_story_sections(filled: tuple[TestClient, d
     assert story["stories"][0]["brief"]["sentences"] and story["stories"][0]["sources"]
     claims = story["stories"][0]["claims"]
     assert claims and all(set(cl["sources"]) <= set(story["stories"][0]["articles"]) for cl in claims)
-    html = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    html = c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1"}).text  # every claim, not check-worthy only
     stated = html.count('class="cell states"') + html.count('class="cell contradicts"')
     assert stated == sum(len(set(cl["sources"])) for cl in claims)  # one cell per (claim, citing article)
     assert "Not computed yet" not in html  # every section has its stage now
@@ -156,3 +159,105 @@ def test_outlets_are_named_not_file_ids(filled: tuple[TestClient, dict]) -> None
     outlets = re.findall(r'<tr id="art-\d+"><td>(.*?)</td>', html)
     assert "MENAFN" in outlets and "000_74267b2649ed2a86" not in outlets
     assert 'id="article-outlet">MENAFN' in c.get(f"/articles/{menafn['article']}").text
+
+
+def _rows(html: str) -> list[tuple[str, list[str]]]:
+    """(status, cells) of each claim row of the matrix."""
+    body = html.split('<table class="matrix">', 1)[1].split("</table>", 1)[0]
+    return [(re.search(r'<span class="tag (\w+)">', tr).group(1), re.findall(r'<td class="cell (\w+)"', tr))
+            for tr in re.findall(r"<tr><th class=\"claim\".*?</tr>", body, re.S)]
+
+
+def test_claim_labels_and_matrix_cells_agree(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    sid = doc["stories"][0]
+    rows = _rows(c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1"}).text)
+    assert len(rows) == len(c.get(f"/api/v1/stories/{sid}", params={"analyze": "true"}).json()["stories"][0]["claims"])
+    for status, cells in rows:
+        assert (status == "disputed") == ("contradicts" in cells), (status, cells)
+        if status == "consensus":
+            assert cells.count("states") >= 2, cells
+    # the issue's example: consensus while its row showed two "contradicts" and no "states"
+    assert not any(s == "consensus" and "contradicts" in cells for s, cells in rows)
+
+
+def test_check_worthy_claims_first_with_a_toggle_and_filters(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    sid = doc["stories"][0]
+    every = c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1"}).text
+    default = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    n_all, n_default = len(_rows(every)), len(_rows(default))
+    assert 0 < n_default < n_all
+    kinds = re.findall(r'<span class="tag kind">(\w+)</span>', default)
+    assert set(kinds) <= {"figure", "quote", "event"}  # no opinion, no fragment by default
+    fragment = re.search(r'<span class="tag kind">fragment</span> ([^<]*atmosphere of distrust[^<]*)<', every)
+    assert fragment and fragment.group(1).startswith("In a significant yet troubling development")  # whole sentence
+    assert f"{n_default} of {n_all} claims shown" in default and 'id="toggle-all"' in default
+    disputed = _rows(c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1", "status": "disputed"}).text)
+    assert disputed and all(s == "disputed" for s, _ in disputed)
+    figures = c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1", "kind": "figure"}).text
+    assert set(re.findall(r'<span class="tag kind">(\w+)</span>', figures)) == {"figure"}
+    menafn = c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1", "source": "000_74267b2649ed2a86"}).text
+    assert all(cells[0] in ("states", "contradicts") for _, cells in _rows(menafn))
+    by_support = c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1", "sort": "support"}).text
+    support = [int(n) for n in re.findall(r'<span class="muted small">(\d+) origins?</span>', by_support)]
+    assert support == sorted(support, reverse=True) and len(support) == n_all
+    assert c.get(f"/stories/{sid}", params={"analyze": "1", "status": "bogus", "sort": "x"}).status_code == 200
+
+
+def test_matrix_cells_link_to_the_highlighted_evidence(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    html = c.get(f"/stories/{doc['stories'][0]}", params={"analyze": "1"}).text
+    links = re.findall(r'<td class="cell (?:states|contradicts)"><a href="/articles/(\w+)\?hl=(\d+)-(\d+)#hl" '
+                       r'title="[^"]*: ([^"]*)">', html)
+    assert links and len(links) == html.count('class="cell states"') + html.count('class="cell contradicts"')
+    key, start, end, quoted = links[0]
+    article = c.get(f"/api/v1/articles/{key}").json()
+    assert article["text"][int(start):int(end)] == unescape(quoted)
+    page = c.get(f"/articles/{key}", params={"hl": f"{start}-{end}"}).text
+    marked = re.search(r'<mark class="[^"]*focus[^"]*" id="hl">(.*?)</mark>', page, re.S)
+    assert marked and unescape(marked.group(1)) in article["text"][int(start):int(end)]
+    assert c.get(f"/articles/{key}", params={"hl": "1-x"}).status_code == 422
+    assert c.get(f"/articles/{key}", params={"hl": "5-999999999"}).status_code == 200  # out of range: ignored
+
+
+def test_contradictions_quote_whole_sentences_with_the_disputed_figure(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    html = c.get(f"/stories/{doc['stories'][0]}", params={"analyze": "1"}).text
+    section = html.split('id="contradictions"', 1)[1].split("</section>", 1)[0]
+    quotes = [unescape(re.sub(r"<[^>]+>", "", q)) for q in re.findall(r"<blockquote>(.*?)<cite>", section, re.S)]
+    assert quotes and all(q.rstrip().endswith((".", "”", "\"", "!", "?", "…")) for q in quotes), quotes
+    assert "I don’t really respe”" not in section and "respe”" not in section
+    assert '<mark class="disputed">two-hour</mark>' in section
+    assert '<mark class="disputed">less than two hours</mark>' in section
+    assert "MENAFN" in section and "000_74267b2649ed2a86" not in section  # explanations name outlets
+    assert section.count('href="/articles/') >= 2 * section.count('<div class="sides">') and "undated" in section
+
+
+def test_csv_and_markdown_exports(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    sid = doc["stories"][0]
+    story = c.get(f"/api/v1/stories/{sid}", params={"analyze": "true"}).json()["stories"][0]
+    claims = c.get(f"/api/v1/stories/{sid}/claims.csv")
+    assert claims.status_code == 200 and claims.headers["content-type"].startswith("text/csv")
+    assert "attachment" in claims.headers["content-disposition"]
+    table = list(csv.DictReader(io.StringIO(claims.text)))
+    assert len(table) == len(story["claims"]) and {r["claim_id"] for r in table} == {cl["id"] for cl in story["claims"]}
+    assert list(table[0]) == ["claim_id", "status", "kind", "check_worthy", "origins", "claim", "states",
+                              "contradicts", "omits", "silent", "evidence"]
+    status = {cl["id"]: cl["status"] for cl in story["claims"]}
+    assert all(r["status"] == status[r["claim_id"]] for r in table)
+    assert all((r["status"] == "disputed") == bool(r["contradicts"]) for r in table)
+    assert any("MENAFN" in r["states"] + r["contradicts"] for r in table) and "“" in table[0]["evidence"]
+    contra = c.get(f"/api/v1/stories/{sid}/contradictions.csv")
+    assert contra.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(contra.text)))
+    assert len(rows) == len(story["contradictions"]) and rows[0]["kind"] and "“" in rows[0]["quotes"]
+    assert not any("000_74267b2649ed2a86" in r["explanation"] for r in rows)
+    md = c.get(f"/api/v1/stories/{sid}/brief.md")
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert md.text.startswith("## ") and "### Brief" in md.text and "MENAFN" in md.text
+    page = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    for name in ("claims.csv", "contradictions.csv", "brief.md"):
+        assert f'href="/api/v1/stories/{sid}/{name}"' in page
+    assert c.get("/api/v1/stories/st-none/claims.csv").status_code == 404

@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 
 from newsprism.web.app import _templates
-from newsprism.web.views import claim_matrix, computed_sections, source_chart, timeline
+from newsprism.web.views import (
+    MatrixFilter,
+    claim_matrix,
+    computed_sections,
+    source_chart,
+    story_sections,
+    timeline,
+)
 
 ARTICLES = [
     {"id": "a", "source": "Outlet A", "content_hash": "h" * 64, "published": "2025-05-16T10:00:00", "removed": [],
@@ -55,8 +62,7 @@ def test_sections_timeline_and_chart() -> None:
 def test_story_page_renders_the_sections_escaped() -> None:
     html = _templates().env.get_template("story.html").render(
         story=STORY, articles=ARTICLES, by_id={a["id"]: a for a in ARTICLES}, computed=computed_sections(STORY),
-        matrix=claim_matrix(STORY, ARTICLES), chart=source_chart(STORY, ARTICLES), timeline=timeline(ARTICLES),
-        open=False)
+        open=False, **story_sections(STORY, ARTICLES, MatrixFilter(all=True)))
     assert "Delegations met &lt;b&gt;in&lt;/b&gt; Istanbul." in html
     assert html.count('class="cell contradicts"') == 2 and 'class="cell omits"' in html
     assert "1,000 vs 500" in html and "<script>alert" not in html
@@ -75,3 +81,28 @@ def test_highlighted_segments_cover_the_text_once_with_overlapping_marks() -> No
     assert first[0].text == "Medinsky" and first[0].marks == ("entity", "evidence")
     assert first[1].marks == ("evidence",)
     assert [s.marks for s in paras[1] if s.text == "two hours"] == [("loaded",)]
+
+
+def test_a_low_confidence_contradiction_does_not_turn_a_consensus_cell() -> None:
+    # the claims stage disputes a claim only for headline contradictions; the matrix follows it
+    story = {**STORY, "claims": [STORY["claims"][0]], "contradictions": [
+        {"kind": "negation", "explanation": "a negates b", "confidence": 0.3,
+         "statements": [{"article": "a", "text": "met", "start": 0, "end": 3}, {"article": "b", "text": "x"}]}]}
+    m = claim_matrix(story, ARTICLES)
+    assert m is not None and m.rows[0][1] == ["states", "states", ""]
+    headline = {**story, "contradictions": [{**story["contradictions"][0], "confidence": 0.8}]}
+    assert claim_matrix(headline, ARTICLES).rows[0][1] == ["contradicts", "states", ""]  # type: ignore[union-attr]
+
+
+def test_whole_sentences_and_check_worthiness() -> None:
+    from newsprism.report.tables import claim_kind, sentence_around
+
+    text = "Talks began. U.S. President Trump met Putin on Friday, but nothing changed. Then more."
+    a, b = sentence_around(text, text.index("but"), text.index("changed") + 7)
+    assert text[a:b] == "U.S. President Trump met Putin on Friday, but nothing changed."
+    assert sentence_around("No end here", 3, 5) == (0, 11)
+    assert claim_kind("Both sides agreed to exchange 1,000 prisoners of war each.") == ("figure", True)
+    assert claim_kind("“We will not give up,” the minister said on television.") == ("quote", True)
+    assert claim_kind("The delegations met at Dolmabahce Palace on Friday.") == ("event", True)
+    assert claim_kind("The outcome could signal a troubling shift that may matter.") == ("opinion", False)
+    assert claim_kind("but the atmosphere of distrust painted a bleak picture") == ("fragment", False)

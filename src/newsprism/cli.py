@@ -154,6 +154,8 @@ def analyze(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
     md_out: Annotated[Path | None, typer.Option("--md", help="Write the briefs and claims as Markdown here.")] = None,
+    csv_dir: Annotated[Path | None, typer.Option("--csv", help="Write each compared story's claims and "
+                                                  "contradictions as CSV files into this directory.")] = None,
     db: DbOption = None,
     workers: WorkersOption = 1,
 ) -> None:
@@ -172,15 +174,27 @@ def analyze(
         f"{s['title'][:60]!r} ({len(s['articles'])} articles, {len(s['origins'])} origins)"
         for s in sorted(stories, key=lambda s: -len(s["articles"]))[:3]))
     validate_report(report)
+    written: list[tuple[str, Path]] = []
     if json_out:
-        console.print(f"JSON report: {write_json(report, json_out)}")
+        written.append(("JSON report", write_json(report, json_out)))
     if html_out:
-        console.print(f"HTML report: {write_html(report, html_out)}")
+        written.append(("HTML report", write_html(report, html_out)))
     if md_out:
         from newsprism.brief.markdown import report_markdown
 
+        md_out.parent.mkdir(parents=True, exist_ok=True)
         md_out.write_text(report_markdown(report), "utf-8")
-        console.print(f"Markdown brief: {md_out}")
+        written.append(("Markdown brief", md_out))
+    if csv_dir:
+        from newsprism.report.tables import write_csv
+
+        written += [("CSV", path) for path in write_csv(report, csv_dir)]
+    from newsprism.report.terminal import story_summaries
+
+    for panel in story_summaries(report):  # the brief and headline contradictions, then where the files are
+        console.print(panel)
+    for what, path in written:
+        console.print(f"{what}: {path}")
     store.close()
     if result.run.n_rejected:
         raise typer.Exit(EXIT_REJECTED)

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -25,8 +25,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsprism import __version__
+from newsprism.brief.markdown import report_markdown
 from newsprism.config import Settings
 from newsprism.report import build_report
+from newsprism.report.tables import claims_csv, contradictions_csv
 from newsprism.store import Store
 from newsprism.web import queries
 from newsprism.web.ingest import Upload, parse_urls, run_ingest
@@ -42,12 +44,14 @@ from newsprism.web.security import (
 )
 from newsprism.web.settings import WebSettings, load_web_settings
 from newsprism.web.views import (
+    KINDS,
+    SORTS,
+    STATUSES,
+    MatrixFilter,
     article_spans,
-    claim_matrix,
     computed_sections,
     highlighted,
-    source_chart,
-    timeline,
+    story_sections,
 )
 
 __all__ = ["create_app"]
@@ -182,6 +186,45 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
             raise HTTPException(404, f"no story {story_id!r}")
         return _story_doc(*found, analyze=analyze)
 
+    def _analysed(story_id: str) -> dict[str, Any]:
+        _text_param(story_id)
+        found = queries.story_with_articles(store.engine, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return _story_doc(*found, analyze=True)
+
+    def _download(body: str, media_type: str, name: str) -> Response:
+        return Response(body, media_type=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    csv_response = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}}
+
+    @app.get("/api/v1/stories/{story_id}/claims.csv", tags=["stories"], response_class=Response,
+             responses=csv_response)
+    def api_claims_csv(story_id: str) -> Response:
+        """The story's claims, one row per claim (header row first): status, kind, whether it is
+        check-worthy, origins, the outlets that state / contradict / omit it, quoted evidence.
+        Computes the analysis when the story has none yet (seconds)."""
+        doc = _analysed(story_id)
+        return _download(claims_csv(doc["stories"][0], doc["articles"]), "text/csv; charset=utf-8",
+                         f"{story_id}-claims.csv")
+
+    @app.get("/api/v1/stories/{story_id}/contradictions.csv", tags=["stories"], response_class=Response,
+             responses=csv_response)
+    def api_contradictions_csv(story_id: str) -> Response:
+        """The story's contradictions, one row per contradiction (header row first): kind,
+        confidence, explanation, outlets, each side as a whole quoted sentence with its date."""
+        doc = _analysed(story_id)
+        return _download(contradictions_csv(doc["stories"][0], doc["articles"]), "text/csv; charset=utf-8",
+                         f"{story_id}-contradictions.csv")
+
+    @app.get("/api/v1/stories/{story_id}/brief.md", tags=["stories"], response_class=Response,
+             responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "Markdown"}})
+    def api_brief_md(story_id: str) -> Response:
+        """The story's brief and claims as Markdown (as `analyze --md` writes them)."""
+        doc = _analysed(story_id)
+        return _download(report_markdown(doc), "text/markdown; charset=utf-8", f"{story_id}-brief.md")
+
     @app.get("/api/v1/articles/{ident:path}", tags=["articles"])
     def api_article(ident: str) -> dict:
         """An article (report `articles[]` entry, with what cleaning removed), by content
@@ -277,8 +320,14 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                     runs=runs, unassigned=queries.unassigned_count(store.engine))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str, analyze: bool = Query(False)) -> HTMLResponse:
-        _text_param(story_id)
+    def story_page(request: Request, story_id: str, analyze: bool = Query(False),
+                   all_claims: bool = Query(False, alias="all"), status: str = Query("", max_length=20),
+                   kind: str = Query("", max_length=20), source: str = Query("", max_length=500),
+                   sort: str = Query("rank", max_length=20)) -> HTMLResponse:
+        _text_param(story_id, source)
+        filt = MatrixFilter(all=all_claims, status=status if status in STATUSES else "",
+                            kind=kind if kind in KINDS else "", source=source,
+                            sort=sort if sort in SORTS else "rank")
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
@@ -287,11 +336,12 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         by_id = {a["id"]: a for a in articles}
         return page(request, "story.html", story=story, articles=articles, by_id=by_id, computed=doc["computed"],
                     analyzed=analyze,
-                    matrix=claim_matrix(story, articles), chart=source_chart(story, articles),
-                    timeline=timeline(articles))
+                    **story_sections(story, articles, filt))
 
     @app.get("/articles/{ident:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, ident: str) -> HTMLResponse:
+    def article_page(request: Request, ident: str,
+                     hl: str = Query("", max_length=25, pattern=r"^(\d{1,9}-\d{1,9})?$",
+                                     description="start-end of a passage to highlight")) -> HTMLResponse:
         _text_param(ident)
         view = queries.find_article(store.engine, ident)
         if view is None:
@@ -299,6 +349,10 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         entry = build_report([view.article])["articles"][0]
         analysed = next((st for key, st in _ANALYSES.items() if key[0] in view.stories), None)
         spans = article_spans(analysed, entry["id"]) if analysed else []
+        if hl:
+            start, end = (int(x) for x in hl.split("-"))
+            if start < end <= len(entry["text"]):
+                spans.append((start, end, "focus"))
         return page(request, "article.html", a=entry, stories=view.stories, analysed=analysed is not None,
                     paragraphs=highlighted(entry["text"], spans))
 

@@ -12,8 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import urlencode
 
-__all__ = ["Matrix", "SourceBar", "TimelinePoint", "claim_matrix", "computed_sections", "source_chart", "timeline"]
+from newsprism.claims.contradictions import HEADLINE
+from newsprism.report.tables import ClaimRow, claim_rows, contradiction_quotes, name_outlets
+
+__all__ = ["Matrix", "MatrixFilter", "SourceBar", "TimelinePoint", "claim_matrix", "computed_sections",
+           "contradictions_view", "source_chart", "story_sections", "timeline"]
 
 SECTIONS = ("brief", "claims", "contradictions", "entities", "sources")
 Cell = Literal["states", "omits", "contradicts", ""]
@@ -31,39 +36,95 @@ def computed_sections(story: dict[str, Any]) -> dict[str, bool]:
     return {k: k in story for k in SECTIONS}
 
 
+STATUSES = ("consensus", "disputed", "single")
+KINDS = ("figure", "quote", "event", "opinion", "fragment")
+SORTS = {"rank": "check-worthy first", "support": "most support first", "order": "story order"}
+
+
+@dataclass(slots=True)
+class MatrixFilter:
+    """What the matrix shows: `all` adds opinion and fragments to the check-worthy claims."""
+    all: bool = False
+    status: str = ""
+    kind: str = ""
+    source: str = ""  # an article id of the story
+    sort: str = "rank"
+
+    def query(self, analyzed: bool, **change: object) -> str:
+        """The query string of this filter with `change` applied (for links that keep the rest)."""
+        values = {"analyze": "1" if analyzed else "", "all": "1" if self.all else "", "status": self.status,
+                  "kind": self.kind, "source": self.source, "sort": "" if self.sort == "rank" else self.sort}
+        values.update({k: ("1" if v is True else "" if v is False else str(v)) for k, v in change.items()})
+        return urlencode({k: v for k, v in values.items() if v})
+
+
 @dataclass(slots=True)
 class Matrix:
-    columns: list[dict[str, str]]  # {article, source}
+    columns: list[dict[str, str]]  # {article, source (the outlet label), key (content hash)}
     rows: list[tuple[dict[str, Any], list[Cell]]] = field(default_factory=list)  # claim, one cell per column
+    details: list[ClaimRow] = field(default_factory=list)  # the same rows: kind, links, whole sentences
+    total: int = 0  # claims of the story
+    hidden: int = 0  # claims not check-worthy, left out unless `all`
+    filter: MatrixFilter = field(default_factory=MatrixFilter)
 
 
-def claim_matrix(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> Matrix | None:
+def claim_matrix(story: dict[str, Any], articles: Sequence[dict[str, Any]],
+                 filt: MatrixFilter | None = None) -> Matrix | None:
     """Rows claims, columns the story's articles; a cell says whether the article states
     the claim, omits it (a consensus claim its source profile lists as omitted), or
-    contradicts it (its evidence for the claim is one side of a contradiction)."""
+    contradicts it (its evidence is one side of a headline contradiction: the rule that
+    makes the claim `disputed`, see `report.tables`). Check-worthy claims first; `filt`
+    filters and sorts (None: every claim, check-worthy first)."""
     if "claims" not in story:
         return None
+    filt = filt or MatrixFilter(all=True)
     by_id = {a["id"]: a for a in articles}
-    columns = [{"article": a, "source": outlet_of(by_id.get(a), a)} for a in story["articles"]]
-    omitted = {s["article"]: {c["id"] if isinstance(c, dict) else c for c in s.get("omitted_claims", [])}
-               for s in story.get("sources", [])}  # framing lists {id, text}; ids alone are accepted too
-    disputed = {(st["article"], st["text"]) for c in story.get("contradictions", []) for st in c["statements"]}
-    matrix = Matrix(columns)
-    for claim in story["claims"]:
-        evidence = {(e["article"], e["text"]) for e in claim.get("evidence", [])}
-        cells: list[Cell] = []
-        for col in columns:
-            a = col["article"]
-            if any(ev[0] == a and ev in disputed for ev in evidence):
-                cells.append("contradicts")
-            elif a in claim.get("sources", []):
-                cells.append("states")
-            elif claim["id"] in omitted.get(a, ()):
-                cells.append("omits")
-            else:
-                cells.append("")
-        matrix.rows.append((claim, cells))
+    columns = [{"article": a, "source": outlet_of(by_id.get(a), a), "key": by_id.get(a, {}).get("content_hash", "")}
+               for a in story["articles"]]
+    rows = claim_rows(story, articles)
+    matrix = Matrix(columns, total=len(rows), filter=filt)
+    matrix.hidden = sum(not r.check_worthy for r in rows)
+    if not filt.all:
+        rows = [r for r in rows if r.check_worthy]
+    if filt.status:
+        rows = [r for r in rows if r.claim["status"] == filt.status]
+    if filt.kind:
+        rows = [r for r in rows if r.kind == filt.kind]
+    if filt.source in story["articles"]:
+        col = story["articles"].index(filt.source)
+        rows = [r for r in rows if r.cells[col] in ("states", "contradicts")]
+    if filt.sort == "support":
+        rows.sort(key=lambda r: (-r.support, not r.check_worthy))
+    elif filt.sort == "order":
+        order = {c["id"]: i for i, c in enumerate(story["claims"])}
+        rows.sort(key=lambda r: order[r.claim["id"]])
+    matrix.details = rows
+    matrix.rows = [(r.claim, r.cells) for r in rows]
     return matrix
+
+
+def contradictions_view(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The story's contradictions, headline ones first: explanation with outlets named, and
+    each side as a whole sentence with the disputed wording marked, its outlet and date."""
+    labels = {a["id"]: outlet_of(a, a["id"]) for a in articles}
+    keys = {a["id"]: a.get("content_hash", "") for a in articles}
+    out = []
+    for c in sorted(story.get("contradictions", []), key=lambda c: -c.get("confidence", 1.0)):
+        quotes = contradiction_quotes(c, articles)
+        out.append({"kind": c["kind"], "confidence": c.get("confidence"),
+                    "headline": c.get("confidence", 1.0) >= HEADLINE,
+                    "explanation": name_outlets(c["explanation"], labels),
+                    "quotes": [(q, keys.get(q.article, "")) for q in quotes]})
+    return out
+
+
+def story_sections(story: dict[str, Any], articles: Sequence[dict[str, Any]],
+                   filt: MatrixFilter | None = None) -> dict[str, Any]:
+    """The story page's laid-out sections (template context): matrix, chart, contradictions,
+    timeline, and the filter choices."""
+    return {"matrix": claim_matrix(story, articles, filt or MatrixFilter()), "chart": source_chart(story, articles),
+            "contradictions": contradictions_view(story, articles), "timeline": timeline(articles),
+            "statuses": STATUSES, "kinds": KINDS, "sorts": SORTS}
 
 
 @dataclass(slots=True)
