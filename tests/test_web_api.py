@@ -261,3 +261,17 @@ def test_csv_and_markdown_exports(filled: tuple[TestClient, dict]) -> None:
     for name in ("claims.csv", "contradictions.csv", "brief.md"):
         assert f'href="/api/v1/stories/{sid}/{name}"' in page
     assert c.get("/api/v1/stories/st-none/claims.csv").status_code == 404
+
+
+def test_the_source_chart_shows_every_side_and_agrees_with_the_brief(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    html = c.get(f"/stories/{doc['stories'][0]}", params={"analyze": "1"}).text
+    chart = html.split('id="sources-chart"', 1)[1].split("</section>", 1)[0]
+    summary = unescape(re.search(r'<p id="chart-summary">(.*?) \(', chart).group(1))
+    brief = html.split('id="brief"', 1)[1].split("</section>", 1)[0]
+    assert f"Coverage differs: {summary}." in unescape(brief)  # the same counts as the brief
+    assert "toward Russia</text>" in chart and "toward Ukraine</text>" in chart  # legend: every side
+    assert chart.count('class="side-0"><title>') == chart.count('class="side-1"><title>') == 5  # bars per side
+    assert re.search(r'class="chart-value">[+-]\d\.\d\d</text>', chart)  # values
+    assert ">-1.0</text>" in chart and ">+1.0</text>" in chart  # axis
+    assert "MENAFN</text>" in chart and "000_74267b2649ed2a86" not in chart

@@ -57,6 +57,15 @@ def test_sections_timeline_and_chart() -> None:
     assert timeline([{"id": "x", "published": "yesterday"}]) == []
     chart = source_chart(STORY, ARTICLES)
     assert chart is not None and chart[0].stance == [("Ukraine", 0.4)] and chart[0].loaded == 1
+    two = {"sources": [{"article": "a", "stance": {"Russia": 0.3, "Ukraine": -0.26}},
+                       {"article": "b", "stance": {"Russia": 0.08, "Ukraine": 0.06}},  # within 0.1: no lean
+                       {"article": "c", "stance": {"Ukraine": 0.13}}]}  # a side it has no score for counts as 0
+    chart2 = source_chart(two, ARTICLES)
+    assert chart2 is not None and chart2.sides == ["Russia", "Ukraine"]
+    assert [b.stance for b in chart2] == [[("Russia", 0.3), ("Ukraine", -0.26)], [("Russia", 0.08), ("Ukraine", 0.06)],
+                                          [("Russia", 0.0), ("Ukraine", 0.13)]]
+    assert [b.lean for b in chart2] == ["Russia", None, "Ukraine"]
+    assert chart2.summary == "1 of 3 sources lean toward Russia; 1 of 3 sources lean toward Ukraine"
 
 
 def test_story_page_renders_the_sections_escaped() -> None:
@@ -67,7 +76,8 @@ def test_story_page_renders_the_sections_escaped() -> None:
     assert html.count('class="cell contradicts"') == 2 and 'class="cell omits"' in html
     assert "1,000 vs 500" in html and "<script>alert" not in html
     assert html.count("Not computed yet") == 1  # entities only
-    assert re.search(r'<rect x="300" y="9" width="40\.0" height="12" class="pos">', html)
+    assert re.search(r'<rect x="330" y="\d+" width="56\.0" height="10" class="side-0">', html)
+    assert ">+0.40</text>" in html and "toward Ukraine</text>" in html  # value and legend
 
 
 def test_highlighted_segments_cover_the_text_once_with_overlapping_marks() -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from newsprism.claims.contradictions import HEADLINE
 from newsprism.report.tables import ClaimRow, claim_rows, contradiction_quotes, name_outlets
 
-__all__ = ["Matrix", "MatrixFilter", "SourceBar", "TimelinePoint", "claim_matrix", "computed_sections",
+__all__ = ["Chart", "Matrix", "MatrixFilter", "SourceBar", "TimelinePoint", "claim_matrix", "computed_sections",
            "contradictions_view", "source_chart", "story_sections", "timeline"]
 
 SECTIONS = ("brief", "claims", "contradictions", "entities", "sources")
@@ -131,17 +131,53 @@ def story_sections(story: dict[str, Any], articles: Sequence[dict[str, Any]],
 class SourceBar:
     article: str
     source: str
-    stance: list[tuple[str, float]]  # (side, score in [-1, 1])
+    stance: list[tuple[str, float]]  # (side, score in [-1, 1]), one per side of the story, in `Chart.sides` order
     loaded: int  # loaded terms used
+    lean: str | None = None  # the side it leans toward, by the brief's rule (`brief.compose.LEAN`)
+    key: str = ""  # content hash, for the link
 
 
-def source_chart(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> list[SourceBar] | None:
+@dataclass(slots=True)
+class Chart:
+    """Stance per source and side, with the brief's count of who leans where."""
+    sides: list[str]
+    bars: list[SourceBar]
+    summary: str  # "1 of 5 sources lean toward Russia; 3 of 5 sources lean toward Ukraine", as the brief says
+    threshold: float = 0.0  # the stance difference above which a source leans
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.bars)
+
+    def __len__(self) -> int:
+        return len(self.bars)
+
+    def __getitem__(self, i: int) -> SourceBar:
+        return self.bars[i]
+
+
+def source_chart(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> Chart | None:
+    """Every source's stance toward every side; with two sides, each source's lean by the
+    rule the brief's "Coverage differs" sentence uses, so chart and brief give the same counts."""
     if "sources" not in story:
         return None
+    from newsprism.brief.compose import LEAN
+
     by_id = {a["id"]: a for a in articles}
-    return [SourceBar(s["article"], outlet_of(by_id.get(s["article"]), s["article"]),
-                      sorted(s.get("stance", {}).items()), len(s.get("loaded_terms", [])))
-            for s in story["sources"]]
+    sides = sorted({side for s in story["sources"] for side in s.get("stance", {})})
+    bars = []
+    for s in story["sources"]:
+        stance = s.get("stance", {})
+        lean = None
+        if len(sides) == 2:
+            d = stance.get(sides[0], 0.0) - stance.get(sides[1], 0.0)
+            lean = (sides[0] if d > 0 else sides[1]) if abs(d) > LEAN else None
+        a = by_id.get(s["article"], {})
+        bars.append(SourceBar(s["article"], outlet_of(a or None, s["article"]),
+                              [(side, float(stance.get(side, 0.0))) for side in sides],
+                              len(s.get("loaded_terms", [])), lean, a.get("content_hash", "")))
+    counts = [(side, sum(b.lean == side for b in bars)) for side in sides]
+    summary = "; ".join(f"{n} of {len(bars)} sources lean toward {side}" for side, n in counts if n)
+    return Chart(sides, bars, summary or "no source leans toward a side", LEAN)
 
 
 @dataclass(slots=True)
