@@ -111,6 +111,8 @@ def test_whole_sentences_and_check_worthiness() -> None:
     a, b = sentence_around(text, text.index("but"), text.index("changed") + 7)
     assert text[a:b] == "U.S. President Trump met Putin on Friday, but nothing changed."
     assert sentence_around("No end here", 3, 5) == (0, 11)
+    quoted = 'He called it “generally satisfactory.” The two sides agreed.'
+    assert sentence_around(quoted, 0, quoted.index("The") - 1) == (0, quoted.index("The") - 1)
     assert claim_kind("Both sides agreed to exchange 1,000 prisoners of war each.") == ("figure", True)
     assert claim_kind("“We will not give up,” the minister said on television.") == ("quote", True)
     assert claim_kind("The delegations met at Dolmabahce Palace on Friday.") == ("event", True)

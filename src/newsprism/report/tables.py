@@ -100,7 +100,9 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     left = before[-1][1] if before else 0
     after = _ends(text, max(end - 1, start), len(text))
     right = len(text)
-    if after:
+    if end > start and text[start:end].rstrip("\"'”’)]").endswith((".", "!", "?", "…")):
+        right = end  # the span ends its sentence (`satisfactory.”`)
+    elif after:
         a, b = after[0]
         right = a if text[a] == "\n" else b
     while left < start and text[left].isspace():
