@@ -215,7 +215,7 @@ def test_matrix_cells_link_to_the_highlighted_evidence(filled: tuple[TestClient,
     article = c.get(f"/api/v1/articles/{key}").json()
     assert article["text"][int(start):int(end)] == unescape(quoted)
     page = c.get(f"/articles/{key}", params={"hl": f"{start}-{end}"}).text
-    marked = re.search(r'<mark class="[^"]*focus[^"]*" id="hl">(.*?)</mark>', page, re.S)
+    marked = re.search(r'<mark class="[^"]*focus[^"]*"[^>]* id="hl">(.*?)</mark>', page, re.S)
     assert marked and unescape(marked.group(1)) in article["text"][int(start):int(end)]
     assert c.get(f"/articles/{key}", params={"hl": "1-x"}).status_code == 422
     assert c.get(f"/articles/{key}", params={"hl": "5-999999999"}).status_code == 200  # out of range: ignored
@@ -275,3 +275,35 @@ def test_the_source_chart_shows_every_side_and_agrees_with_the_brief(filled: tup
     assert re.search(r'class="chart-value">[+-]\d\.\d\d</text>', chart)  # values
     assert ">-1.0</text>" in chart and ">+1.0</text>" in chart  # axis
     assert "MENAFN</text>" in chart and "000_74267b2649ed2a86" not in chart
+
+
+def test_article_marks_say_their_technique(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    c.get(f"/stories/{doc['stories'][0]}", params={"analyze": "1"})
+    menafn = next(it for it in doc["items"] if it["id"] == "000_74267b2649ed2a86")
+    html = c.get(f"/articles/{menafn['article']}").text
+    loaded = re.findall(r'<mark class="([^"]*\bloaded\b[^"]*)" title="([^"]*)">', html)
+    assert loaded and all(re.search(r"(exaggeration|loaded language|reality appeal|[a-z ]+): ", unescape(t))
+                          for _, t in loaded)
+    assert any("exaggeration: “undeniably”" in unescape(t) for _, t in loaded)
+    # an unattributed assertion is a whole sentence: marked apart, never coloured as a loaded term
+    assert re.search(r'<mark class="assertion" title="unattributed assertion', html)
+    for classes, title in loaded:
+        assert any(not p.startswith("unattributed") for p in unescape(title).split("; ")), (classes, title)
+    words = [len(unescape(t).split()) for t in re.findall(r'<mark class="[^"]*\bloaded\b[^"]*"[^>]*>([^<]*)</mark>', html)]
+    assert words and max(words) <= 8  # terms, not whole sentences
+
+
+def test_an_article_that_joined_after_the_analysis_says_so(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import newsprism.web.app as web_app
+
+    monkeypatch.setattr(web_app, "_ANALYSES", {})  # analyses are cached per process, by story and articles
+    c = client(f"sqlite:///{tmp_path / 'late.db'}")
+    first = c.post("/api/v1/ingest", files=sample_files()[:4], headers=AUTH).json()
+    [sid] = first["stories"]
+    c.get(f"/stories/{sid}", params={"analyze": "1"})
+    late = c.post("/api/v1/ingest", files=sample_files()[4:], headers=AUTH).json()["items"][0]
+    assert late["story"] == sid
+    html = c.get(f"/articles/{late['article']}").text
+    assert 'id="stale"' in html and f'href="/stories/{sid}?analyze=1"' in html
+    assert 'id="stale"' not in c.get(f"/articles/{first['items'][0]['article']}").text

@@ -51,7 +51,8 @@ def test_pages_and_parameters_never_answer_500(pages, page: str, q: str, run: st
                                                offset: int, limit: int) -> None:
     for path, params in (("/", {"page": page, "q": q}), ("/api/v1/stories", {"offset": offset, "limit": limit}),
                          (f"/runs/{quote(run, safe='')}", {}),
-                         ("/stories/x", {"analyze": ident}), (f"/articles/{quote(ident, safe='')}", {}),
+                         ("/stories/x", {"analyze": ident, "status": q, "sort": ident, "source": q, "all": page}),
+                         ("/articles/x", {"hl": ident}), (f"/articles/{quote(ident, safe='')}", {}),
                          (f"/stories/{quote(ident, safe='')}", {})):
         r = pages.get(path, params=params)
         assert r.status_code < 500, (path, params, r.status_code)

@@ -347,13 +347,15 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
-        analysed = next((st for key, st in _ANALYSES.items() if key[0] in view.stories), None)
+        of_story = [st for key, st in _ANALYSES.items() if key[0] in view.stories]
+        analysed = next((st for st in of_story if entry["id"] in st.get("articles", [])), None)
+        stale = analysed is None and bool(of_story)  # the article joined its story after the analysis
         spans = article_spans(analysed, entry["id"]) if analysed else []
         if hl:
             start, end = (int(x) for x in hl.split("-"))
             if start < end <= len(entry["text"]):
                 spans.append((start, end, "focus"))
-        return page(request, "article.html", a=entry, stories=view.stories, analysed=analysed is not None,
+        return page(request, "article.html", a=entry, stories=view.stories, analysed=analysed is not None, stale=stale,
                     paragraphs=highlighted(entry["text"], spans))
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)

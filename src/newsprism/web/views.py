@@ -218,31 +218,58 @@ def timeline(articles: Sequence[dict[str, Any]]) -> list[TimelinePoint]:
 @dataclass(slots=True)
 class Segment:
     text: str
-    marks: tuple[str, ...]  # "evidence", "entity", "loaded": what covers this stretch of text
+    marks: tuple[str, ...]  # "evidence", "entity", "loaded", "assertion", "focus": what covers this stretch
+    notes: tuple[str, ...] = ()  # what the marks are, for a tooltip: the technique of a loaded term, ...
 
 
-def article_spans(story: dict[str, Any], article: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of what an analysed story cites in one article: evidence of claims
-    stated by two or more origins, entity mentions, loaded terms."""
-    spans = [(e["start"], e["end"], "evidence") for c in story.get("claims", []) if c["status"] != "single"
-             for e in c.get("evidence", []) if e["article"] == article]
-    spans += [(m["start"], m["end"], "entity") for e in story.get("entities", []) for m in e.get("mentions", [])
-              if m["article"] == article]
-    spans += [(t["start"], t["end"], "loaded") for s in story.get("sources", []) if s["article"] == article
-              for t in s.get("loaded_terms", []) if t.get("end", 0) > t.get("start", 0)]
+Span = tuple[int, int, str] | tuple[int, int, str, str]  # start, end, kind[, note]
+
+
+def _technique(t: dict[str, Any]) -> str:
+    """"exaggeration: “undeniably”, toward Ukraine" for a loaded term."""
+    note = str(t.get("kind") or "loaded term").replace("_", " ")
+    cue = t.get("cue") or t.get("text") or ""
+    if cue and len(cue) <= 40:
+        note += f": “{cue}”"
+    return note + (f", toward {t['side']}" if t.get("side") else "")
+
+
+def article_spans(story: dict[str, Any], article: str) -> list[Span]:
+    """(start, end, kind, note) of what an analysed story cites in one article: evidence of
+    claims stated by two or more origins, entity mentions (with their type), loaded terms
+    (with their technique), and unattributed assertions (whole sentences: marked apart,
+    not as loaded terms)."""
+    spans: list[Span] = [(e["start"], e["end"], "evidence", f"evidence of a {c['status']} claim")
+                         for c in story.get("claims", []) if c["status"] != "single"
+                         for e in c.get("evidence", []) if e["article"] == article]
+    spans += [(m["start"], m["end"], "entity", f"{e.get('name', '')} ({e.get('type', '')})".strip())
+              for e in story.get("entities", []) for m in e.get("mentions", []) if m["article"] == article]
+    for s in story.get("sources", []):
+        if s["article"] != article:
+            continue
+        for t in s.get("loaded_terms", []):
+            if t.get("end", 0) <= t.get("start", 0):
+                continue
+            if t.get("kind") == "unattributed_assertion":
+                spans.append((t["start"], t["end"], "assertion", "unattributed assertion: no source is named"))
+            else:
+                spans.append((t["start"], t["end"], "loaded", _technique(t)))
     return spans
 
 
-def highlighted(text: str, spans: Sequence[tuple[int, int, str]]) -> list[list[Segment]]:
-    """The text as paragraphs of segments, each with the kinds of span covering it (spans may
-    overlap; the template escapes every segment)."""
-    cuts = sorted({0, len(text)} | {min(max(p, 0), len(text)) for s, e, _ in spans for p in (s, e)})
+def highlighted(text: str, spans: Sequence[Span]) -> list[list[Segment]]:
+    """The text as paragraphs of segments, each with the kinds (and notes) of the spans
+    covering it (spans may overlap; the template escapes every segment)."""
+    cuts = sorted({0, len(text)} | {min(max(sp[0], 0), len(text)) for sp in spans}
+                  | {min(max(sp[1], 0), len(text)) for sp in spans})
     paragraphs: list[list[Segment]] = [[]]
     for a, b in zip(cuts, cuts[1:], strict=False):
-        marks = tuple(sorted({k for s, e, k in spans if s <= a and b <= e}))
+        covering = [sp for sp in spans if sp[0] <= a and b <= sp[1]]
+        marks = tuple(sorted({sp[2] for sp in covering}))
+        notes = tuple(dict.fromkeys(sp[3] for sp in covering if len(sp) > 3 and sp[3]))  # type: ignore[misc]
         for i, piece in enumerate(text[a:b].split("\n")):
             if i:
                 paragraphs.append([])
             if piece:
-                paragraphs[-1].append(Segment(piece, marks))
+                paragraphs[-1].append(Segment(piece, marks, notes))
     return [p for p in paragraphs if any(seg.text.strip() for seg in p)]
