@@ -307,3 +307,19 @@ def test_an_article_that_joined_after_the_analysis_says_so(tmp_path, monkeypatch
     html = c.get(f"/articles/{late['article']}").text
     assert 'id="stale"' in html and f'href="/stories/{sid}?analyze=1"' in html
     assert 'id="stale"' not in c.get(f"/articles/{first['items'][0]['article']}").text
+
+
+def test_brief_citations_open_the_backing_sentence(filled: tuple[TestClient, dict]) -> None:
+    c, doc = filled
+    sid = doc["stories"][0]
+    story = c.get(f"/api/v1/stories/{sid}", params={"analyze": "true"}).json()
+    texts = {a["content_hash"]: a["text"] for a in story["articles"]}
+    html = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    brief = html.split('id="brief"', 1)[1].split("</section>", 1)[0]
+    cites = re.findall(r'<a class="cite" href="/articles/(\w+)(?:\?hl=(\d+)-(\d+)#hl)?" title="([^"]*)">', brief)
+    assert len(cites) == sum(len(s["citations"]) for s in story["stories"][0]["brief"]["sentences"])
+    linked = [(k, int(a), int(b), unescape(t)) for k, a, b, t in cites if a]
+    assert len(linked) >= len(cites) * 3 // 4  # most citations open their sentence, not just the article
+    assert all(texts[k][a:b] == t for k, a, b, t in linked)
+    first = story["stories"][0]["brief"]["sentences"][0]["text"]  # a consensus sentence quoted from a source
+    assert any(t == first for *_, t in linked)

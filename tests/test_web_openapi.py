@@ -4,7 +4,9 @@ every answer carries the security headers. `make fuzz-web` runs more examples.""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -21,7 +23,9 @@ from tests.web_support import client
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is in the dev extra")
 
 EXAMPLES = int(os.environ.get("NEWSPRISM_FUZZ_EXAMPLES", "60"))  # per operation; 6 operations
-_DB = Path(tempfile.mkdtemp(prefix="newsprism-openapi-")) / "web.db"
+_TMP = tempfile.mkdtemp(prefix="newsprism-openapi-")  # the schema is read at import, before any fixture
+atexit.register(shutil.rmtree, _TMP, True)
+_DB = Path(_TMP) / "web.db"
 APP = create_app(load_settings(db=f"sqlite:///{_DB}"), token="fuzz-token",
                  web=load_web_settings(allowed_hosts=("*",)))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)

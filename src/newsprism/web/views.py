@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 from newsprism.claims.contradictions import HEADLINE
 from newsprism.report.tables import ClaimRow, claim_rows, contradiction_quotes, name_outlets
 
-__all__ = ["Chart", "Matrix", "MatrixFilter", "SourceBar", "TimelinePoint", "claim_matrix", "computed_sections",
-           "contradictions_view", "source_chart", "story_sections", "timeline"]
+__all__ = ["Chart", "Matrix", "MatrixFilter", "SourceBar", "TimelinePoint", "brief_view", "claim_matrix",
+           "computed_sections", "contradictions_view", "source_chart", "story_sections", "timeline"]
 
 SECTIONS = ("brief", "claims", "contradictions", "entities", "sources")
 Cell = Literal["states", "omits", "contradicts", ""]
@@ -118,12 +118,43 @@ def contradictions_view(story: dict[str, Any], articles: Sequence[dict[str, Any]
     return out
 
 
+def brief_view(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The brief's sentences, each citation a link to the cited article with the sentence that
+    backs it highlighted where one is known (the evidence of the claim, or the contradiction
+    statement, the brief sentence quotes), else to the whole article."""
+    by_id = {a["id"]: a for a in articles}
+    spans = [e for c in story.get("claims", []) for e in c.get("evidence", []) if "start" in e]
+    spans += [st for c in story.get("contradictions", []) for st in c["statements"] if "start" in st]
+    claims = story.get("claims", [])
+    out = []
+    for sentence in (story.get("brief") or {}).get("sentences", []):
+        text = sentence["text"]
+        backing = [e for c in claims
+                   if c["text"] in text or any(e["text"] in text for e in c.get("evidence", []))
+                   for e in c.get("evidence", []) if "start" in e]
+        backing += [sp for sp in spans if sp["text"] in text]
+        cites = []
+        for aid in sentence["citations"]:
+            a = by_id.get(aid)
+            if a is None:
+                cites.append({"label": aid, "href": None, "title": aid})
+                continue
+            span = next((sp for sp in backing if sp["article"] == aid), None)
+            href = f"/articles/{a.get('content_hash', '')}"
+            if span is not None:
+                href += f"?hl={span['start']}-{span['end']}#hl"
+            cites.append({"label": outlet_of(a, aid), "href": href, "title": span["text"] if span else aid})
+        out.append({"text": text, "extract": sentence.get("extract"), "cites": cites})
+    return out
+
+
 def story_sections(story: dict[str, Any], articles: Sequence[dict[str, Any]],
                    filt: MatrixFilter | None = None) -> dict[str, Any]:
     """The story page's laid-out sections (template context): matrix, chart, contradictions,
     timeline, and the filter choices."""
     return {"matrix": claim_matrix(story, articles, filt or MatrixFilter()), "chart": source_chart(story, articles),
             "contradictions": contradictions_view(story, articles), "timeline": timeline(articles),
+            "brief": brief_view(story, articles),
             "statuses": STATUSES, "kinds": KINDS, "sorts": SORTS}
 
 
