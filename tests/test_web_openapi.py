@@ -43,9 +43,10 @@ TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
 INTS = st.one_of(st.integers(), st.integers(-(2**70), 2**70), st.sampled_from([0, -1, 2**31, 2**63, 2**64]))
 
 
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    return client(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'web.db'}")
+@pytest.fixture
+def pages(db_url: str):  # type: ignore[no-untyped-def]
+    """A client on SQLite, and on PostgreSQL when NEWSPRISM_TEST_PG is set (it refuses NUL characters)."""
+    return client(db_url)
 
 
 @given(page=st.one_of(INTS.map(str), TEXT), q=TEXT, run=st.one_of(INTS.map(str), TEXT), ident=TEXT, offset=INTS,
