@@ -118,3 +118,24 @@ def test_whole_sentences_and_check_worthiness() -> None:
     assert claim_kind("The delegations met at Dolmabahce Palace on Friday.") == ("event", True)
     assert claim_kind("The outcome could signal a troubling shift that may matter.") == ("opinion", False)
     assert claim_kind("but the atmosphere of distrust painted a bleak picture") == ("fragment", False)
+
+
+def test_claims_of_one_sentence_share_a_row_and_keep_the_rule() -> None:
+    articles = [{"id": "a", "text": "Talks began on Friday, but distrust remained high among the delegates. Next."},
+                {"id": "b", "text": "Talks began on Friday."}]
+    story = {"articles": ["a", "b"], "claims": [
+        {"id": "c1", "text": "Talks began on Friday", "status": "consensus", "sources": ["a", "b"],
+         "evidence": [{"article": "a", "text": "Talks began on Friday", "start": 0, "end": 21},
+                      {"article": "b", "text": "Talks began on Friday.", "start": 0, "end": 22}]},
+        {"id": "c2", "text": "but distrust remained high among the delegates.", "status": "disputed", "sources": ["a"],
+         "evidence": [{"article": "a", "text": "but distrust remained high among the delegates.", "start": 23,
+                       "end": 70}]}],
+        "contradictions": [{"kind": "negation", "explanation": "x", "confidence": 0.9,
+                            "statements": [{"article": "a", "text": "x", "start": 23, "end": 70},
+                                           {"article": "b", "text": "y", "start": 0, "end": 5}]}]}
+    m = claim_matrix(story, articles)
+    assert m is not None and len(m.details) == 1
+    row = m.details[0]
+    assert row.ids == ["c2", "c1"] or row.ids == ["c1", "c2"]
+    assert row.text == "Talks began on Friday, but distrust remained high among the delegates."
+    assert row.status == "disputed" and row.cells == ["contradicts", "contradicts"]

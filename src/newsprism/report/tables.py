@@ -26,7 +26,7 @@ from newsprism.claims.contradictions import HEADLINE
 from newsprism.clean.metadata import _ABBREVIATION
 
 __all__ = ["ClaimRow", "Quote", "claim_rows", "claims_csv", "contradiction_quotes", "contradictions_csv",
-           "name_outlets", "sentence_around", "write_csv"]
+           "merge_rows", "name_outlets", "sentence_around", "write_csv"]
 
 Cell = Literal["states", "omits", "contradicts", ""]
 Kind = Literal["figure", "quote", "event", "opinion", "fragment"]
@@ -100,13 +100,15 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     left = before[-1][1] if before else 0
     after = _ends(text, max(end - 1, start), len(text))
     right = len(text)
-    if end > start and text[start:end].rstrip("\"'”’)]").endswith((".", "!", "?", "…")):
+    if end > start and text[start:end].rstrip().rstrip("\"'”’)]").endswith((".", "!", "?", "…")):
         right = end  # the span ends its sentence (`satisfactory.”`)
     elif after:
         a, b = after[0]
         right = a if text[a] == "\n" else b
     while left < start and text[left].isspace():
         left += 1
+    while right > max(left, end) and text[right - 1].isspace():
+        right -= 1
     return left, max(right, end)
 
 
@@ -120,6 +122,53 @@ class ClaimRow:
     text: str  # the claim as a whole sentence (a fragment shown inside its sentence)
     support: int  # independent origins stating it
     outlets: dict[str, list[str]] = field(default_factory=dict)  # cell -> outlet labels
+    merged: list[dict[str, Any]] = field(default_factory=list)  # claims shown in this row too (same sentence)
+    labels: list[str] = field(default_factory=list)  # the outlet label of each column
+
+    @property
+    def status(self) -> str:
+        """The row's label: disputed if any of its claims is, else consensus if any is, else single."""
+        statuses = {c["status"] for c in [self.claim, *self.merged]}
+        return next((s for s in ("disputed", "consensus", "single") if s in statuses), self.claim["status"])
+
+    @property
+    def ids(self) -> list[str]:
+        return [c["id"] for c in [self.claim, *self.merged]]
+
+
+_SEVERITY = {"contradicts": 3, "states": 2, "omits": 1, "": 0}
+
+
+def merge_rows(rows: Sequence[ClaimRow]) -> list[ClaimRow]:
+    """Rows shown as one sentence folded into one row: claims with the same sentence, and a
+    fragment into the row of a claim its sentence holds. The row keeps, per article, the
+    strongest cell (contradicts > states > omits), so its label (`ClaimRow.status`) and its
+    cells still follow the one rule (disputed exactly when a cell contradicts)."""
+    out: list[ClaimRow] = []
+    by_text: dict[str, ClaimRow] = {}
+    for r in rows:
+        into = by_text.get(r.text)
+        if into is None and r.kind == "fragment":
+            into = next((o for o in out if o.claim["text"].strip() and o.claim["text"].strip(" .") in r.text), None)
+        if into is None:
+            by_text[r.text] = r
+            out.append(r)
+            continue
+        into.merged.append(r.claim)
+        into.merged += r.merged
+        if len(r.text) > len(into.text):
+            into.text = r.text  # the fragment's whole sentence holds the row's claim
+        for i, (mine, theirs) in enumerate(zip(into.cells, r.cells, strict=True)):
+            if _SEVERITY[theirs] > _SEVERITY[mine]:
+                into.cells[i], into.evidence[i] = theirs, r.evidence[i]
+        into.support = max(into.support, r.support)
+        if r.check_worthy and not into.check_worthy:
+            into.kind, into.check_worthy = r.kind, True
+        into.outlets = {}
+        for cell, label in zip(into.cells, into.labels, strict=True):
+            if cell:
+                into.outlets.setdefault(cell, []).append(label)
+    return out
 
 
 def _overlaps(span: dict[str, Any], statements: Sequence[dict[str, Any]]) -> bool:
@@ -176,7 +225,8 @@ def claim_rows(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> lis
             a, b = sentence_around(body, first["start"], first["end"])
             text = body[a:b] or text
         origins = claim.get("origins") or claim.get("sources", [])
-        row = ClaimRow(claim, cells, shown, kind, worthy, text, len(set(map(str, origins))))
+        row = ClaimRow(claim, cells, shown, kind, worthy, text, len(set(map(str, origins))),
+                       labels=[labels.get(aid, aid) for aid in story["articles"]])
         for aid, cell in zip(story["articles"], cells, strict=True):
             if cell:
                 row.outlets.setdefault(cell, []).append(labels.get(aid, aid))

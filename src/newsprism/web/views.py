@@ -15,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from newsprism.claims.contradictions import HEADLINE
-from newsprism.report.tables import ClaimRow, claim_rows, contradiction_quotes, name_outlets
+from newsprism.report.tables import ClaimRow, claim_rows, contradiction_quotes, merge_rows, name_outlets
 
 __all__ = ["Chart", "Matrix", "MatrixFilter", "SourceBar", "TimelinePoint", "brief_view", "claim_matrix",
            "computed_sections", "contradictions_view", "source_chart", "story_sections", "timeline"]
@@ -63,7 +63,7 @@ class Matrix:
     columns: list[dict[str, str]]  # {article, source (the outlet label), key (content hash)}
     rows: list[tuple[dict[str, Any], list[Cell]]] = field(default_factory=list)  # claim, one cell per column
     details: list[ClaimRow] = field(default_factory=list)  # the same rows: kind, links, whole sentences
-    total: int = 0  # claims of the story
+    total: int = 0  # rows of the story's claims (claims with one sentence share a row)
     hidden: int = 0  # claims not check-worthy, left out unless `all`
     filter: MatrixFilter = field(default_factory=MatrixFilter)
 
@@ -81,13 +81,13 @@ def claim_matrix(story: dict[str, Any], articles: Sequence[dict[str, Any]],
     by_id = {a["id"]: a for a in articles}
     columns = [{"article": a, "source": outlet_of(by_id.get(a), a), "key": by_id.get(a, {}).get("content_hash", "")}
                for a in story["articles"]]
-    rows = claim_rows(story, articles)
+    rows = merge_rows(claim_rows(story, articles))  # one row per sentence shown
     matrix = Matrix(columns, total=len(rows), filter=filt)
     matrix.hidden = sum(not r.check_worthy for r in rows)
     if not filt.all:
         rows = [r for r in rows if r.check_worthy]
     if filt.status:
-        rows = [r for r in rows if r.claim["status"] == filt.status]
+        rows = [r for r in rows if r.status == filt.status]
     if filt.kind:
         rows = [r for r in rows if r.kind == filt.kind]
     if filt.source in story["articles"]:
