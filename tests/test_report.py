@@ -137,3 +137,13 @@ def test_html_and_markdown_name_outlets_not_file_ids(tmp_path: Path) -> None:
     html = render_html(report)
     assert '">MENAFN</a>' in html and '">000_74267b2649ed2a86</a>' not in html.split("<h2>Articles</h2>")[0]
     assert "[1] MENAFN; [2] Wire" in report_markdown(report)
+
+
+def test_exported_members_of_the_table_modules() -> None:
+    from newsprism.report import outlets, tables, terminal
+
+    assert outlets.__all__ == ["outlet_labels", "outlet_name"]
+    assert tables.__all__ == ["ClaimRow", "Quote", "claim_rows", "claims_csv", "contradiction_quotes",
+                              "contradictions_csv", "merge_rows", "name_outlets", "sentence_around", "write_csv"]
+    assert terminal.__all__ == ["story_summaries"]
+    assert all(hasattr(m, n) for m in (outlets, tables, terminal) for n in m.__all__)
