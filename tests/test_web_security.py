@@ -232,3 +232,21 @@ def test_no_server_paths_in_pages_or_api(db: str) -> None:
     for text in [*pages, json.dumps(doc), json.dumps(runs), json.dumps(api), json.dumps(story)]:
         assert "newsprism-upload" not in text and "/tmp/" not in text
     assert f"from {name}" in pages[0]
+
+
+def test_an_analysis_that_cannot_run_is_503_not_500(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.pipeline
+    import newsprism.web.app as web_app
+    from newsprism.stories import EncoderError
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise EncoderError("the sentence encoder's weights are missing")
+
+    c = client(db)
+    [sid] = c.post("/api/v1/ingest", files=sample_files()[:2], headers=AUTH).json()["stories"]
+    monkeypatch.setattr(web_app, "_ANALYSES", {})
+    monkeypatch.setattr(newsprism.pipeline, "story_reports", broken)
+    for name in ("claims.csv", "contradictions.csv", "brief.md"):
+        r = c.get(f"/api/v1/stories/{sid}/{name}")
+        assert r.status_code == 503 and "weights are missing" in r.json()["detail"], name
+        assert r.headers["content-security-policy"] == CSP

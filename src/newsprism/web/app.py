@@ -30,6 +30,7 @@ from newsprism.config import Settings
 from newsprism.report import build_report
 from newsprism.report.tables import claims_csv, contradictions_csv
 from newsprism.store import Store
+from newsprism.stories import EncoderError
 from newsprism.web import queries
 from newsprism.web.ingest import Upload, parse_urls, run_ingest
 from newsprism.web.search import ensure_search
@@ -191,7 +192,12 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        return _story_doc(*found, analyze=True)
+        from newsprism.nlp.pipeline import NLPModelError
+
+        try:
+            return _story_doc(*found, analyze=True)
+        except (EncoderError, NLPModelError) as exc:  # a model that cannot load: say so, not a 500
+            raise HTTPException(503, f"the analysis cannot run here: {exc}") from exc
 
     def _download(body: str, media_type: str, name: str) -> Response:
         return Response(body, media_type=media_type,
