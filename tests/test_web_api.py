@@ -344,3 +344,18 @@ def test_brief_citations_open_the_backing_sentence(filled: tuple[TestClient, dic
     assert all(texts[k][a:b] == t for k, a, b, t in linked)
     first = story["stories"][0]["brief"]["sentences"][0]["text"]  # a consensus sentence quoted from a source
     assert any(t == first for *_, t in linked)
+
+
+def test_every_gold_fact_is_among_the_check_worthy_claims(filled: tuple[TestClient, dict]) -> None:
+    import yaml
+
+    c, doc = filled
+    sid = doc["stories"][0]
+    gold = yaml.safe_load((RAW.parent / "gold.yaml").read_text("utf-8"))["consensus_facts"]
+    claims = {cl["id"]: cl for cl in c.get(f"/api/v1/stories/{sid}", params={"analyze": "true"}).json()["stories"][0]["claims"]}
+    default = c.get(f"/stories/{sid}", params={"analyze": "1"}).text  # check-worthy rows only
+    shown = [[e["text"] for i in ids for e in claims[i]["evidence"]] for ids in _row_claims(default)]
+    assert 0 < len(shown) < len(_row_claims(c.get(f"/stories/{sid}", params={"analyze": "1", "all": "1"}).text))
+    missed = [f["id"] for f in gold
+              if not any(all(re.search(p, t, re.I) for p in f["match"]) for texts in shown for t in texts)]
+    assert missed == []
