@@ -208,3 +208,25 @@ def test_exit_codes_tell_rejected_inputs_from_a_crashed_run(db_url: str, monkeyp
     with Store(db_url) as store:
         assert [r.status for r in store.runs()] == ["done", "failed"]
         assert store.count_articles() == 1
+
+
+def test_serve_answers_its_own_host_names_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    served: list = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.delenv("NEWSPRISM_WEB_ALLOWED_HOSTS", raising=False)
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    result = runner.invoke(app, ["serve", "--db", db, "--host", "news.example.org"])
+    assert result.exit_code == 0, result.output
+    web_app, kw = served[-1]
+    assert kw["host"] == "news.example.org"
+    assert TestClient(web_app, base_url="http://news.example.org:8000").get("/").status_code == 200
+    assert TestClient(web_app, base_url="http://localhost:8000").get("/").status_code == 200
+    assert TestClient(web_app, base_url="http://evil.example:8000").get("/").status_code == 400
+    result = runner.invoke(app, ["serve", "--db", db, "--open"])
+    assert result.exit_code == 0 and "loopback names" in result.output
+    opened, _ = served[-1]
+    assert TestClient(opened, base_url="http://evil.example:8000").get("/").status_code == 400
+    assert TestClient(opened, base_url="http://127.0.0.1:8000").get("/").status_code == 200
