@@ -56,15 +56,15 @@ def test_sections_timeline_and_chart() -> None:
     assert [(p.article, p.x, p.row) for p in points] == [("b", 0.0, 0), ("a", 0.0, 1), ("c", 1.0, 0)]
     assert timeline([{"id": "x", "published": "yesterday"}]) == []
     chart = source_chart(STORY, ARTICLES)
-    assert chart is not None and chart[0].stance == [("Ukraine", 0.4)] and chart[0].loaded == 1
+    assert chart is not None and chart.bars[0].stance == [("Ukraine", 0.4)] and chart.bars[0].loaded == 1
     two = {"sources": [{"article": "a", "stance": {"Russia": 0.3, "Ukraine": -0.26}},
                        {"article": "b", "stance": {"Russia": 0.08, "Ukraine": 0.06}},  # within 0.1: no lean
                        {"article": "c", "stance": {"Ukraine": 0.13}}]}  # a side it has no score for counts as 0
     chart2 = source_chart(two, ARTICLES)
     assert chart2 is not None and chart2.sides == ["Russia", "Ukraine"]
-    assert [b.stance for b in chart2] == [[("Russia", 0.3), ("Ukraine", -0.26)], [("Russia", 0.08), ("Ukraine", 0.06)],
+    assert [b.stance for b in chart2.bars] == [[("Russia", 0.3), ("Ukraine", -0.26)], [("Russia", 0.08), ("Ukraine", 0.06)],
                                           [("Russia", 0.0), ("Ukraine", 0.13)]]
-    assert [b.lean for b in chart2] == ["Russia", None, "Ukraine"]
+    assert [b.lean for b in chart2.bars] == ["Russia", None, "Ukraine"]
     assert chart2.summary == "1 of 3 sources lean toward Russia; 1 of 3 sources lean toward Ukraine"
 
 

@@ -71,6 +71,11 @@ def title_for(given: str | None, html_title: str | None, text: str) -> str:
     return shorten(first_sentence(lines[0].strip()[:_TITLE_SCAN]))
 
 
+def is_abbreviation(word: str) -> bool:
+    """Whether a full stop after `word` ends no sentence: ``is_abbreviation("U.S.")`` -> True."""
+    return bool(_ABBREVIATION.search(word))
+
+
 def first_sentence(paragraph: str) -> str:
     """The paragraph up to the first sentence end that follows MIN_SENTENCE_WORDS words
     and no abbreviation: ``"Sept. 3, 2025 U.S. judge rules. More."`` → up to "rules."."""

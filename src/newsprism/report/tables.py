@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newsprism.claims.contradictions import HEADLINE
-from newsprism.clean.metadata import _ABBREVIATION
+from newsprism.clean.metadata import is_abbreviation
 
 __all__ = ["ClaimRow", "Quote", "claim_rows", "claims_csv", "contradiction_quotes", "contradictions_csv",
            "merge_rows", "name_outlets", "sentence_around", "write_csv"]
@@ -90,7 +90,7 @@ def _ends(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     for m in _END.finditer(text, lo, hi):
         if m.group() != "\n":
             word = text[:m.start() + 1].rsplit(None, 1)[-1]
-            if _ABBREVIATION.search(word):
+            if is_abbreviation(word):
                 continue
         out.append((m.start(), m.end()))
     return out

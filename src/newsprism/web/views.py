@@ -176,15 +176,6 @@ class Chart:
     summary: str  # "1 of 5 sources lean toward Russia; 3 of 5 sources lean toward Ukraine", as the brief says
     threshold: float = 0.0  # the stance difference above which a source leans
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.bars)
-
-    def __len__(self) -> int:
-        return len(self.bars)
-
-    def __getitem__(self, i: int) -> SourceBar:
-        return self.bars[i]
-
 
 def source_chart(story: dict[str, Any], articles: Sequence[dict[str, Any]]) -> Chart | None:
     """Every source's stance toward every side; with two sides, each source's lean by the
