@@ -264,6 +264,9 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
             raise HTTPException(413, f"upload of {int(declared):,} bytes is over the {web.max_upload_bytes:,}-byte "
                                      "limit (NEWSPRISM_WEB_MAX_UPLOAD_BYTES)")
         if request.headers.get("content-type", "").startswith("application/json"):
+            if int(declared) > web.max_json_bytes:  # refused before the body is read
+                raise HTTPException(413, f"JSON body of {int(declared):,} bytes is over the "
+                                         f"{web.max_json_bytes:,}-byte limit")
             body = parse_json_body(await request.body(), max_bytes=web.max_json_bytes,
                                    max_depth=web.max_json_depth)
             urls = body.get("urls", []) if isinstance(body, dict) else None
