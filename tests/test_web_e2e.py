@@ -165,6 +165,11 @@ def test_the_analysed_story_as_an_analyst_reads_it(page, server: str) -> None:  
     assert page.evaluate("() => { const r = document.getElementById('hl').getBoundingClientRect(); "
                          "return r.bottom > 0 && r.top < innerHeight; }")
     page.screenshot(path=str(ARTIFACTS / "article-evidence.png"))
+    # every mark says what it is: a loaded term its technique, an entity its type
+    techniques = page.eval_on_selector_all("#text mark.loaded", "els => els.map(e => e.title)")
+    assert techniques and all(": " in t for t in techniques)
+    types = page.eval_on_selector_all("#text mark.entity", "els => els.map(e => e.title)")
+    assert any(t.endswith("(PERSON)") for t in types) and not any("Zelenskyy (LOC)" in t for t in types)
     # exports
     page.goto(f"{server}/stories/{sid}?analyze=1")
     with page.expect_download() as dl:
