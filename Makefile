@@ -30,6 +30,10 @@ test: $(STAMP)  ## the whole test suite (PostgreSQL too when NEWSPRISM_TEST_PG i
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest -q
 
+.PHONY: fuzz-web
+fuzz-web: $(STAMP)  ## the property-based web runs (schema + pages) with 2,000 examples each instead of make test's 60
+	NEWSPRISM_FUZZ_EXAMPLES=2000 nice $(BIN)/pytest -q tests/test_web_openapi.py
+
 .PHONY: fuzz
 fuzz: $(STAMP)  ## 1,000,000 fuzzed files through ingest + clean + store (SQLite), parallel chunks; findings in out/fuzz
 	nice $(BIN)/python scripts/fuzz.py --inputs 1000000 --out $(OUT)/fuzz

@@ -8,7 +8,15 @@ import pytest
 
 from newsprism.clean import __all__ as exported
 from newsprism.clean import clean
-from newsprism.clean.metadata import domain, iso_date, language_of, outlet_for, title_for, word_count
+from newsprism.clean.metadata import (
+    dateline_outlet,
+    domain,
+    iso_date,
+    language_of,
+    outlet_for,
+    title_for,
+    word_count,
+)
 from newsprism.models import Article, RawDocument
 
 BODY = (
@@ -60,6 +68,38 @@ def test_outlet_falls_back_to_file_stem() -> None:
     assert _article().source == "a1"
     assert outlet_for(None, None, None, "/data/feeds/world.jsonl#3", "world:3") == "world"
     assert outlet_for(None, None, None, "", "id-only") == "id-only"
+
+
+@pytest.mark.parametrize(("text", "outlet"), [
+    ("Headline of the day\n(MENAFN) Despite attempts by Ukraine, talks went ahead.", "MENAFN"),
+    ("KYIV (Reuters) - Russia said on Friday it would exchange prisoners.", "Reuters"),
+    ("ISTANBUL, May 16 (AP) — Delegations met for the first time in three years.", "AP"),
+    ("WASHINGTON (Agence France-Presse) - The talks ended.", "Agence France-Presse"),
+    ("(CNN) — Ukraine sent its defence minister.", "CNN"),
+    ("(Updated) The talks ended without a ceasefire.", None),  # an opener, not an outlet
+    ("The delegations (Reuters reported) met on Friday.", None),  # not at a paragraph start
+    ("Istanbul, Türkiye| For the first time since April 2022, delegations met.", None),
+    ("One\nTwo\nThree\nFour\n(Reuters) - Too deep into the article to be a dateline.", None),
+])
+def test_outlet_from_a_dateline(text: str, outlet: str | None) -> None:
+    assert dateline_outlet(text) == outlet
+
+
+def test_outlet_order_site_url_dateline_file() -> None:
+    text = "(MENAFN) Despite attempts by Ukraine, talks went ahead."
+    assert outlet_for(None, "Site", "https://x.org/a", "/d/a1.txt", "a1", text) == "Site"
+    assert outlet_for(None, None, "https://www.x.org/a", "/d/a1.txt", "a1", text) == "x.org"
+    assert outlet_for(None, None, None, "/d/a1.txt", "a1", text) == "MENAFN"
+    assert outlet_for(None, None, None, "/d/a1.txt", "a1", "No dateline here.") == "a1"
+    assert _article(content="(MENAFN) " + BODY).source == "MENAFN"
+
+
+def test_the_samples_dateline_names_its_outlet() -> None:
+    from tests.web_support import RAW
+
+    raw = RAW / "000_74267b2649ed2a86.txt"
+    result = clean(RawDocument(id=raw.stem, origin=str(raw), kind="text", content=raw.read_bytes()))
+    assert isinstance(result, Article) and result.source == "MENAFN"
 
 
 def test_date_from_metadata_prefix() -> None:

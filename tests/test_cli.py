@@ -34,8 +34,21 @@ def test_sample_end_to_end(tmp_path: Path, db_url: str) -> None:
         str(tmp_path / "r.json"),
         "--html",
         str(tmp_path / "r.html"),
+        "--csv",
+        str(tmp_path / "csv"),
+        "--md",
+        str(tmp_path / "brief.md"),
     )
     assert code == 0, out
+    # the terminal ends with the brief and the headline contradictions, then the files written
+    assert out.index("Brief") < out.index("Headline contradictions") < out.index("JSON report:")
+    assert "MENAFN" in out and "role:" in out  # outlets named; the role contradiction is the first headline one
+    csvs = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert len(csvs) == 2 and csvs[0].endswith("-claims.csv") and csvs[1].endswith("-contradictions.csv")
+    header = (tmp_path / "csv" / csvs[0]).read_text("utf-8").splitlines()[0]
+    assert header.startswith("claim_id,status,kind,check_worthy,origins,claim,states")
+    assert "CSV: " in out[out.index("JSON report:"):]
+    assert "[1] MENAFN" in (tmp_path / "brief.md").read_text("utf-8")
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert [a["id"] for a in report["articles"]] == sorted(p.stem for p in (SAMPLE / "raw").glob("*.txt"))
     assert all(a["status"] == "ok" and a["language"] == "en" for a in report["articles"])
@@ -195,3 +208,25 @@ def test_exit_codes_tell_rejected_inputs_from_a_crashed_run(db_url: str, monkeyp
     with Store(db_url) as store:
         assert [r.status for r in store.runs()] == ["done", "failed"]
         assert store.count_articles() == 1
+
+
+def test_serve_answers_its_own_host_names_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    served: list = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.delenv("NEWSPRISM_WEB_ALLOWED_HOSTS", raising=False)
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    result = runner.invoke(app, ["serve", "--db", db, "--host", "news.example.org"])
+    assert result.exit_code == 0, result.output
+    web_app, kw = served[-1]
+    assert kw["host"] == "news.example.org"
+    assert TestClient(web_app, base_url="http://news.example.org:8000").get("/").status_code == 200
+    assert TestClient(web_app, base_url="http://localhost:8000").get("/").status_code == 200
+    assert TestClient(web_app, base_url="http://evil.example:8000").get("/").status_code == 400
+    result = runner.invoke(app, ["serve", "--db", db, "--open"])
+    assert result.exit_code == 0 and "loopback names" in result.output
+    opened, _ = served[-1]
+    assert TestClient(opened, base_url="http://evil.example:8000").get("/").status_code == 400
+    assert TestClient(opened, base_url="http://127.0.0.1:8000").get("/").status_code == 200

@@ -193,3 +193,18 @@ def test_names_the_recogniser_missed_are_added_for_a_unique_person() -> None:
     assert medinsky.variants["Vladimir Medinski"] == ["b"]
     assert all(b.text[m.start: m.end] == m.text for m in medinsky.mentions if m.article == "b")
     assert "b" not in _person(roster, "Joe Biden").variants.get("Biden", [])  # two Bidens: left alone
+
+
+def test_a_person_the_recogniser_typed_as_a_place_is_that_person() -> None:
+    a = _doc("a", "Volodymyr Zelenskyy arrived in Ankara on Friday.", ("Volodymyr Zelenskyy", "PERSON"),
+             ("Ankara", "GPE"))
+    b = _doc("b", "Zelenskyy sent a delegation. Zelenskyy stayed in Kyiv.", ("Zelenskyy", "LOC"), ("Kyiv", "GPE"))
+    roster = resolve_entities([a, b])
+    person = _person(roster, "Zelenskyy")
+    assert person.type == "PERSON" and person.name == "Volodymyr Zelenskyy"
+    assert [(m.article, b.text[m.start:m.end]) for m in person.mentions if m.article == "b"] == [
+        ("b", "Zelenskyy"), ("b", "Zelenskyy")]
+    assert {e.name: e.type for e in roster.entities if e.type != "PERSON"} == {"Ankara": "GPE", "Kyiv": "GPE"}
+    # a name that is a place too stays a place (no person called so here)
+    c = _doc("c", "Jordan met officials in Jordan.", ("Jordan", "GPE"))
+    assert [e.type for e in resolve_entities([c]).entities] == ["GPE"]

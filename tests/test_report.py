@@ -100,3 +100,50 @@ def test_articles_carry_the_event_date_and_language_the_stories_stage_read() -> 
     assert entry["language"] == "es"
     assert entry["event_date"] == {"value": "2025-04-28", "source": "dateline", "evidence": "MADRID, 28 Apr"}
     validate_report(report)
+
+
+def _art(aid: str, source: str, published: str | None = None, text: str = "Body.", url: str | None = None,
+         origin: str | None = None) -> Article:
+    return Article(id=aid, origin=origin or f"/in/{aid}.txt", source=source, title=aid, text=text, url=url,
+                   published=published, word_count=1, content_hash=aid)
+
+
+def test_articles_carry_outlet_labels_told_apart_by_date() -> None:
+    from newsprism.report.outlets import outlet_labels
+
+    items = [_art("a", "MENAFN", "2025-05-16"), _art("b", "MENAFN", "2025-05-17T08:00:00"),
+             _art("c", "c", text="KYIV (Reuters) - Russia said so."),  # a file-stem source, read again
+             _art("d", "d", url="https://www.example.org/x"), _art("e", "e"),
+             _art("f", "Wire", "2025-05-16"), _art("g", "Wire", "2025-05-16"), _art("h", "Wire")]
+    report = build_report(items)
+    validate_report(report)
+    assert [a["outlet"] for a in report["articles"]] == [
+        "MENAFN · 16 May 2025", "MENAFN · 17 May 2025", "Reuters", "example.org", "e",
+        "Wire · 16 May 2025 (1)", "Wire · 16 May 2025 (2)", "Wire"]
+    assert outlet_labels([{"id": "x", "source": ""}]) == ["x"]
+
+
+def test_html_and_markdown_name_outlets_not_file_ids(tmp_path: Path) -> None:
+    from newsprism.brief.markdown import report_markdown
+    from newsprism.report import render_html
+
+    items = [_art("000_74267b2649ed2a86", "000_74267b2649ed2a86", text="(MENAFN) Despite attempts, talks went on."),
+             _art("001_a41350389d8f096f", "Wire")]
+    story = {"id": "st-1", "title": "T", "articles": [i.id for i in items], "origins": [[i.id] for i in items],
+             "status": "ok", "claims": [{"id": "c1", "text": "Talks went on.", "status": "consensus",
+                                         "sources": [i.id for i in items], "origins": [[i.id] for i in items],
+                                         "evidence": []}]}
+    report = build_report(items, stories=[story])
+    html = render_html(report)
+    assert '">MENAFN</a>' in html and '">000_74267b2649ed2a86</a>' not in html.split("<h2>Articles</h2>")[0]
+    assert "[1] MENAFN; [2] Wire" in report_markdown(report)
+
+
+def test_exported_members_of_the_table_modules() -> None:
+    from newsprism.report import outlets, tables, terminal
+
+    assert outlets.__all__ == ["outlet_labels", "outlet_name"]
+    assert tables.__all__ == ["ClaimRow", "Quote", "claim_rows", "claims_csv", "contradiction_quotes",
+                              "contradictions_csv", "merge_rows", "name_outlets", "sentence_around", "write_csv"]
+    assert terminal.__all__ == ["story_summaries"]
+    assert all(hasattr(m, n) for m in (outlets, tables, terminal) for n in m.__all__)

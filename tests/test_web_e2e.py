@@ -4,11 +4,13 @@ screenshots at 1280x800 under artifacts/. A hostile article never runs a script.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +117,104 @@ def test_ingest_the_sample_and_read_the_story(page, server: str) -> None:  # typ
     assert page.locator("a.story-link").count() == 1
     page.screenshot(path=str(ARTIFACTS / "stories.png"))
     assert page.dialogs == [] and page.console_errors == []
+
+
+def _story_id(server: str) -> str:
+    with urllib.request.urlopen(f"{server}/api/v1/stories") as r:  # noqa: S310 (the local test server)
+        return json.load(r)["stories"][0]["id"]
+
+
+def test_the_analysed_story_as_an_analyst_reads_it(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    sid = _story_id(server)  # the sample, ingested by the test above
+    page.goto(f"{server}/stories/{sid}?analyze=1")
+    page.wait_for_selector("#matrix td.cell.states", timeout=120_000)
+    # outlet names, horizontal and readable, in the matrix header; the header row sticks
+    headers = page.locator("#matrix th.col")
+    names = [headers.nth(i).inner_text() for i in range(headers.count())]
+    assert "MENAFN" in names and not any(n.startswith("000_") for n in names)
+    assert page.eval_on_selector("#matrix th.col", "e => getComputedStyle(e).writingMode") == "horizontal-tb"
+    assert page.eval_on_selector("#matrix thead th", "e => getComputedStyle(e).position") == "sticky"
+    # check-worthy claims first, the toggle shows everything
+    shown = page.locator("#matrix tbody tr").count()
+    assert set(page.locator("#matrix .tag.kind").all_inner_texts()) <= {"figure", "quote", "event"}
+    page.screenshot(path=str(ARTIFACTS / "story-matrix.png"), full_page=True)
+    page.click("#toggle-all")
+    page.wait_for_selector("#f-all:checked")
+    assert page.locator("#matrix tbody tr").count() > shown
+    # filters: disputed claims only; every row then has a "contradicts" cell
+    page.select_option("#f-status", "disputed")
+    page.click("#f-apply")
+    page.wait_for_url("**status=disputed**")
+    rows = page.locator("#matrix tbody tr")
+    assert rows.count() > 0
+    for i in range(rows.count()):
+        assert rows.nth(i).locator(".tag.disputed").count() == 1 and rows.nth(i).locator("td.cell.contradicts").count()
+    # the source chart: every side, legend, values; the same counts as the brief
+    summary = page.inner_text("#chart-summary").split(" (")[0]
+    assert f"Coverage differs: {summary}." in page.inner_text("#brief")
+    assert page.locator("#sources-chart .legend text").count() == 2
+    # contradictions: whole sentences, the disputed figure marked, links to both passages
+    assert "two-hour" in page.locator("#contradictions mark.disputed").all_inner_texts()
+    # a matrix cell opens the article with its evidence sentence highlighted and in view
+    cell = page.locator("#matrix td.cell.contradicts a").first
+    quoted = cell.get_attribute("title").split(": ", 1)[1]
+    cell.click()
+    page.wait_for_selector("mark#hl")
+    assert page.inner_text("mark#hl") in quoted and page.locator("mark#hl").is_visible()
+    assert page.evaluate("() => { const r = document.getElementById('hl').getBoundingClientRect(); "
+                         "return r.bottom > 0 && r.top < innerHeight; }")
+    page.screenshot(path=str(ARTIFACTS / "article-evidence.png"))
+    # every mark says what it is: a loaded term its technique, an entity its type
+    techniques = page.eval_on_selector_all("#text mark.loaded", "els => els.map(e => e.title)")
+    assert techniques and all(": " in t for t in techniques)
+    types = page.eval_on_selector_all("#text mark.entity", "els => els.map(e => e.title)")
+    assert any(t.endswith("(PERSON)") for t in types) and not any("Zelenskyy (LOC)" in t for t in types)
+    # exports
+    page.goto(f"{server}/stories/{sid}?analyze=1")
+    with page.expect_download() as dl:
+        page.click("#claims-csv")
+    lines = Path(dl.value.path()).read_text("utf-8").splitlines()
+    assert lines[0].startswith("claim_id,status,kind") and len(lines) > 10
+    with page.expect_download() as dl:
+        page.click("#contradictions-csv")
+    assert Path(dl.value.path()).read_text("utf-8").startswith("n,kind,confidence")
+    with page.expect_download() as dl:
+        page.click("#brief-md")
+    assert "### Brief" in Path(dl.value.path()).read_text("utf-8")
+    assert page.dialogs == [] and page.console_errors == []
+
+
+def test_the_story_page_at_390_px(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = context.new_page()
+    pg.goto(f"{server}/stories/{_story_id(server)}?analyze=1")
+    pg.wait_for_selector("#matrix td.cell", timeout=120_000)
+    # the page itself does not scroll sideways; the matrix scrolls inside its box, claims column pinned
+    assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+    box = pg.eval_on_selector(".matrix-wrap", "e => [e.scrollWidth, e.clientWidth]")
+    assert box[0] > box[1]
+    assert pg.eval_on_selector("#matrix th.claim", "e => getComputedStyle(e).position") == "sticky"
+    assert pg.locator("#f-apply").is_visible()
+    pg.screenshot(path=str(ARTIFACTS / "story-390.png"), full_page=True)
+    context.close()
+
+
+def test_dns_rebinding_gets_no_page(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    # a rebinding attack: evil.example resolves to this server's address
+    port = server.rsplit(":", 1)[1]
+    b = browser.browser_type.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+    try:
+        pg = b.new_page()
+        r = pg.goto(f"http://evil.example:{port}/")
+        assert r is not None and r.status == 400 and "not allowed" in pg.inner_text("body")
+        status = pg.evaluate("""async () => (await fetch('/api/v1/ingest', {method: 'POST',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({urls: ['https://x.example/']})})).status""")
+        assert status == 400
+        assert pg.goto(f"http://localhost:{port}/").status == 200  # the loopback name is served
+    finally:
+        b.close()
 
 
 def test_a_hostile_article_runs_nothing(page, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

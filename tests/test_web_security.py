@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -43,7 +44,7 @@ def test_cross_origin_writes_are_refused(db: str) -> None:
     c = client(db, token=None, open_=True)
     assert _ingest(c, headers={"Origin": "https://evil.example"}).status_code == 403
     assert _ingest(c, headers={"Origin": "null"}).status_code == 403
-    assert _ingest(c, headers={"Origin": "http://testserver"}).status_code == 200
+    assert _ingest(c, headers={"Origin": "http://localhost"}).status_code == 200
 
 
 def test_upload_size_limit(db: str) -> None:
@@ -128,3 +129,124 @@ def test_empty_store_pages_say_so(db_url: str) -> None:
     missing = c.get("/stories/st-nothing")
     assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
     assert c.get("/api/v1/articles/nothing").status_code == 404
+
+
+# -- the four holes of issue 15: each answers 4xx, never a 500 or a stored article ----------
+def _stored(db: str) -> tuple[int, int]:
+    """(runs, stories) in the store, read through an allowed host."""
+    c = client(db)
+    return len(c.get("/api/v1/runs").json()["runs"]), c.get("/api/v1/stories").json()["total"]
+
+
+def test_dns_rebinding_is_refused_on_an_open_server(db: str) -> None:
+    # evil.example resolves to 127.0.0.1: the browser sends its own name and a matching Origin
+    evil = client(db, token=None, open_=True, base_url="http://evil.example:8000")
+    r = evil.post("/api/v1/ingest", files=sample_files()[:1], headers={"Origin": "http://evil.example:8000"})
+    assert r.status_code == 400 and "evil.example" in r.text
+    assert r.headers["content-security-policy"] == CSP
+    assert evil.get("/api/v1/stories").status_code == 400  # reads too: the store is not the page's to read
+    assert evil.post("/ingest", data={"urls": "not-a-url"}).status_code == 400
+    assert _stored(db) == (0, 0)
+    for name in ("http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"):
+        assert client(db, token=None, open_=True, base_url=name).get("/api/v1/stories").status_code == 200, name
+
+
+def test_open_servers_answer_loopback_names_only(db: str) -> None:
+    # --open ignores a configured list: writes without a token stay local
+    c = client(db, token=None, open_=True, allowed_hosts=("news.example",), base_url="http://news.example")
+    assert c.get("/").status_code == 400
+
+
+def test_a_configured_host_list(db: str) -> None:
+    ok = client(db, allowed_hosts=("news.example",), base_url="https://news.example")
+    assert ok.get("/api/v1/stories").status_code == 200
+    assert client(db, allowed_hosts=("news.example",)).get("/").status_code == 400  # localhost is not listed
+    assert client(db, allowed_hosts=("*",), base_url="http://anything.example").get("/").status_code == 200
+
+
+@pytest.mark.parametrize("auth", [{}, AUTH], ids=["no-token", "token"])
+@pytest.mark.parametrize("open_", [False, True], ids=["token-server", "open"])
+def test_deeply_nested_json_is_refused(db: str, auth: dict, open_: bool) -> None:
+    body = '{"urls": ' + "[" * 2000 + "]" * 2000 + "}"
+    c = client(db, token=None if open_ else TOKEN, open_=open_)
+    r = c.post("/api/v1/ingest", content=body, headers={"Content-Type": "application/json", **auth})
+    assert r.status_code == 422 and "nested deeper" in r.json()["detail"]
+    assert r.headers["content-security-policy"] == CSP
+    assert _stored(db) == (0, 0)
+
+
+def test_json_bodies_have_a_size_limit(db: str) -> None:
+    c = client(db, max_json_bytes=1000)
+    body = json.dumps({"urls": [f"https://example.invalid/{i}" for i in range(100)]})
+    r = c.post("/api/v1/ingest", content=body, headers={"Content-Type": "application/json", **AUTH})
+    assert r.status_code == 413 and "1,000-byte" in r.json()["detail"]
+    shallow = json.dumps({"urls": ["not-a-url"]})  # the ordinary shape still works
+    ok = c.post("/api/v1/ingest", content=shallow, headers={"Content-Type": "application/json", **AUTH})
+    assert ok.status_code == 200 and ok.json()["items"][0]["rejection"]["reason"] == "bad-url"
+    for bad in ("[1, 2]", '{"urls": "https://x.example"}', "{", '{"urls": [1]}'):
+        r = c.post("/api/v1/ingest", content=bad, headers={"Content-Type": "application/json", **AUTH})
+        assert r.status_code == 422, bad
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/stories?offset=9223372036854775808", "/api/v1/stories?offset=-1", "/api/v1/stories?limit=10000",
+    "/api/v1/stories?offset=99999999999999999999999999", "/?page=9223372036854775807", "/?page=0",
+    "/runs/9223372036854775808", "/runs/-1", "/runs/0", "/api/v1/stories/a%00b", "/articles/a%00b", "/?q=a%00",
+])
+def test_integer_and_text_parameters_are_bounded(db: str, path: str) -> None:
+    r = client(db).get(path)
+    assert r.status_code == 422, (path, r.status_code)
+    assert r.headers["content-security-policy"] == CSP
+
+
+def test_server_errors_carry_the_headers_and_no_detail(db: str) -> None:
+    c = client(db, raise_server_exceptions=False)
+
+    def broken() -> None:
+        raise RuntimeError("/srv/secret/path leaked")
+
+    c.app.add_api_route("/api/v1/broken", broken)  # type: ignore[attr-defined]
+    r = c.get("/api/v1/broken")
+    assert r.status_code == 500 and r.json() == {"detail": "internal error"}
+    assert r.headers["content-security-policy"] == CSP and r.headers["x-frame-options"] == "DENY"
+    for path, code in (("/nothing", 404), ("/api/v1/nothing", 404), ("/runs/x", 422)):
+        r = c.get(path)
+        assert r.status_code == code and r.headers["content-security-policy"] == CSP, path
+    assert c.delete("/api/v1/stories").headers["content-security-policy"] == CSP  # 405
+
+
+def test_no_server_paths_in_pages_or_api(db: str) -> None:
+    c = client(db)
+    files = [sample_files()[0], ("files", ("../../etc/short one.txt", b"too short", "text/plain"))]
+    doc = c.post("/api/v1/ingest", files=files, headers=AUTH).json()
+    stored = next(it for it in doc["items"] if it["status"] == "ok")
+    name = sample_files()[0][1][0]
+    runs = c.get("/api/v1/runs").json()["runs"]
+    assert runs[-1]["inputs"] == [name, "short_one.txt"]  # the user's file names (made safe), no directory
+    api = c.get(f"/api/v1/articles/{stored['article']}").json()
+    assert api["origin"] == name
+    story = c.get(f"/api/v1/stories/{stored['story']}").json()
+    assert [a["origin"] for a in story["articles"]] == [name]
+    pages = [c.get(p).text for p in (f"/articles/{stored['article']}", f"/runs/{doc['run']['id']}",
+                                     f"/stories/{stored['story']}", "/")]
+    for text in [*pages, json.dumps(doc), json.dumps(runs), json.dumps(api), json.dumps(story)]:
+        assert "newsprism-upload" not in text and "/tmp/" not in text
+    assert f"from {name}" in pages[0]
+
+
+def test_an_analysis_that_cannot_run_is_503_not_500(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.pipeline
+    import newsprism.web.app as web_app
+    from newsprism.stories import EncoderError
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise EncoderError("the sentence encoder's weights are missing")
+
+    c = client(db)
+    [sid] = c.post("/api/v1/ingest", files=sample_files()[:2], headers=AUTH).json()["stories"]
+    monkeypatch.setattr(web_app, "_ANALYSES", {})
+    monkeypatch.setattr(newsprism.pipeline, "story_reports", broken)
+    for name in ("claims.csv", "contradictions.csv", "brief.md"):
+        r = c.get(f"/api/v1/stories/{sid}/{name}")
+        assert r.status_code == 503 and "weights are missing" in r.json()["detail"], name
+        assert r.headers["content-security-policy"] == CSP

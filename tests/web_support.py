@@ -40,6 +40,8 @@ def hostile_jsonl() -> bytes:
     return (json.dumps(HOSTILE) + "\n").encode()
 
 
-def client(db_url: str, *, token: str | None = TOKEN, open_: bool = False, **web: object) -> TestClient:
+def client(db_url: str, *, token: str | None = TOKEN, open_: bool = False, base_url: str = "http://localhost",
+           raise_server_exceptions: bool = True, **web: object) -> TestClient:
+    """A client of a fresh app; requests carry `Host: localhost` (an allowed name) by default."""
     app = create_app(load_settings(db=db_url), token=token, open_=open_, web=load_web_settings(**web))
-    return TestClient(app)
+    return TestClient(app, base_url=base_url, raise_server_exceptions=raise_server_exceptions)

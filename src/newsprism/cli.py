@@ -13,6 +13,7 @@ import functools
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -153,6 +154,8 @@ def analyze(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
     md_out: Annotated[Path | None, typer.Option("--md", help="Write the briefs and claims as Markdown here.")] = None,
+    csv_dir: Annotated[Path | None, typer.Option("--csv", help="Write each compared story's claims and "
+                                                  "contradictions as CSV files into this directory.")] = None,
     db: DbOption = None,
     workers: WorkersOption = 1,
 ) -> None:
@@ -171,15 +174,27 @@ def analyze(
         f"{s['title'][:60]!r} ({len(s['articles'])} articles, {len(s['origins'])} origins)"
         for s in sorted(stories, key=lambda s: -len(s["articles"]))[:3]))
     validate_report(report)
+    written: list[tuple[str, Path]] = []
     if json_out:
-        console.print(f"JSON report: {write_json(report, json_out)}")
+        written.append(("JSON report", write_json(report, json_out)))
     if html_out:
-        console.print(f"HTML report: {write_html(report, html_out)}")
+        written.append(("HTML report", write_html(report, html_out)))
     if md_out:
         from newsprism.brief.markdown import report_markdown
 
+        md_out.parent.mkdir(parents=True, exist_ok=True)
         md_out.write_text(report_markdown(report), "utf-8")
-        console.print(f"Markdown brief: {md_out}")
+        written.append(("Markdown brief", md_out))
+    if csv_dir:
+        from newsprism.report.tables import write_csv
+
+        written += [("CSV", path) for path in write_csv(report, csv_dir)]
+    from newsprism.report.terminal import story_summaries
+
+    for panel in story_summaries(report):  # the brief and headline contradictions, then where the files are
+        console.print(panel)
+    for what, path in written:
+        console.print(f"{what}: {path}")
     store.close()
     if result.run.n_rejected:
         raise typer.Exit(EXIT_REJECTED)
@@ -337,7 +352,7 @@ def serve(
 
     import uvicorn
 
-    from newsprism.web import create_app
+    from newsprism.web import create_app, load_web_settings
 
     token = os.environ.get("NEWSPRISM_TOKEN") or None
     try:
@@ -349,7 +364,12 @@ def serve(
         raise typer.Exit(EXIT_USAGE)
     store = _open_store(db)  # fails early, with exit 3, on a bad database
     store.close()
-    web_app = create_app(load_settings(db=store.url), token=token, open_=open_)
+    web = load_web_settings()
+    if not open_ and host not in ("0.0.0.0", "::") and host.lower() not in web.allowed_hosts:
+        web = replace(web, allowed_hosts=(*web.allowed_hosts, host.lower()))  # the name it is reached by
+    web_app = create_app(load_settings(db=store.url), token=token, open_=open_, web=web)
+    hosts = "loopback names" if open_ else ", ".join(web.allowed_hosts)
+    console.print(f"answers to Host: {hosts} (NEWSPRISM_WEB_ALLOWED_HOSTS; DNS-rebinding guard)")
     writes = "open (no token)" if open_ else ("token required" if token else "disabled (set NEWSPRISM_TOKEN)")
     console.print(f"newsprism web on http://{host}:{port}/  (database {store.url}; writes {writes})")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")

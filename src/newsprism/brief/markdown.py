@@ -1,5 +1,5 @@
 """Markdown for `analyze --md`: each compared story's brief (citations as [n], n the article's
-number in the story's list) and its claims by support."""
+number in the story's list, the sources listed by outlet) and its claims by support."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ __all__ = ["report_markdown"]
 
 def report_markdown(report: dict[str, Any]) -> str:
     out = []
+    outlet = {a["id"]: a.get("outlet") or a.get("source") or a["id"] for a in report.get("articles", [])}
     for s in report.get("stories", []):
         if not s.get("claims"):
             continue
@@ -19,7 +20,7 @@ def report_markdown(report: dict[str, Any]) -> str:
             return "".join(f"[{number.get(a, a)}]" for a in ids)
 
         out.append(f"## {s.get('title') or s['id']}\n")
-        out.append("Sources: " + "; ".join(f"[{n}] {a}" for a, n in number.items()) + "\n")
+        out.append("Sources: " + "; ".join(f"[{n}] {outlet.get(a, a)}" for a, n in number.items()) + "\n")
         brief = (s.get("brief") or {}).get("sentences", [])
         if brief:
             out.append("### Brief\n\n" + " ".join(f"{b['text']} {cite(b['citations'])}" for b in brief) + "\n")

@@ -159,7 +159,7 @@ def _clean(doc: RawDocument, settings: Settings, d: Deadline) -> Article | Rejec
         Article(
             id=doc.id,
             origin=doc.origin,
-            source=outlet_for(doc.source, sitename, url, doc.origin, doc.id),
+            source=outlet_for(doc.source, sitename, url, doc.origin, doc.id, text),
             title=title_for(doc.title, html_title, text),
             text=text,
             url=url,

@@ -71,6 +71,11 @@ def title_for(given: str | None, html_title: str | None, text: str) -> str:
     return shorten(first_sentence(lines[0].strip()[:_TITLE_SCAN]))
 
 
+def is_abbreviation(word: str) -> bool:
+    """Whether a full stop after `word` ends no sentence: ``is_abbreviation("U.S.")`` -> True."""
+    return bool(_ABBREVIATION.search(word))
+
+
 def first_sentence(paragraph: str) -> str:
     """The paragraph up to the first sentence end that follows MIN_SENTENCE_WORDS words
     and no abbreviation: ``"Sept. 3, 2025 U.S. judge rules. More."`` → up to "rules."."""
@@ -96,14 +101,45 @@ def domain(url: str | None) -> str | None:
     return host.removeprefix("www.")
 
 
-def outlet_for(source: str | None, sitename: str | None, url: str | None, origin: str, doc_id: str) -> str:
-    """Given source, else the page's site name, else the URL's domain, else the file stem."""
-    for candidate in (source, sitename, domain(url)):
+# A wire or outlet credited in a dateline: "(MENAFN) Despite…", "KYIV (Reuters) - Russia…",
+# "ISTANBUL, May 16 (AP) — …": at the start of one of the first paragraphs, optionally after
+# an upper-case place and a date; the name starts upper-case, has at most 4 words.
+_DATELINE = re.compile(
+    r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s+)?"
+    r"\((?P<name>[A-Z][\w&.'’-]*(?:\s[\w&.'’-]+){0,3})\)\s*(?:[-–—:|]\s*)?(?=[\"“‘'A-ZÀ-Þ0-9])"
+)
+# Paragraph openers in parentheses that credit no outlet.
+_NOT_OUTLETS = frozenset({"update", "updated", "updates", "video", "videos", "photo", "photos", "audio", "opinion",
+                          "analysis", "editorial", "live", "watch", "file", "reuters photo", "ap photo", "correction",
+                          "sponsored", "advertisement", "ad", "breaking", "exclusive", "listen", "read more"})
+# How many paragraphs a dateline may come after (a headline, a standfirst, a byline).
+DATELINE_PARAGRAPHS = 4
+
+
+def dateline_outlet(text: str) -> str | None:
+    """The outlet a dateline credits, or None: ``dateline_outlet("(MENAFN) Despite…")`` →
+    ``"MENAFN"``; ``dateline_outlet("KYIV (Reuters) - Russia said…")`` → ``"Reuters"``."""
+    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:DATELINE_PARAGRAPHS]:
+        m = _DATELINE.match(line)
+        if m and m.group("name").lower() not in _NOT_OUTLETS:
+            return m.group("name")
+    return None
+
+
+def file_stem(origin: str) -> str:
+    """``/data/feeds/world.jsonl#3`` → ``world``."""
+    path = origin.split("#", 1)[0] if origin else ""
+    return PurePosixPath(path.replace("\\", "/")).stem if path else ""
+
+
+def outlet_for(source: str | None, sitename: str | None, url: str | None, origin: str, doc_id: str,
+               text: str = "") -> str:
+    """Given source (a feed's title, a JSONL record's field), else the page's site name, else
+    the URL's domain, else the outlet a dateline in `text` credits, else the file stem."""
+    for candidate in (source, sitename, domain(url), dateline_outlet(text)):
         if candidate and candidate.strip():
             return candidate.strip()
-    path = origin.split("#", 1)[0] if origin else ""
-    stem = PurePosixPath(path.replace("\\", "/")).stem if path else ""
-    return stem or doc_id
+    return file_stem(origin) or doc_id
 
 
 def iso_date(value: str | None) -> str | None:

@@ -19,6 +19,7 @@ import jsonschema
 from newsprism import __version__
 from newsprism.models import Article, Rejection
 from newsprism.report.html import render_html
+from newsprism.report.outlets import outlet_labels
 
 __all__ = [
     "SCHEMA_ID",
@@ -73,6 +74,8 @@ def build_report(
     """The report document for `items` (articles and rejections, in input order)."""
     articles = [_article_entry(it) if isinstance(it, Article) else _rejection_entry(it) for it in items]
     _add_story_facts(articles, stories)
+    for entry, label in zip(articles, outlet_labels(articles), strict=True):
+        entry["outlet"] = label
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "generator": {"name": "newsprism", "version": __version__},

@@ -40,12 +40,15 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{_e(line)}</p>" for line in text.split("\n") if line.strip())
 
 
-def _link(aid: str, anchors: dict[str, int]) -> str:
-    """An article id, linked to its section of the page when the page has one."""
-    return f'<a href="#a{anchors[aid]}">{_e(aid)}</a>' if aid in anchors else _e(aid)
+def _link(aid: str, anchors: dict[str, tuple[int, str]]) -> str:
+    """An article's outlet label, linked to its section of the page when the page has one."""
+    if aid not in anchors:
+        return _e(aid)
+    i, label = anchors[aid]
+    return f'<a href="#a{i}" title="{_e(aid)}">{_e(label)}</a>'
 
 
-def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
+def _story(s: dict[str, Any], anchors: dict[str, tuple[int, str]]) -> str:
     span = " – ".join(dict.fromkeys(_e(d) for d in (s.get("first_published"), s.get("last_published")) if d))
     origins = "; ".join(" = ".join(_link(a, anchors) for a in group) for group in s.get("origins", []))
     return (
@@ -55,7 +58,7 @@ def _story(s: dict[str, Any], anchors: dict[str, int]) -> str:
     )
 
 
-def _story_details(s: dict[str, Any], anchors: dict[str, int]) -> str:
+def _story_details(s: dict[str, Any], anchors: dict[str, tuple[int, str]]) -> str:
     """Brief, per-source framing, contradictions, claims by support, and the entity roster of one
     compared story."""
     contradictions = "".join(
@@ -107,7 +110,7 @@ def _article(a: dict[str, Any], anchor: int) -> str:
     meta = " · ".join(
         _e(x)
         for x in (
-            a.get("source"),
+            a.get("outlet") or a.get("source"),
             a.get("published"),
             a.get("language"),
             f"{a.get('word_count', 0)} words" if a["status"] == "ok" else None,
@@ -146,12 +149,12 @@ def render_html(report: dict[str, Any]) -> str:
     articles = report["articles"]
     n_ok = sum(a["status"] == "ok" for a in articles)
     rows = "".join(
-        f'<tr><td><a href="#a{i}">{_e(a["id"])}</a></td><td>{_e(a.get("source"))}</td>'
+        f'<tr><td><a href="#a{i}">{_e(a["id"])}</a></td><td>{_e(a.get("outlet") or a.get("source"))}</td>'
         f'<td>{_e(a.get("title"))}</td><td class="{_e(a["status"])}">{_e(a["status"])}</td>'
         f"<td>{_e('; '.join(a.get('problems', [])))}</td></tr>"
         for i, a in enumerate(articles)
     )
-    anchors = {a["id"]: i for i, a in enumerate(articles)}
+    anchors = {a["id"]: (i, a.get("outlet") or a.get("source") or a["id"]) for i, a in enumerate(articles)}
     stories = "".join(_story(s, anchors) for s in report.get("stories", []))
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -167,7 +170,7 @@ def render_html(report: dict[str, Any]) -> str:
             else ""
         )
         + "".join(_story_details(s, anchors) for s in report.get("stories", []) if s.get("claims"))
-        + "<h2>Articles</h2><table><thead><tr><th>id</th><th>source</th><th>title</th><th>status</th>"
+        + "<h2>Articles</h2><table><thead><tr><th>id</th><th>outlet</th><th>title</th><th>status</th>"
         f"<th>problems</th></tr></thead><tbody>{rows}</tbody></table>"
         + "".join(_article(a, i) for i, a in enumerate(articles))
         + "</main></body></html>\n"

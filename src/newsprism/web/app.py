@@ -10,15 +10,14 @@ and its articles, so API clients read the same shapes as `analyze --json`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -26,21 +25,34 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsprism import __version__
+from newsprism.brief.markdown import report_markdown
 from newsprism.config import Settings
 from newsprism.report import build_report
+from newsprism.report.tables import claims_csv, contradictions_csv
 from newsprism.store import Store
+from newsprism.stories import EncoderError
 from newsprism.web import queries
 from newsprism.web.ingest import Upload, parse_urls, run_ingest
 from newsprism.web.search import ensure_search
-from newsprism.web.security import SecurityHeaders, WriteAccess
+from newsprism.web.security import (
+    HEADERS,
+    LOOPBACK_HOSTS,
+    AllowedHosts,
+    SecurityHeaders,
+    WriteAccess,
+    parse_json_body,
+    public_path,
+)
 from newsprism.web.settings import WebSettings, load_web_settings
 from newsprism.web.views import (
+    KINDS,
+    SORTS,
+    STATUSES,
+    MatrixFilter,
     article_spans,
-    claim_matrix,
     computed_sections,
     highlighted,
-    source_chart,
-    timeline,
+    story_sections,
 )
 
 __all__ = ["create_app"]
@@ -48,6 +60,10 @@ __all__ = ["create_app"]
 PACKAGE = resources.files("newsprism.web")
 # Multipart framing around the files (boundaries, part headers, the URL field).
 FORM_OVERHEAD = 1_000_000
+# Bounds of integer parameters: a database integer is 32 or 64 bits, Python's is not
+# (`offset=2**63` raised OverflowError in the driver, a 500). No store holds a billion rows.
+MAX_ROW = 1_000_000_000
+MAX_ID = 2**31 - 1
 
 INGEST_BODY = {
     "requestBody": {
@@ -71,10 +87,17 @@ def _safe_url(url: object) -> str | None:
     return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
 
 
+def _text_param(*values: str) -> None:
+    """422 for a NUL character in a text parameter (PostgreSQL refuses it in any string)."""
+    if any("\x00" in v for v in values):
+        raise HTTPException(422, "a parameter holds a NUL character")
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     templates.env.autoescape = True  # every template, whatever its extension
     templates.env.filters["safe_url"] = _safe_url
+    templates.env.filters["public_path"] = public_path
     templates.env.globals["version"] = __version__
     return templates
 
@@ -97,6 +120,8 @@ def _story_doc(story: Any, articles: list, *, analyze: bool = False) -> dict[str
             _ANALYSES[key] = story_reports(articles, [story])[0]
         entry = _ANALYSES[key]
     doc = build_report(articles, stories=[entry])
+    for a in doc["articles"]:
+        a["origin"] = public_path(a["origin"])
     doc["computed"] = computed_sections(doc["stories"][0])
     return doc
 
@@ -120,7 +145,8 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                   description="Stories, articles and ingest over a newsprism store. Shapes follow the report "
                               "contract (`newsprism.report/1`).")
     app.state.store, app.state.settings, app.state.web, app.state.access = store, settings, web, access
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AllowedHosts, hosts=LOOPBACK_HOSTS if open_ else web.allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # the outermost: host refusals carry the headers too
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     def page(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
@@ -132,11 +158,19 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return page(request, "error.html", exc.status_code, status=exc.status_code, detail=exc.detail)
 
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Any:
+        # answered outside the middleware stack (Starlette's ServerErrorMiddleware): the
+        # headers are set here; the exception is logged by the server, never shown
+        return JSONResponse({"detail": "internal error"}, status_code=500, headers=HEADERS)
+
     # -- API -------------------------------------------------------------------------
     @app.get("/api/v1/stories", tags=["stories"])
     def api_stories(q: str = Query("", max_length=500, description="words that must all occur in an article"),
-                    limit: int = Query(web.page_size, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+                    limit: int = Query(web.page_size, ge=1, le=500),
+                    offset: int = Query(0, ge=0, le=MAX_ROW)) -> dict:
         """Stories, newest first (report `stories[]` entries, with counts)."""
+        _text_param(q)
         found = queries.list_stories(store.engine, query=q, limit=limit, offset=offset)
         return {"total": found.total, "limit": limit, "offset": offset,
                 "stories": [{**s.to_report(), "n_articles": len(s.articles), "n_origins": len(s.origins)}
@@ -147,19 +181,66 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                                                           "contradictions now (seconds; stories of 2+ origins)")) -> dict:
         """One story as a `newsprism.report/1` document: `stories[0]` and its `articles`.
         `computed` says which later sections (brief, claims, ...) exist."""
+        _text_param(story_id)
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
         return _story_doc(*found, analyze=analyze)
 
+    def _analysed(story_id: str) -> dict[str, Any]:
+        _text_param(story_id)
+        found = queries.story_with_articles(store.engine, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        from newsprism.nlp.pipeline import NLPModelError
+
+        try:
+            return _story_doc(*found, analyze=True)
+        except (EncoderError, NLPModelError) as exc:  # a model that cannot load: say so, not a 500
+            raise HTTPException(503, f"the analysis cannot run here: {exc}") from exc
+
+    def _download(body: str, media_type: str, name: str) -> Response:
+        return Response(body, media_type=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    csv_response = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}}
+
+    @app.get("/api/v1/stories/{story_id}/claims.csv", tags=["stories"], response_class=Response,
+             responses=csv_response)
+    def api_claims_csv(story_id: str) -> Response:
+        """The story's claims, one row per claim (header row first): status, kind, whether it is
+        check-worthy, origins, the outlets that state / contradict / omit it, quoted evidence.
+        Computes the analysis when the story has none yet (seconds)."""
+        doc = _analysed(story_id)
+        return _download(claims_csv(doc["stories"][0], doc["articles"]), "text/csv; charset=utf-8",
+                         f"{story_id}-claims.csv")
+
+    @app.get("/api/v1/stories/{story_id}/contradictions.csv", tags=["stories"], response_class=Response,
+             responses=csv_response)
+    def api_contradictions_csv(story_id: str) -> Response:
+        """The story's contradictions, one row per contradiction (header row first): kind,
+        confidence, explanation, outlets, each side as a whole quoted sentence with its date."""
+        doc = _analysed(story_id)
+        return _download(contradictions_csv(doc["stories"][0], doc["articles"]), "text/csv; charset=utf-8",
+                         f"{story_id}-contradictions.csv")
+
+    @app.get("/api/v1/stories/{story_id}/brief.md", tags=["stories"], response_class=Response,
+             responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "Markdown"}})
+    def api_brief_md(story_id: str) -> Response:
+        """The story's brief and claims as Markdown (as `analyze --md` writes them)."""
+        doc = _analysed(story_id)
+        return _download(report_markdown(doc), "text/markdown; charset=utf-8", f"{story_id}-brief.md")
+
     @app.get("/api/v1/articles/{ident:path}", tags=["articles"])
     def api_article(ident: str) -> dict:
         """An article (report `articles[]` entry, with what cleaning removed), by content
         hash or by the id it was stored under; `stories` lists its story."""
+        _text_param(ident)
         view = queries.find_article(store.engine, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
+        entry["origin"] = public_path(entry["origin"])
         return {**entry, "stories": view.stories, "computed": {"mentions": False, "claims": False}}
 
     @app.get("/api/v1/entities", tags=["entities"])
@@ -170,7 +251,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     @app.get("/api/v1/runs", tags=["runs"])
     def api_runs() -> dict:
         """The runs of the store (CLI and web ingests), oldest first."""
-        return {"runs": [{"id": r.id, "status": r.status, "inputs": r.inputs, "ok": r.n_ok, "new": r.n_new,
+        return {"runs": [{"id": r.id, "status": r.status, "inputs": [public_path(i) for i in r.inputs], "ok": r.n_ok, "new": r.n_new,
                           "rejected": r.n_rejected, "started_at": r.started_at.isoformat(),
                           "finished_at": r.finished_at.isoformat() if r.finished_at else None}
                          for r in store.runs()]}
@@ -183,12 +264,14 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
             raise HTTPException(413, f"upload of {int(declared):,} bytes is over the {web.max_upload_bytes:,}-byte "
                                      "limit (NEWSPRISM_WEB_MAX_UPLOAD_BYTES)")
         if request.headers.get("content-type", "").startswith("application/json"):
-            try:
-                body = json.loads(await request.body())
-                urls = body.get("urls", [])
-                assert isinstance(urls, list) and all(isinstance(u, str) for u in urls)
-            except (ValueError, AttributeError, AssertionError) as exc:
-                raise HTTPException(422, 'expected {"urls": ["https://...", ...]}') from exc
+            if int(declared) > web.max_json_bytes:  # refused before the body is read
+                raise HTTPException(413, f"JSON body of {int(declared):,} bytes is over the "
+                                         f"{web.max_json_bytes:,}-byte limit")
+            body = parse_json_body(await request.body(), max_bytes=web.max_json_bytes,
+                                   max_depth=web.max_json_depth)
+            urls = body.get("urls", []) if isinstance(body, dict) else None
+            if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+                raise HTTPException(422, 'expected {"urls": ["https://...", ...]}')
             return [], "\n".join(urls), None
         uploads, total = [], 0
         try:
@@ -237,7 +320,8 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     # -- pages -----------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, q: str = Query("", max_length=500), page_no: int = Query(1, ge=1,
-                     alias="page")) -> HTMLResponse:
+                     le=MAX_ROW // 500, alias="page")) -> HTMLResponse:
+        _text_param(q)
         found = queries.list_stories(store.engine, query=q, limit=web.page_size,
                                      offset=(page_no - 1) * web.page_size)
         runs = store.runs()[-5:][::-1]
@@ -245,7 +329,14 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                     runs=runs, unassigned=queries.unassigned_count(store.engine))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str, analyze: bool = Query(False)) -> HTMLResponse:
+    def story_page(request: Request, story_id: str, analyze: bool = Query(False),
+                   all_claims: bool = Query(False, alias="all"), status: str = Query("", max_length=20),
+                   kind: str = Query("", max_length=20), source: str = Query("", max_length=500),
+                   sort: str = Query("rank", max_length=20)) -> HTMLResponse:
+        _text_param(story_id, source)
+        filt = MatrixFilter(all=all_claims, status=status if status in STATUSES else "",
+                            kind=kind if kind in KINDS else "", source=source,
+                            sort=sort if sort in SORTS else "rank")
         found = queries.story_with_articles(store.engine, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
@@ -254,22 +345,30 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         by_id = {a["id"]: a for a in articles}
         return page(request, "story.html", story=story, articles=articles, by_id=by_id, computed=doc["computed"],
                     analyzed=analyze,
-                    matrix=claim_matrix(story, articles), chart=source_chart(story, articles),
-                    timeline=timeline(articles))
+                    **story_sections(story, articles, filt))
 
     @app.get("/articles/{ident:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, ident: str) -> HTMLResponse:
+    def article_page(request: Request, ident: str,
+                     hl: str = Query("", max_length=25, pattern=r"^(\d{1,9}-\d{1,9})?$",
+                                     description="start-end of a passage to highlight")) -> HTMLResponse:
+        _text_param(ident)
         view = queries.find_article(store.engine, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
-        analysed = next((st for key, st in _ANALYSES.items() if key[0] in view.stories), None)
+        of_story = [st for key, st in _ANALYSES.items() if key[0] in view.stories]
+        analysed = next((st for st in of_story if entry["id"] in st.get("articles", [])), None)
+        stale = analysed is None and bool(of_story)  # the article joined its story after the analysis
         spans = article_spans(analysed, entry["id"]) if analysed else []
-        return page(request, "article.html", a=entry, stories=view.stories, analysed=analysed is not None,
+        if hl:
+            start, end = (int(x) for x in hl.split("-"))
+            if start < end <= len(entry["text"]):
+                spans.append((start, end, "focus"))
+        return page(request, "article.html", a=entry, stories=view.stories, analysed=analysed is not None, stale=stale,
                     paragraphs=highlighted(entry["text"], spans))
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
-    def run_page(request: Request, run_id: int) -> HTMLResponse:
+    def run_page(request: Request, run_id: int = Path(ge=1, le=MAX_ID)) -> HTMLResponse:
         run = store.run(run_id)
         if run is None:
             raise HTTPException(404, f"no run {run_id}")

@@ -22,6 +22,14 @@ class WebSettings:
     allow_private_urls: bool = False
     # Stories per page of the list (and the API's default `limit`).
     page_size: int = 50
+    # Names the server answers to in the `Host` header (any port; `*` for any name): a
+    # guard against DNS rebinding. `serve --open` allows the loopback names only; `serve
+    # --host NAME` adds NAME. Set the public name(s) for a deployment behind a proxy.
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+    # A JSON ingest body is a list of URLs: max_urls of a few kB each fit in 1 MB; deeper
+    # nesting than `{"urls": [...]}` needs is refused before parsing (the parser recurses).
+    max_json_bytes: int = 1_000_000
+    max_json_depth: int = 16
 
 
 def load_web_settings(**overrides: object) -> WebSettings:
