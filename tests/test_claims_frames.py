@@ -214,3 +214,13 @@ def test_hundreds_names_no_figure() -> None:
         ("b", "The quake killed 1,002 people and left hundreds of casualties injured in Myanmar.", None),
     )
     assert not [c for c in _numbers(result) if "hundreds" in c.explanation]
+
+
+def test_one_figure_written_twice_is_still_two_players() -> None:
+    result = claims_of(
+        ("a", "With just under 20 minutes remaining, Kvaratskhelia made it 4-0, scoring the goal his "
+              "performance deserved.", None),
+        ("b", "PSG scored twice in the opening 20 minutes through former Inter defender Achraf Hakimi and Doue.",
+         None),
+    )
+    assert _numbers(result) == []

@@ -142,13 +142,14 @@ def nearest_person(u: ClaimUnit, start: int, end: int, names: Collection[str] = 
 
 
 def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
-    """Words near the figure that may say which outcome it tallies, nearest first: its
-    predicate, the few words right after it ("over 730 injured", "six dead"), a toll before it."""
+    """Words near the figure that may say which outcome it tallies, surest first: its
+    predicate, a toll named just before it ("death toll to six"), the few words right after
+    it ("over 730 injured", "six dead")."""
     words = _TOKEN.findall(n.predicate or "")
-    after = re.split(r"\d", u.text[n.end - u.start:n.end - u.start + 45])[0]  # the next figure's words are its own
-    words += _TOKEN.findall(after)[:5]
     before = u.text[max(0, n.start - u.start - 25):n.start - u.start]
     words += [w for w in _TOKEN.findall(before)[-3:] if stem(w).startswith(("toll", "death"))]
+    after = re.split(r"\d", u.text[n.end - u.start:n.end - u.start + 45])[0]  # the next figure's words are its own
+    words += _TOKEN.findall(after)[:5]
     return words
 
 

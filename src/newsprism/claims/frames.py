@@ -153,7 +153,8 @@ def _dimensions(f: QuantityFact, u: ClaimUnit) -> frozenset[str]:
     return frozenset(DIMENSIONS[w] for w in words if w in DIMENSIONS)
 
 
-def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, aligned: bool = False) -> bool:
+def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, aligned: bool = False,
+               same_figure: bool = False) -> bool:
     """The structural tests: same measure and outcome, different origins, no expectation,
     places that do not exclude each other, neither a part of a breakdown, and (unless
     `aligned`: the two sentences say the same thing) people that do not exclude each other,
@@ -162,7 +163,8 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     if ua.origin == ub.origin or ua.expected or ub.expected or a.key != b.key or a.part or b.part:
         return False
     if a.people and b.people and not a.people & b.people and not aligned:
-        return False
+        return False  # one figure written twice is still two players' ("under 20 minutes" / "opening 20 minutes")
+    aligned = aligned or same_figure
     if a.places and b.places and not a.places & b.places:
         return False
     if _groups_apart(a, b, ua, ub):
@@ -229,7 +231,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             together = (min(a.unit, b.unit), max(a.unit, b.unit)) in aligned and fs >= ALIGNED_FRAME_MIN \
                 and a.counted is not None and b.counted is not None \
                 and (bool(_own_stems(a, units[a.unit]) & _own_stems(b, units[b.unit])) or _same_predicate(a, b))
-            if not comparable(a, b, units[a.unit], units[b.unit], same_figure or together):
+            if not comparable(a, b, units[a.unit], units[b.unit], together, same_figure):
                 continue
             related.add((idx[x], idx[y]))
             cmp = compare_numbers(a.number, b.number, intervals[idx[x]], intervals[idx[y]])
