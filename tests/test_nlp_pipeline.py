@@ -172,8 +172,22 @@ def test_public_api() -> None:
 
     assert sorted(newsprism.nlp.__all__) == [
         "AnnotatedDocument", "DateExpr", "Mention", "Number", "Quote", "Sentence", "annotate", "annotate_many",
+        "annotate_parsed",
     ]
     assert callable(newsprism.nlp.annotate)  # not shadowed by a submodule of the same name
+
+
+def test_annotate_parsed_gives_the_same_annotation_and_the_parse_it_came_from() -> None:
+    from newsprism.models import Article
+    from newsprism.nlp import annotate_many, annotate_parsed
+
+    texts = ["Ukrainian President Volodymyr Zelenskyy met Turkish officials in Ankara on Thursday.",
+             "At least 13 people were killed when the ferry capsized off the coast on Monday."]
+    articles = [Article(id=f"a{i}", origin=f"a{i}", source="s", title="t", text=t, published="2025-05-16",
+                        word_count=len(t.split())) for i, t in enumerate(texts)]
+    pairs = list(annotate_parsed(articles))
+    assert [a for a, _ in pairs] == list(annotate_many(articles))
+    assert [doc.text for _, doc in pairs] == texts and all(doc.has_annotation("DEP") for _, doc in pairs)
 
 
 def test_cli_annotate_failure_is_a_per_item_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

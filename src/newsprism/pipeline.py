@@ -174,22 +174,19 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
     from newsprism.claims import story_claims
     from newsprism.entities import report_entities, resolve_entities
     from newsprism.framing import frame_story
-    from newsprism.nlp import annotate_many
+    from newsprism.nlp import annotate_parsed
 
     params = params or load_story_params()
     settings = settings or load_settings()
     entries = [s.to_report() for s in stories]
-    compared = [s for s in stories if len(s.origins) >= 2]
-    if not compared:
-        return entries
     by_id = {a.id: a for a in articles}
-    wanted = list(dict.fromkeys(aid for s in compared for aid in s.articles))
-    docs = {d.id: d for d in annotate_many([by_id[a] for a in wanted])}
     for entry, story in zip(entries, stories, strict=True):
         if len(story.origins) < 2:
             continue
         origin_of = {aid: group[0] for group in story.origins for aid in group}
-        story_docs = [docs[a] for a in story.articles]
+        # one parse per article, read by every stage (framing reads the parse itself); a
+        # story's parses are dropped once it is analysed, so memory stays flat on long runs
+        story_docs, parsed = map(list, zip(*annotate_parsed([by_id[a] for a in story.articles]), strict=True))
         roster = resolve_entities(story_docs, [by_id[a] for a in story.articles])
         result = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params), roster=roster)
         claims = result.to_report()
@@ -198,7 +195,7 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
         # the claims stage folds in the roster's role and name conflicts, so statuses agree with them
         entry["contradictions"] = claims["contradictions"]
         entry["comparison"] = claims["comparison"]
-        framing = frame_story(story_docs, roster, result.claims)
+        framing = frame_story(story_docs, roster, result.claims, parsed=parsed)
         entry["sources"] = framing.to_report()
         entry["brief"] = rewrite_brief(compose_brief(story_docs, result, framing), settings).to_report()
     return entries

@@ -10,7 +10,7 @@ on first use; importing this package does not load spaCy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsprism.nlp.document import AnnotatedDocument, DateExpr, Mention, Number, Quote, Sentence
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AnnotatedDocument", "DateExpr", "Mention", "Number", "Quote", "Sentence", "annotate", "annotate_many",
+    "annotate_parsed",
 ]
 
 
@@ -36,3 +37,11 @@ def annotate_many(
     from newsprism.nlp.annotation import annotate_many as _annotate_many
 
     return _annotate_many(articles, n_process=n_process, batch_size=batch_size)
+
+
+def annotate_parsed(articles: Iterable[Article], *, batch_size: int = 32) -> Iterator[tuple[AnnotatedDocument, Any]]:
+    """`annotate_many` with each article's spaCy Doc beside its annotation (one parse for the
+    stages that read the parse itself, such as framing)."""
+    from newsprism.nlp.annotation import annotate_parsed as _annotate_parsed
+
+    return _annotate_parsed(articles, batch_size=batch_size)

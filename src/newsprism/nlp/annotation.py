@@ -22,7 +22,7 @@ from newsprism.models import Article
 from newsprism.nlp.document import AnnotatedDocument, Mention, Sentence
 from newsprism.nlp.pipeline import parse_texts
 
-__all__ = ["annotate", "annotate_many", "doc_sentences", "document_from_doc"]
+__all__ = ["annotate", "annotate_many", "annotate_parsed", "doc_sentences", "document_from_doc"]
 
 NewsLayerFn = Callable[[Doc, str | None], Any]
 
@@ -69,6 +69,12 @@ def annotate(article: Article) -> AnnotatedDocument:
     return document_from_doc(doc, id=article.id, published=article.published)
 
 
+def annotate_parsed(articles: Iterable[Article], *, batch_size: int = 32) -> Iterator[tuple[AnnotatedDocument, Doc]]:
+    """`annotate_many` that also yields each article's spaCy Doc, for stages that read the
+    parse itself (framing's clause-level stance): one parse per article, not two."""
+    return _parsed(articles, batch_size)
+
+
 def annotate_many(
     articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 32
 ) -> Iterator[AnnotatedDocument]:
@@ -93,9 +99,9 @@ def annotate_many(
             yield from pending.popleft().result()
 
 
-def _annotate_batch(
+def _parsed(
     articles: Iterable[Article], batch_size: int, threads: int | None = None
-) -> Iterator[AnnotatedDocument]:
+) -> Iterator[tuple[AnnotatedDocument, Doc]]:
     pending: deque[Article] = deque()
 
     def texts() -> Iterator[str]:
@@ -105,7 +111,13 @@ def _annotate_batch(
 
     for doc in parse_texts(texts(), batch_size=batch_size, threads=threads):
         article = pending.popleft()
-        yield document_from_doc(doc, id=article.id, published=article.published)
+        yield document_from_doc(doc, id=article.id, published=article.published), doc
+
+
+def _annotate_batch(
+    articles: Iterable[Article], batch_size: int, threads: int | None = None
+) -> Iterator[AnnotatedDocument]:
+    return (annotated for annotated, _ in _parsed(articles, batch_size, threads))
 
 
 def _annotate_list(job: tuple[list[Article], int, int]) -> list[AnnotatedDocument]:
