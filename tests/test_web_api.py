@@ -8,6 +8,7 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 
+from newsprism.pipeline import indexed_stories
 from newsprism.report import validate_report
 from newsprism.store import Store
 from tests.conftest import _reset_pg
@@ -48,7 +49,7 @@ def test_stories_equal_the_story_index(filled: tuple[TestClient, dict], filled_u
     c, _ = filled
     listed = c.get("/api/v1/stories").json()
     with Store(filled_url) as store:
-        indexed = store.indexed_stories()
+        indexed = indexed_stories(store)
     assert listed["total"] == len(indexed) == 1
     got = listed["stories"][0]
     want = indexed[0].to_report()

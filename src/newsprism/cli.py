@@ -20,15 +20,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
 from typer.exceptions import TyperException
 
 from newsprism import __version__
 from newsprism.config import load_settings
-from newsprism.pipeline import RunResult, index_stories, process, report_for_run
+from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run
 from newsprism.report import validate_report, write_html, write_json
-from newsprism.store import Store, StoreError
-from newsprism.store.stories import IndexUpdate
+from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
 
 app = typer.Typer(
@@ -58,7 +56,7 @@ def _guarded(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, TyperException, KeyboardInterrupt):  # exits and usage errors as they are
             raise
-        except (StoreError, OperationalError) as exc:
+        except DATABASE_ERRORS as exc:
             console.print(f"[red]error:[/] the database could not be used: {exc}")
             raise typer.Exit(EXIT_STORE) from exc
         except Exception as exc:

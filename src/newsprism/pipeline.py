@@ -7,12 +7,14 @@ pool (the same functions run on Ray Data beyond one machine).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import islice
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import httpx
 
@@ -21,19 +23,33 @@ from newsprism.config import Settings, load_settings
 from newsprism.ingest import ingest
 from newsprism.models import Article, RawDocument, Rejection
 from newsprism.report import build_report
-from newsprism.store import RunSummary, Store
-from newsprism.store.stories import IndexUpdate
-from newsprism.stories import Story, StoryParams, cluster_stories, load_encoder, load_story_params
+from newsprism.store import IndexConflict, RunSummary, Store
+from newsprism.stories import (
+    Assignment,
+    Story,
+    StoryIndex,
+    StoryParams,
+    cluster,
+    cluster_stories,
+    load_encoder,
+    load_story_params,
+)
 from newsprism.stories.embed import Encoder
+from newsprism.stories.restore import LoadedIndex, expected_meta, new_members, restore_index
 
 __all__ = [
-    "RunResult", "clean_inputs", "clean_safely", "index_stories", "process", "report_for_run", "run_stories",
+    "IndexUpdate", "RunResult", "clean_inputs", "clean_safely", "index_stories", "indexed_stories",
+    "load_story_index", "process", "report_for_run", "run_stories",
 ]
 
 # One transaction per batch: large enough to amortise SQLite's per-commit sync, small
 # enough that a crash loses little. Not tuned: the bench shows cleaning, not storing,
 # dominates (ingest+clean+store 22 articles/s vs ingest+clean 26 on the same corpus).
 BATCH_SIZE = 200
+INDEX_BATCH = 200  # articles per story-index transaction when catching up
+INDEX_RETRIES = 3  # index updates tried again after a unique violation (a writer without the lock)
+
+log = logging.getLogger("newsprism.pipeline")
 
 Progress = Callable[[int, int], None]  # (sources done, sources total)
 
@@ -158,11 +174,119 @@ def run_stories(articles: Sequence[Article], params: StoryParams | None = None) 
     return cluster_stories(articles, params=params, encoder=story_encoder(params))
 
 
-def index_stories(store: Store, params: StoryParams | None = None) -> IndexUpdate:
-    """Bring the store's story index up to date: every stored article the index does not
-    hold yet is assigned to a story (or opens one), without recomputing the rest."""
+@dataclass(slots=True)
+class IndexUpdate:
+    assignments: list[Assignment]  # the articles assigned by this call, in order
+    stories: list[Story]  # the stories those articles are in
+    size: int  # articles in the index now
+    rebuilt: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+# The index each Store last loaded (verified) or wrote, with the store's index token at
+# that moment: a long-running process (the web app, a worker) reuses it while the token
+# is unchanged and adds an article in milliseconds instead of reloading. Rows damaged
+# behind its back are found by the next process that loads the index.
+_warm: WeakKeyDictionary[Store, tuple[tuple[str, ...], LoadedIndex]] = WeakKeyDictionary()
+
+
+def load_story_index(store: Store, params: StoryParams | None = None) -> LoadedIndex:
+    """The stored story index, verified; `.index` is None when it failed its checks
+    (`.problems` says why; `index_stories` then rebuilds it)."""
     params = params or load_story_params()
-    return store.update_story_index(params, encoder=story_encoder(params))
+    stored = store.index_members()
+    return restore_index(stored.meta, stored.members, stored.problems, params)
+
+
+def indexed_stories(store: Store, params: StoryParams | None = None) -> list[Story]:
+    """Every story of the stored index (article ids as stored); raises `ValueError` when
+    the index fails its checks (`index_stories` rebuilds it)."""
+    loaded = load_story_index(store, params)
+    if loaded.index is None:
+        raise ValueError("story index failed its checks: " + "; ".join(loaded.problems[:3]))
+    titles = store.story_titles()
+    # the title the live index gave at the last update: a reloaded index lacks the lead
+    # sentences some titles are chosen from
+    return [replace(st, title=titles.get(st.id, st.title)) for st in loaded.index.all_stories(loaded.names)]
+
+
+def index_stories(store: Store, params: StoryParams | None = None, *, encoder: Encoder | None = None,
+                  rebuild: bool = False) -> IndexUpdate:
+    """Bring the store's story index up to date: every stored article the index does not
+    hold yet is assigned to a story (or opens one), in store order, without recomputing
+    the rest. An index that fails its checks (or `rebuild`) is rebuilt from the stored
+    articles, reusing the vectors that verify, and says so in `.rebuilt`/`.problems` and
+    a warning. One process at a time: the store's index lock is held from loading to
+    the last write; a writer that took no lock makes this reload and try again."""
+    params = params or load_story_params()
+    encoder = encoder if encoder is not None else story_encoder(params)
+    for attempt in range(INDEX_RETRIES):
+        with store.index_lock():
+            try:
+                return _update_index(store, params, encoder, rebuild)
+            except IndexConflict as exc:
+                _warm.pop(store, None)
+                if attempt == INDEX_RETRIES - 1:
+                    raise
+                log.warning("%s; reloading it and trying again", exc)
+    raise AssertionError("unreachable")
+
+
+def _update_index(store: Store, params: StoryParams, encoder: Encoder, rebuild: bool) -> IndexUpdate:
+    cached = _warm.get(store)
+    token = (params.fingerprint(), *store.index_token())
+    warm = cached is not None and cached[0] == token and not rebuild
+    loaded = cached[1] if warm and cached is not None else load_story_index(store, params)
+    _warm.pop(store, None)  # the index in memory runs ahead of the database until the writes are done
+    problems = list(loaded.problems)
+    rebuilt = rebuild or loaded.index is None
+    newer = store.article_pks(after=loaded.max_pk)
+    older = [] if warm else store.article_pks(upto=loaded.max_pk)
+    if rebuilt:
+        if problems:
+            log.warning("story index failed its checks and is rebuilt from the store: %s",
+                        "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
+        store.clear_index()
+        index = StoryIndex(params)
+        known = loaded.vectors
+        names: dict[str, str] = {}
+        first = list(dict.fromkeys(loaded.order))  # the old order first: the rebuilt stories match the old
+        placed = set(first)
+        todo = first + [pk for pk in older + newer if pk not in placed]
+        max_pk = 0
+    else:
+        assert loaded.index is not None
+        index, known, names = loaded.index, {}, dict(loaded.names)
+        indexed = set(loaded.order)
+        todo = [pk for pk in older if pk not in indexed] + newer
+        max_pk = loaded.max_pk
+    assignments: list[Assignment] = []
+    seq = len(index)
+    meta = {**expected_meta(params), "embedder": params.embedder}
+    for i in range(0, len(todo), INDEX_BATCH):
+        batch = store.articles_by_pk(todo[i:i + INDEX_BATCH])
+        arts = [a for _, a in batch]
+        result = cluster(arts, params=params, encoder=encoder, index=index, keys=[a.content_hash for a in arts],
+                         known=known)
+        touched = {a.story for a in result.assignments}
+        last = store.add_index_members(
+            new_members(index, [pk for pk, _ in batch], result.assignments, result.features), first_seq=seq,
+            titles={sid: index.title_of(index.position(sid)) for sid in touched}, meta=meta)
+        seq += len(batch)
+        max_pk = max(max_pk, *(pk for pk, _ in batch))
+        names.update({a.content_hash: a.id for a in arts})
+        assignments.extend(result.assignments)
+        token = (params.fingerprint(), params.fingerprint(), str(seq), last)
+    if todo or not rebuilt:
+        _warm[store] = (token, LoadedIndex(index, names, [], {}, [], max_pk))
+    positions = sorted({index.position(a.story) for a in assignments})
+    named = [_renamed(a, names) for a in assignments]
+    return IndexUpdate(named, [index.story(p, names) for p in positions], len(index), rebuilt, problems)
+
+
+def _renamed(a: Assignment, names: dict[str, str]) -> Assignment:
+    return replace(a, article=names.get(a.article, a.article), origin=names.get(a.origin, a.origin),
+                   copy_of=names.get(a.copy_of, a.copy_of) if a.copy_of else None)
 
 
 def story_reports(articles: Sequence[Article], stories: Sequence[Story],

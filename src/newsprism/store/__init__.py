@@ -34,19 +34,23 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, Stateme
 from sqlalchemy.orm import Session
 
 from newsprism.models import Article, Rejection, Removed
-from newsprism.store.db import StoreError, create_db_engine, migrate, writer
+from newsprism.store.browse import BrowseMixin, StoredStory, StoryMemberView
+from newsprism.store.db import DATABASE_ERRORS, StoreError, create_db_engine, migrate, writer
 from newsprism.store.liveness import Heartbeat, is_dead, this_process
-from newsprism.store.stories import IndexUpdate, LoadedIndex, StoryIndexMixin
+from newsprism.store.stories import IndexConflict, StoredIndex, StoryIndexMixin
 from newsprism.store.tables import ArticleRow, RunItemRow, RunRow
 
 __all__ = [
-    "IndexUpdate",
-    "LoadedIndex",
+    "DATABASE_ERRORS",
+    "IndexConflict",
     "RunItem",
     "RunSummary",
     "SaveResult",
     "Store",
     "StoreError",
+    "StoredIndex",
+    "StoredStory",
+    "StoryMemberView",
     "create_db_engine",
     "migrate",
 ]
@@ -158,7 +162,7 @@ def _row_to_article(row: ArticleRow, article_id: str | None = None) -> Article:
     )
 
 
-class Store(StoryIndexMixin):
+class Store(StoryIndexMixin, BrowseMixin):
     """Typed access to the database; nothing outside this package issues SQL."""
 
     def __init__(self, url: str) -> None:

@@ -31,7 +31,6 @@ from newsprism.report import build_report
 from newsprism.store import Store
 from newsprism.web import queries
 from newsprism.web.ingest import Upload, parse_urls, run_ingest
-from newsprism.web.search import ensure_search
 from newsprism.web.security import SecurityHeaders, WriteAccess
 from newsprism.web.settings import WebSettings, load_web_settings
 from newsprism.web.views import (
@@ -107,7 +106,6 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     (see `newsprism.web.security`)."""
     web = web or load_web_settings()
     store = Store(settings.db)
-    ensure_search(store.engine)
     access = WriteAccess(token, open_)
     templates = _templates()
 
@@ -137,7 +135,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     def api_stories(q: str = Query("", max_length=500, description="words that must all occur in an article"),
                     limit: int = Query(web.page_size, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
         """Stories, newest first (report `stories[]` entries, with counts)."""
-        found = queries.list_stories(store.engine, query=q, limit=limit, offset=offset)
+        found = queries.list_stories(store, query=q, limit=limit, offset=offset)
         return {"total": found.total, "limit": limit, "offset": offset,
                 "stories": [{**s.to_report(), "n_articles": len(s.articles), "n_origins": len(s.origins)}
                             for s in found.stories]}
@@ -147,7 +145,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                                                           "contradictions now (seconds; stories of 2+ origins)")) -> dict:
         """One story as a `newsprism.report/1` document: `stories[0]` and its `articles`.
         `computed` says which later sections (brief, claims, ...) exist."""
-        found = queries.story_with_articles(store.engine, story_id)
+        found = queries.story_with_articles(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
         return _story_doc(*found, analyze=analyze)
@@ -156,7 +154,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     def api_article(ident: str) -> dict:
         """An article (report `articles[]` entry, with what cleaning removed), by content
         hash or by the id it was stored under; `stories` lists its story."""
-        view = queries.find_article(store.engine, ident)
+        view = queries.find_article(store, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
@@ -238,15 +236,15 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, q: str = Query("", max_length=500), page_no: int = Query(1, ge=1,
                      alias="page")) -> HTMLResponse:
-        found = queries.list_stories(store.engine, query=q, limit=web.page_size,
+        found = queries.list_stories(store, query=q, limit=web.page_size,
                                      offset=(page_no - 1) * web.page_size)
         runs = store.runs()[-5:][::-1]
         return page(request, "stories.html", found=found, q=q, page_no=page_no, page_size=web.page_size,
-                    runs=runs, unassigned=queries.unassigned_count(store.engine))
+                    runs=runs, unassigned=queries.unassigned_count(store))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, analyze: bool = Query(False)) -> HTMLResponse:
-        found = queries.story_with_articles(store.engine, story_id)
+        found = queries.story_with_articles(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
         doc = _story_doc(*found, analyze=analyze)
@@ -259,7 +257,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
 
     @app.get("/articles/{ident:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, ident: str) -> HTMLResponse:
-        view = queries.find_article(store.engine, ident)
+        view = queries.find_article(store, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]

@@ -1,28 +1,22 @@
-"""Read-only queries of the web app: stories of the store's story index, articles, runs.
+"""Read-only queries of the web app over the store: stories of the story index, articles.
 
-Stories are read straight from the index tables (`stories`, `story_members`) without
-loading and verifying the whole index (which `Store.indexed_stories` does, in seconds
-at 100k articles): a page needs a few stories, in milliseconds. The `Story` records
-built here equal the index's own (`StoryIndex.story`): same article order, origin
-groups, representative title (the titled origin nearest the story's mean lead vector)
-and publication span; tests/test_web_api.py checks that against `indexed_stories`.
+The store reads the rows (`newsprism.store.browse`); this module builds the `Story`
+records a page shows, equal to the index's own (`StoryIndex.story`): same article order,
+origin groups, representative title (the stored one, else the titled origin nearest the
+story's mean lead vector) and publication span; tests/test_web_api.py checks that
+against `pipeline.indexed_stories`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Engine, func, select, text
-from sqlalchemy.orm import Session
 
-from newsprism.models import Article, Removed
-from newsprism.store.tables import ArticleRow, StoryMemberRow, StoryRow
+from newsprism.models import Article
+from newsprism.store import Store, StoredStory
 from newsprism.stories.index import valid_date
 from newsprism.stories.records import Story
-from newsprism.web.search import matching_articles
 
 __all__ = ["ArticleView", "StoryList", "find_article", "list_stories", "story_with_articles", "unassigned_count"]
 
@@ -41,20 +35,13 @@ class ArticleView:
     stories: list[str]  # ids of the stories it belongs to (one, once indexed)
 
 
-def _row_article(row: ArticleRow) -> Article:
-    return Article(id=row.article_id, origin=row.origin, source=row.source, title=row.title, text=row.text,
-                   url=row.url, published=row.published, language=row.language, word_count=row.word_count,
-                   content_hash=row.content_hash, removed=[Removed(**r) for r in row.removed],
-                   problems=list(row.problems))
-
-
-def _build(story: StoryRow, members: Sequence) -> Story:
-    """A `Story` from its member rows in index order (see `StoryIndex.story`)."""
+def _build(story: StoredStory) -> Story:
+    """A `Story` from its stored members in index order (see `StoryIndex.story`)."""
     origins: dict[int, list[str]] = {}
     published = []
     reps: list[tuple[np.ndarray, str]] = []
     vec_sum = np.zeros(0)
-    for m in members:
+    for m in story.members:
         origins.setdefault(m.origin_pk, []).append(m.article_id)
         if m.published and valid_date(m.published):
             published.append(m.published)
@@ -70,77 +57,36 @@ def _build(story: StoryRow, members: Sequence) -> Story:
         centre = vec_sum / max(np.linalg.norm(vec_sum), 1e-12)
         title = max(titled, key=lambda vt: float(vt[0] @ centre))[1]
     dated = sorted(published, key=lambda d: (d[:10], d))
-    return Story(id=story.story_id, title=title, articles=[m.article_id for m in members],
+    return Story(id=story.story_id, title=title, articles=[m.article_id for m in story.members],
                  origins=list(origins.values()), first_published=dated[0] if dated else None,
                  last_published=dated[-1] if dated else None, status=story.status)  # type: ignore[arg-type]
 
 
-def _members(s: Session, story_pks: Sequence[int]) -> dict[int, list]:
-    m = StoryMemberRow
-    rows = s.execute(
-        select(m.story_pk, m.seq, m.article_pk, m.origin_pk, m.vector, ArticleRow.article_id, ArticleRow.title,
-               ArticleRow.published, ArticleRow.source, ArticleRow.content_hash)
-        .join(ArticleRow, m.article_pk == ArticleRow.pk)
-        .where(m.story_pk.in_(story_pks)).order_by(m.seq)).all()
-    out: dict[int, list] = defaultdict(list)
-    for r in rows:
-        out[r.story_pk].append(r)
-    return out
-
-
-def list_stories(engine: Engine, *, query: str = "", limit: int = 50, offset: int = 0) -> StoryList:
+def list_stories(store: Store, *, query: str = "", limit: int = 50, offset: int = 0) -> StoryList:
     """Stories, newest first; with `query`, those with an article matching all its words."""
-    base = select(StoryRow.pk)
-    if query.strip():
-        match = matching_articles(engine, query)
-        if match is None:
-            return StoryList(0, [])
-        sql, params = match
-        hits = select(StoryMemberRow.story_pk).where(StoryMemberRow.article_pk.in_(text(sql).bindparams(**params)))
-        base = base.where(StoryRow.pk.in_(hits))
-    with Session(engine) as s:
-        total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
-        page = list(s.scalars(base.order_by(StoryRow.pk.desc()).limit(limit).offset(offset)))
-        rows = {r.pk: r for r in s.scalars(select(StoryRow).where(StoryRow.pk.in_(page)))} if page else {}
-        members = _members(s, page) if page else {}
+    total, page = store.story_page(query=query, limit=limit, offset=offset)
     out = StoryList(total, [])
-    for pk in page:
-        story = _build(rows[pk], members.get(pk, []))
+    for stored in page:
+        story = _build(stored)
         out.stories.append(story)
-        out.keys[story.id] = {m.article_id: m.content_hash for m in members.get(pk, [])}
-        out.sources[story.id] = [m.source for m in members.get(pk, [])]
+        out.keys[story.id] = {m.article_id: m.content_hash for m in stored.members}
+        out.sources[story.id] = [m.source for m in stored.members]
     return out
 
 
-def story_with_articles(engine: Engine, story_id: str) -> tuple[Story, list[Article]] | None:
+def story_with_articles(store: Store, story_id: str) -> tuple[Story, list[Article]] | None:
     """A story and its articles (in the story's order), or None if there is no such story."""
-    with Session(engine) as s:
-        row = s.scalar(select(StoryRow).where(StoryRow.story_id == story_id))
-        if row is None:
-            return None
-        members = _members(s, [row.pk]).get(row.pk, [])
-        pks = [m.article_pk for m in members]
-        arts = {r.pk: r for r in s.scalars(select(ArticleRow).where(ArticleRow.pk.in_(pks)))} if pks else {}
-        return _build(row, members), [_row_article(arts[pk]) for pk in pks if pk in arts]
+    found = store.story_with_articles(story_id)
+    return None if found is None else (_build(found[0]), found[1])
 
 
-def find_article(engine: Engine, ident: str) -> ArticleView | None:
+def find_article(store: Store, ident: str) -> ArticleView | None:
     """An article by content hash (exact) or by the id it was stored under (the newest
     article stored under that id when several were)."""
-    with Session(engine) as s:
-        row = s.scalar(select(ArticleRow).where(ArticleRow.content_hash == ident))
-        if row is None:
-            row = s.scalar(select(ArticleRow).where(ArticleRow.article_id == ident).order_by(ArticleRow.pk.desc())
-                           .limit(1))
-        if row is None:
-            return None
-        stories = list(s.scalars(select(StoryRow.story_id).join(StoryMemberRow, StoryMemberRow.story_pk == StoryRow.pk)
-                                 .where(StoryMemberRow.article_pk == row.pk)))
-        return ArticleView(_row_article(row), stories)
+    found = store.find_article(ident)
+    return None if found is None else ArticleView(*found)
 
 
-def unassigned_count(engine: Engine) -> int:
+def unassigned_count(store: Store) -> int:
     """Stored articles that the story index does not hold yet."""
-    with Session(engine) as s:
-        held = select(StoryMemberRow.article_pk)
-        return s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.pk.not_in(held))) or 0
+    return store.unassigned_count()
