@@ -1,5 +1,5 @@
 """The layering of DESIGN.md: only `store` touches the database, and the store runs no
-stage (it imports only the shared records of `newsprism.models`)."""
+stage (it imports only the shared records of `newsprism.models` and `newsprism.analysis`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "newsprism"
 STORE = PACKAGE / "store"
 DATABASE_LIBRARIES = {"sqlalchemy", "alembic", "psycopg", "sqlite3"}
-STORE_MAY_IMPORT = {"newsprism.store", "newsprism.models"}
+STORE_MAY_IMPORT = {"newsprism.store", "newsprism.models", "newsprism.analysis"}
 
 
 def _imports(path: Path) -> set[str]:

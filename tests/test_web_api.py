@@ -122,17 +122,36 @@ def test_reingest_adds_nothing_and_keeps_the_story(filled: tuple[TestClient, dic
     assert c.get("/api/v1/stories").json()["total"] == 1
 
 
-def test_analysis_on_demand_fills_the_story_sections(filled: tuple[TestClient, dict]) -> None:
+def test_a_get_never_analyses_and_a_worker_fills_the_story_sections(
+        filled: tuple[TestClient, dict], filled_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism import pipeline
+
     c, doc = filled
     sid = doc["stories"][0]
-    assert 'id="analyze"' in c.get(f"/stories/{sid}").text
-    story = c.get(f"/api/v1/stories/{sid}", params={"analyze": "true"}).json()
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("a GET started analysis work")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "story_reports", refuse)
+        story = c.get(f"/api/v1/stories/{sid}", params={"analyze": "true"}).json()
+        html = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    assert story["analysis"]["state"] == "queued" and story["analysis"]["analysed_at"] is None  # the ingest queued it
+    assert story["computed"] == dict.fromkeys(story["computed"], False)
+    assert 'data-state="queued"' in html and "?analyze" not in html
+    with Store(filled_url) as store:
+        done = pipeline.work_once(store)
+        assert done is not None and (done.story, done.outcome, done.articles) == (sid, "analysed", 5)
+        assert pipeline.work_once(store) is None  # one story, taken once
+    story = c.get(f"/api/v1/stories/{sid}").json()
     validate_report(story)  # evidence offsets index the articles' clean text
+    assert story["analysis"]["state"] == "done" and story["analysis"]["articles"] == 5
     assert story["computed"] == dict.fromkeys(story["computed"], True)
     assert story["stories"][0]["brief"]["sentences"] and story["stories"][0]["sources"]
     claims = story["stories"][0]["claims"]
     assert claims and all(set(cl["sources"]) <= set(story["stories"][0]["articles"]) for cl in claims)
-    html = c.get(f"/stories/{sid}", params={"analyze": "1"}).text
+    html = c.get(f"/stories/{sid}").text
+    assert 'data-state="done"' in html and "with 5 articles" in html
     stated = html.count('class="cell states"') + html.count('class="cell contradicts"')
     assert stated == sum(len(set(cl["sources"])) for cl in claims)  # one cell per (claim, citing article)
     assert "Not computed yet" not in html  # every section has its stage now

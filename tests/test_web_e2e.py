@@ -15,11 +15,16 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from newsprism import pipeline
 from newsprism.config import load_settings
+from newsprism.store import Store
 from newsprism.web import create_app
 from tests.web_support import HOSTILE, RAW, ROOT, TOKEN, hostile_jsonl
 
 ARTIFACTS = ROOT / "artifacts"
+# The server's background worker (as `newsprism serve` runs one) starts when a test sets
+# this, so that a page is seen before and after its story is analysed.
+START_WORKER = threading.Event()
 CHROMIUM = os.environ.get("NEWSPRISM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="end-to-end tests need Debian's chromium (make install "
@@ -45,7 +50,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started, "the server did not start"
+    stop = threading.Event()
+
+    def drain() -> None:
+        START_WORKER.wait()
+        with Store(f"sqlite:///{db}") as store:
+            pipeline.work(store, stop=stop, idle_s=0.2)
+
+    threading.Thread(target=drain, daemon=True).start()
     yield f"http://127.0.0.1:{port}"
+    stop.set()
+    START_WORKER.set()
     srv.should_exit = True
     thread.join(10)
 
@@ -98,13 +113,18 @@ def test_ingest_the_sample_and_read_the_story(page, server: str) -> None:  # typ
     assert page.locator("#articles tbody tr").count() == 5
     page.screenshot(path=str(ARTIFACTS / "story.png"))
 
-    page.locator("#analyze").click()  # entities, claims, framing and the brief, computed on demand
-    page.wait_for_selector("#matrix td.cell.states", timeout=120_000)
+    assert page.get_attribute("#analysis-state", "data-state") == "queued"  # the ingest queued it; a GET computes nothing
+    START_WORKER.set()  # entities, claims, framing and the brief, computed by the server's worker
+    deadline = time.monotonic() + 180
+    while page.get_attribute("#analysis-state", "data-state") != "done" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        page.reload()
+    assert "with 5 articles" in page.inner_text("#analysis-state")
+    page.wait_for_selector("#matrix td.cell.states", timeout=5_000)
     for section in ("#brief", "#matrix", "#sources-chart"):
         assert "Not computed yet" not in page.inner_text(section)
     assert "[" in page.inner_text("#brief")  # every brief sentence cites its sources
     page.screenshot(path=str(ARTIFACTS / "story-analysed.png"), full_page=True)  # 1280 wide: brief, chart, matrix
-    page.go_back()
 
     page.locator("#articles tbody a").first.click()
     page.wait_for_selector("#article-title")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -24,7 +25,8 @@ from typer.exceptions import TyperException
 
 from newsprism import __version__
 from newsprism.config import load_settings
-from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run
+from newsprism.pipeline import IndexUpdate, RunResult, WorkDone, index_stories, process, report_for_run
+from newsprism.pipeline import work as work_queue
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
@@ -319,6 +321,36 @@ def runs(db: DbOption = None) -> None:
     Console().print(table)
 
 
+def _show_work(done: WorkDone) -> None:
+    detail = f"failed: {done.error}" if done.error else f"{done.outcome} ({done.articles} articles)"
+    console.print(f"story {done.story}: {detail} in {done.seconds:.1f} s")
+
+
+IdleOption = Annotated[float, typer.Option("--idle", min=0.1, help="Seconds between looks at an empty queue.")]
+
+
+@app.command()
+@_guarded
+def work(
+    db: DbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
+    idle: IdleOption = 2.0,
+) -> None:
+    """Analyse the stories whose articles changed (queued by ingest, add and the web app),
+    one at a time, and store the analyses; until stopped, or with --once until the queue is
+    empty. Several workers may share a database: each story is claimed by one of them."""
+    store = _open_store(db)
+    try:
+        taken = work_queue(store, once=once, idle_s=idle, on_done=_show_work)
+    except KeyboardInterrupt:
+        console.print("stopped")
+        taken = None
+    left = store.queue_counts()
+    console.print(f"{'' if taken is None else f'{taken} stories taken; '}queue: "
+                  + (", ".join(f"{n} {state}" for state, n in sorted(left.items())) or "empty"))
+    store.close()
+
+
 @app.command()
 @_guarded
 def serve(
@@ -328,9 +360,13 @@ def serve(
     open_: Annotated[
         bool, typer.Option("--open", help="Allow writes (ingest) without a token; loopback addresses only.")
     ] = False,
+    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Analyse queued stories in the "
+                                         "background (as `newsprism work`).")] = True,
+    idle: IdleOption = 2.0,
 ) -> None:
     """Serve the web application and HTTP API on the store. Writes need NEWSPRISM_TOKEN
-    (Bearer) unless --open on a loopback address."""
+    (Bearer) unless --open on a loopback address. A background worker analyses the
+    stories that ingests change; pages read the stored analyses and never compute one."""
     import ipaddress
 
     import uvicorn
@@ -349,8 +385,19 @@ def serve(
     store.close()
     web_app = create_app(load_settings(db=store.url), token=token, open_=open_)
     writes = "open (no token)" if open_ else ("token required" if token else "disabled (set NEWSPRISM_TOKEN)")
-    console.print(f"newsprism web on http://{host}:{port}/  (database {store.url}; writes {writes})")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    console.print(f"newsprism web on http://{host}:{port}/  (database {store.url}; writes {writes}; "
+                  f"worker {'on' if worker else 'off'})")
+    stop = threading.Event()
+    if worker:
+        def drain() -> None:
+            with Store(store.url) as own:  # its own connections: a long analysis holds none of the app's
+                work_queue(own, stop=stop, idle_s=idle, on_done=_show_work)
+
+        threading.Thread(target=drain, name="newsprism-worker", daemon=True).start()
+    try:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    finally:
+        stop.set()  # a story being analysed is left to its claim's lease
 
 
 @app.command()

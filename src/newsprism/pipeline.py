@@ -7,23 +7,32 @@ pool (the same functions run on Ray Data beyond one machine).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache
+from importlib import resources
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 import httpx
+import numpy as np
 
+from newsprism import __version__
+from newsprism.analysis import StoryAnalysis, story_version
 from newsprism.clean import clean
 from newsprism.config import Settings, load_settings
 from newsprism.ingest import ingest
 from newsprism.models import Article, RawDocument, Rejection
 from newsprism.report import build_report
-from newsprism.store import IndexConflict, RunSummary, Store
+from newsprism.store import IndexConflict, RunSummary, Store, StoredStory
 from newsprism.stories import (
     Assignment,
     Story,
@@ -31,15 +40,19 @@ from newsprism.stories import (
     StoryParams,
     cluster,
     cluster_stories,
+    featurize,
     load_encoder,
     load_story_params,
 )
-from newsprism.stories.embed import Encoder
+from newsprism.stories.embed import MODEL_SHA256, Encoder
+from newsprism.stories.index import valid_date
+from newsprism.stories.records import ArticleFacts, ArticleStatus
 from newsprism.stories.restore import LoadedIndex, expected_meta, new_members, restore_index
 
 __all__ = [
-    "IndexUpdate", "RunResult", "clean_inputs", "clean_safely", "index_stories", "indexed_stories",
-    "load_story_index", "process", "report_for_run", "run_stories",
+    "Analysed", "IndexUpdate", "RunResult", "WorkDone", "analyse_stories", "analysis_models", "clean_inputs",
+    "clean_safely", "index_stories", "indexed_stories", "load_story_index", "process", "report_for_run",
+    "run_index_stories", "run_stories", "story_from_stored", "work", "work_once",
 ]
 
 # One transaction per batch: large enough to amortise SQLite's per-commit sync, small
@@ -279,6 +292,7 @@ def _update_index(store: Store, params: StoryParams, encoder: Encoder, rebuild: 
         token = (params.fingerprint(), params.fingerprint(), str(seq), last)
     if todo or not rebuilt:
         _warm[store] = (token, LoadedIndex(index, names, [], {}, [], max_pk))
+    store.enqueue_stories({a.story for a in assignments})  # their analyses are out of date (see `work`)
     positions = sorted({index.position(a.story) for a in assignments})
     named = [_renamed(a, names) for a in assignments]
     return IndexUpdate(named, [index.story(p, names) for p in positions], len(index), rebuilt, problems)
@@ -328,18 +342,137 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
     return entries
 
 
-def report_for_run(store: Store, run_id: int, params: StoryParams | None = None) -> dict[str, Any]:
+def analysis_models(params: StoryParams | None = None, settings: Settings | None = None) -> dict[str, str]:
+    """The versions of what makes a story's analysis: a stored analysis made by others is
+    computed again. Model files are named by the hash of their descriptor (which records
+    the weights' own hash), the story encoder by its weights' hash."""
+    settings = settings or load_settings()
+    return {"newsprism": __version__, "story-encoder": MODEL_SHA256[:16], **_model_descriptors(),
+            "brief-rewriter": settings.llm_model if settings.llm_url else ""}
+
+
+@cache
+def _model_descriptors() -> dict[str, str]:
+    out = {}
+    for name, package, path in (("ner", "newsprism.nlp", "models/ner/ner.json"),
+                                ("syntax", "newsprism.nlp", "models/syntax/meta.json"),
+                                ("nli", "newsprism.claims.nli", "nli.json")):
+        try:
+            out[name] = hashlib.sha256(resources.files(package).joinpath(path).read_bytes()).hexdigest()[:16]
+        except OSError:
+            out[name] = "missing"
+    return out
+
+
+@dataclass(slots=True)
+class Analysed:
+    entries: list[dict[str, Any]]  # report story entries, in the order of the stories given
+    computed: list[str] = field(default_factory=list)  # ids of the stories analysed now
+    reused: list[str] = field(default_factory=list)  # ids of the stories read from the store
+
+
+def _with_facts(stories: Sequence[Story], by_id: dict[str, Article], params: StoryParams) -> list[Story]:
+    """Stories restored from a stored index keep no per-article facts (language, event
+    date): read them again (`featurize`, no embedding) where they are missing."""
+    out = []
+    for st in stories:
+        if len(st.members) != len(st.articles):
+            facts = []
+            for aid in st.articles:
+                f = featurize(by_id[aid], params)
+                ev = f.event.to_report()
+                facts.append(ArticleFacts(aid, f.language, ev["value"], f.event.source, ev["evidence"], f.status,
+                                          f.reason or None))
+            st = replace(st, members=facts)
+        out.append(st)
+    return out
+
+
+def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence[Story], *,
+                    params: StoryParams | None = None, settings: Settings | None = None,
+                    reuse: bool = True) -> Analysed:
+    """The report entries of `stories` (`story_reports`), read from the store for every
+    story whose version (its articles and their texts) was analysed by the current models,
+    computed and saved for the others (all of them with `reuse=False`)."""
+    params = params or load_story_params()
+    settings = settings or load_settings()
+    models = analysis_models(params, settings)
+    by_id = {a.id: a for a in articles}
+    out = Analysed([])
+    entries: dict[int, dict[str, Any]] = {}
+    todo: list[tuple[int, Story, str]] = []
+    for i, st in enumerate(stories):
+        version = story_version([(aid, by_id[aid].content_hash) for aid in st.articles])
+        found = store.analysis(st.id, version) if reuse else None
+        if found is not None and found.analysis.models == models:
+            entries[i] = {**st.to_report(), **found.analysis.to_report()}
+            out.reused.append(st.id)
+        else:
+            todo.append((i, st, version))
+    if todo:
+        started = time.perf_counter()
+        computed = story_reports(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
+        seconds = (time.perf_counter() - started) / len(todo)
+        for (i, st, version), entry in zip(todo, computed, strict=True):
+            store.save_analysis(StoryAnalysis.from_report(entry, version=version, models=models), seconds=seconds)
+            entries[i] = entry
+            out.computed.append(st.id)
+    out.entries = [entries[i] for i in range(len(stories))]
+    return out
+
+
+def run_index_stories(store: Store, articles: Sequence[Article], params: StoryParams | None = None) -> list[Story]:
+    """The stories of a run's articles as the story index holds them (so that a run is
+    clustered once, by the index update), each limited to the run's articles, under the
+    run's article ids. Articles the index does not hold (its update failed) are
+    clustered here instead, as one batch."""
+    params = params or load_story_params()
+    if not articles:
+        return []
+    cached = _warm.get(store)
+    token = (params.fingerprint(), *store.index_token())
+    loaded = cached[1] if cached is not None and cached[0] == token else load_story_index(store, params)
+    index = loaded.index
+    if index is None or any(a.content_hash not in index for a in articles):
+        log.warning("the story index does not hold every article of the run; clustering them for the report")
+        return run_stories(articles, params)
+    ids_of: dict[str, list[str]] = {}
+    for a in articles:
+        ids_of.setdefault(a.content_hash, []).append(a.id)
+    published = {a.id: a.published for a in articles if a.published and valid_date(a.published)}
+    titles = store.story_titles()
+
+    def run_ids(keys: Iterable[str]) -> list[str]:
+        return [rid for k in keys for rid in ids_of.get(k, [])]
+
+    out = []
+    for pos in sorted({index.story_of[k] for k in ids_of}):
+        st = index.story(pos)
+        facts = {f.article: f for f in st.members}
+        ids = run_ids(st.articles)
+        members = [replace(facts[k], article=rid) for k in st.articles if k in facts for rid in ids_of.get(k, [])]
+        dated = sorted((published[i] for i in ids if i in published), key=lambda d: (d[:10], d))
+        out.append(replace(st, title=titles.get(st.id, st.title), articles=ids,
+                           origins=[o for o in (run_ids(g) for g in st.origins) if o],
+                           members=members if len(members) == len(ids) else [],
+                           first_published=dated[0] if dated else None, last_published=dated[-1] if dated else None))
+    return out
+
+
+def report_for_run(store: Store, run_id: int, params: StoryParams | None = None,
+                   settings: Settings | None = None) -> dict[str, Any]:
     """The report document of a stored run: articles and rejections in input order, and
-    the stories of the run's articles (clustered in input order)."""
+    the stories of the run's articles from the story index, with their analyses (read
+    from the store where current, else computed and saved: `analyse_stories`)."""
     run = store.run(run_id)
     if run is None:
         raise KeyError(f"no run {run_id} in {store.url}")
     items = [x for it in store.run_items(run_id) if (x := it.article or it.rejection) is not None]
     articles = [x for x in items if isinstance(x, Article)]
-    stories = run_stories(articles, params)
+    stories = run_index_stories(store, articles, params)
     return build_report(
         items,
-        stories=story_reports(articles, stories, params),
+        stories=analyse_stories(store, articles, stories, params=params, settings=settings).entries,
         run={
             "id": run.id,
             "inputs": run.inputs,
@@ -348,3 +481,95 @@ def report_for_run(store: Store, run_id: int, params: StoryParams | None = None)
             "new": run.n_new,
         },
     )
+
+
+def story_from_stored(stored: StoredStory) -> Story:
+    """A `Story` from its stored members in index order, equal to the index's own
+    (`StoryIndex.story`): same article order, origin groups, title (the stored one, else
+    the titled origin nearest the story's mean lead vector) and publication span."""
+    origins: dict[int, list[str]] = {}
+    published = []
+    reps: list[tuple[np.ndarray, str]] = []
+    vec_sum = np.zeros(0)
+    for m in stored.members:
+        origins.setdefault(m.origin_pk, []).append(m.article_id)
+        if m.published and valid_date(m.published):
+            published.append(m.published)
+        if m.vector is not None:
+            vec = np.frombuffer(m.vector, dtype="<f4").astype(np.float32)
+            vec_sum = vec.astype(np.float64) if not vec_sum.size else vec_sum + vec
+            reps.append((vec, m.title))
+    titled = [(v, t) for v, t in reps if t]
+    title = stored.title or ""  # stored by the index update; databases from before it derive one
+    if not title and len(titled) == 1:
+        title = titled[0][1]
+    elif not title and titled:
+        centre = vec_sum / max(np.linalg.norm(vec_sum), 1e-12)
+        title = max(titled, key=lambda vt: float(vt[0] @ centre))[1]
+    dated = sorted(published, key=lambda d: (d[:10], d))
+    return Story(id=stored.story_id, title=title, articles=[m.article_id for m in stored.members],
+                 origins=list(origins.values()), first_published=dated[0] if dated else None,
+                 last_published=dated[-1] if dated else None, status=cast(ArticleStatus, stored.status))
+
+
+@dataclass(slots=True)
+class WorkDone:
+    story: str
+    outcome: str  # analysed | current (its stored analysis was up to date) | gone (no such story) | failed
+    articles: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def worker_name() -> str:
+    """This worker's name in the queue: host, process and thread."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def work_once(store: Store, *, worker: str | None = None, params: StoryParams | None = None,
+              settings: Settings | None = None) -> WorkDone | None:
+    """Claim one queued story and bring its stored analysis up to date; None when the
+    queue is empty. A failure is recorded on the queue entry (tried again up to
+    `store.queue.MAX_ATTEMPTS` times) and returned, never raised."""
+    worker = worker or worker_name()
+    story_id = store.claim_story(worker)
+    if story_id is None:
+        return None
+    started = time.perf_counter()
+    try:
+        found = store.story_with_articles(story_id)
+        if found is None:
+            store.finish_story(story_id, worker)
+            return WorkDone(story_id, "gone")
+        story, articles = story_from_stored(found[0]), found[1]
+        done = analyse_stories(store, articles, [story], params=params, settings=settings)
+    except Exception as exc:  # one story's failure must not stop the worker
+        error = f"{type(exc).__name__}: {exc}"
+        log.warning("analysis of story %s failed: %s", story_id, error)
+        store.finish_story(story_id, worker, error=error)
+        return WorkDone(story_id, "failed", seconds=time.perf_counter() - started, error=error)
+    store.finish_story(story_id, worker)
+    return WorkDone(story_id, "analysed" if done.computed else "current", len(articles),
+                    time.perf_counter() - started)
+
+
+def work(store: Store, *, stop: threading.Event | None = None, idle_s: float = 2.0, once: bool = False,
+         on_done: Callable[[WorkDone], None] | None = None, params: StoryParams | None = None,
+         settings: Settings | None = None) -> int:
+    """Drain the analysis queue one story at a time until `stop` is set (or, with `once`,
+    until the queue is empty), polling every `idle_s` seconds when it is; returns how
+    many stories were taken."""
+    stop = stop or threading.Event()
+    worker = worker_name()
+    taken = 0
+    while not stop.is_set():
+        done = work_once(store, worker=worker, params=params, settings=settings)
+        if done is None:
+            if once:
+                break
+            stop.wait(idle_s)
+            continue
+        taken += 1
+        if on_done is not None:
+            on_done(done)
+    return taken

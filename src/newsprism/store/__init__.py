@@ -34,20 +34,24 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, Stateme
 from sqlalchemy.orm import Session
 
 from newsprism.models import Article, Rejection, Removed
+from newsprism.store.analyses import AnalysesMixin, StoredAnalysis
 from newsprism.store.browse import BrowseMixin, StoredStory, StoryMemberView
 from newsprism.store.db import DATABASE_ERRORS, StoreError, create_db_engine, migrate, writer
 from newsprism.store.liveness import Heartbeat, is_dead, this_process
+from newsprism.store.queue import QueueEntry, QueueMixin
 from newsprism.store.stories import IndexConflict, StoredIndex, StoryIndexMixin
 from newsprism.store.tables import ArticleRow, RunItemRow, RunRow
 
 __all__ = [
     "DATABASE_ERRORS",
     "IndexConflict",
+    "QueueEntry",
     "RunItem",
     "RunSummary",
     "SaveResult",
     "Store",
     "StoreError",
+    "StoredAnalysis",
     "StoredIndex",
     "StoredStory",
     "StoryMemberView",
@@ -162,7 +166,7 @@ def _row_to_article(row: ArticleRow, article_id: str | None = None) -> Article:
     )
 
 
-class Store(StoryIndexMixin, BrowseMixin):
+class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin):
     """Typed access to the database; nothing outside this package issues SQL."""
 
     def __init__(self, url: str) -> None:

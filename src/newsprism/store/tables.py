@@ -116,3 +116,38 @@ class StoryIndexMetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# -- stored analysis and the work queue (newsprism.store.analyses, newsprism.store.queue) --
+class StoryAnalysisRow(Base):
+    """The analysis of one version of a story (a hash of its article ids and texts), as
+    `newsprism.analysis.StoryAnalysis.to_json`, with the model versions that made it."""
+
+    __tablename__ = "story_analyses"
+    __table_args__ = (UniqueConstraint("story_id", "version"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    story_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    n_articles: Mapped[int] = mapped_column(Integer)
+    models: Mapped[dict] = mapped_column(JSON)
+    document: Mapped[dict] = mapped_column(JSON)
+    seconds: Mapped[float] = mapped_column(Float)  # how long it took to compute
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoryQueueRow(Base):
+    """A story whose articles changed and that a worker should analyse again.
+    `state`: queued | computing | failed; `again` is set when the story changed while a
+    worker was computing it, so that it is queued again when that worker finishes."""
+
+    __tablename__ = "story_queue"
+
+    story_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    again: Mapped[bool] = mapped_column(default=False)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)

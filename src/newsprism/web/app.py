@@ -78,25 +78,15 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-_ANALYSES: dict[tuple[str, ...], dict[str, Any]] = {}  # (story id, article hashes...) -> story report entry
-MAX_ANALYSES = 256
-
-
-def _story_doc(story: Any, articles: list, *, analyze: bool = False) -> dict[str, Any]:
-    """The story's report document; with `analyze`, entities, claims and contradictions are
-    computed now (`pipeline.story_reports`, seconds per story; kept in memory per article set)."""
+def _story_doc(store: Store, story: Any, articles: list) -> dict[str, Any]:
+    """The story's report document with its stored analysis, if any (`analysis` says its
+    state: a GET never computes one; a worker does, see `newsprism work`)."""
     entry = story.to_report()
-    if analyze:
-        key = (story.id, *(a.content_hash for a in articles))
-        if key not in _ANALYSES:
-            from newsprism.pipeline import story_reports
-
-            if len(_ANALYSES) >= MAX_ANALYSES:
-                _ANALYSES.pop(next(iter(_ANALYSES)))
-            _ANALYSES[key] = story_reports(articles, [story])[0]
-        entry = _ANALYSES[key]
+    state = queries.story_analysis(store, story, articles)
+    entry.update(state.sections or {})
     doc = build_report(articles, stories=[entry])
     doc["computed"] = computed_sections(doc["stories"][0])
+    doc["analysis"] = state.to_json()
     return doc
 
 
@@ -141,14 +131,14 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                             for s in found.stories]}
 
     @app.get("/api/v1/stories/{story_id}", tags=["stories"])
-    def api_story(story_id: str, analyze: bool = Query(False, description="compute entities, claims and "
-                                                          "contradictions now (seconds; stories of 2+ origins)")) -> dict:
+    def api_story(story_id: str) -> dict:
         """One story as a `newsprism.report/1` document: `stories[0]` and its `articles`.
-        `computed` says which later sections (brief, claims, ...) exist."""
+        `computed` says which later sections (brief, claims, ...) exist, `analysis` where
+        the story's analysis stands (none, queued, computing, failed, done, outdated)."""
         found = queries.story_with_articles(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        return _story_doc(*found, analyze=analyze)
+        return _story_doc(store, *found)
 
     @app.get("/api/v1/articles/{ident:path}", tags=["articles"])
     def api_article(ident: str) -> dict:
@@ -243,15 +233,15 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                     runs=runs, unassigned=queries.unassigned_count(store))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str, analyze: bool = Query(False)) -> HTMLResponse:
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
         found = queries.story_with_articles(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        doc = _story_doc(*found, analyze=analyze)
+        doc = _story_doc(store, *found)
         story, articles = doc["stories"][0], doc["articles"]
         by_id = {a["id"]: a for a in articles}
         return page(request, "story.html", story=story, articles=articles, by_id=by_id, computed=doc["computed"],
-                    analyzed=analyze,
+                    analysis=doc["analysis"],
                     matrix=claim_matrix(story, articles), chart=source_chart(story, articles),
                     timeline=timeline(articles))
 
@@ -261,7 +251,9 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
-        analysed = next((st for key, st in _ANALYSES.items() if key[0] in view.stories), None)
+        analysed = next((found.analysis.to_report() for sid in view.stories
+                         if (found := store.analysis(sid)) is not None and entry["id"] in found.analysis.articles),
+                        None)
         spans = article_spans(analysed, entry["id"]) if analysed else []
         return page(request, "article.html", a=entry, stories=view.stories, analysed=analysed is not None,
                     paragraphs=highlighted(entry["text"], spans))

@@ -1,24 +1,24 @@
 """Read-only queries of the web app over the store: stories of the story index, articles.
 
-The store reads the rows (`newsprism.store.browse`); this module builds the `Story`
-records a page shows, equal to the index's own (`StoryIndex.story`): same article order,
-origin groups, representative title (the stored one, else the titled origin nearest the
-story's mean lead vector) and publication span; tests/test_web_api.py checks that
-against `pipeline.indexed_stories`.
+The store reads the rows (`newsprism.store.browse`, without loading the whole index);
+`pipeline.story_from_stored` builds the `Story` records a page shows, equal to the
+index's own (tests/test_web_api.py checks that against `pipeline.indexed_stories`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-import numpy as np
-
+from newsprism.analysis import story_version
 from newsprism.models import Article
-from newsprism.store import Store, StoredStory
-from newsprism.stories.index import valid_date
+from newsprism.pipeline import story_from_stored
+from newsprism.store import Store
 from newsprism.stories.records import Story
 
-__all__ = ["ArticleView", "StoryList", "find_article", "list_stories", "story_with_articles", "unassigned_count"]
+__all__ = ["AnalysisState", "ArticleView", "StoryList", "find_article", "list_stories", "story_analysis",
+           "story_with_articles", "unassigned_count"]
 
 
 @dataclass(slots=True)
@@ -35,31 +35,45 @@ class ArticleView:
     stories: list[str]  # ids of the stories it belongs to (one, once indexed)
 
 
-def _build(story: StoredStory) -> Story:
-    """A `Story` from its stored members in index order (see `StoryIndex.story`)."""
-    origins: dict[int, list[str]] = {}
-    published = []
-    reps: list[tuple[np.ndarray, str]] = []
-    vec_sum = np.zeros(0)
-    for m in story.members:
-        origins.setdefault(m.origin_pk, []).append(m.article_id)
-        if m.published and valid_date(m.published):
-            published.append(m.published)
-        if m.vector is not None:
-            vec = np.frombuffer(m.vector, dtype="<f4").astype(np.float32)
-            vec_sum = vec.astype(np.float64) if not vec_sum.size else vec_sum + vec
-            reps.append((vec, m.title))
-    titled = [(v, t) for v, t in reps if t]
-    title = story.title or ""  # stored by the index update; databases from before it derive one
-    if not title and len(titled) == 1:
-        title = titled[0][1]
-    elif not title and titled:
-        centre = vec_sum / max(np.linalg.norm(vec_sum), 1e-12)
-        title = max(titled, key=lambda vt: float(vt[0] @ centre))[1]
-    dated = sorted(published, key=lambda d: (d[:10], d))
-    return Story(id=story.story_id, title=title, articles=[m.article_id for m in story.members],
-                 origins=list(origins.values()), first_published=dated[0] if dated else None,
-                 last_published=dated[-1] if dated else None, status=story.status)  # type: ignore[arg-type]
+@dataclass(slots=True)
+class AnalysisState:
+    """Where a story's analysis stands. `state`: none (not analysed yet), queued,
+    computing, failed, done (current), outdated (an analysis of fewer articles is shown
+    while none is queued). The page never computes one: a worker does."""
+
+    state: str
+    analysed_at: datetime | None = None
+    n_articles: int | None = None  # articles the shown analysis covers
+    queued_at: datetime | None = None
+    error: str | None = None
+    sections: dict[str, Any] | None = None  # what the analysis adds to the story entry
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "analysed_at": self.analysed_at.isoformat() if self.analysed_at else None,
+                "articles": self.n_articles, "queued_at": self.queued_at.isoformat() if self.queued_at else None,
+                "error": self.error}
+
+
+def story_analysis(store: Store, story: Story, articles: list[Article]) -> AnalysisState:
+    """The stored analysis of `story` as it is now, else the latest one of fewer of its
+    articles, with the state of its queue entry. Reads only."""
+    found = store.analysis(story.id, story_version([(a.id, a.content_hash) for a in articles]))
+    current = found is not None
+    if found is None:
+        latest = store.analysis(story.id)
+        found = latest if latest is not None and set(latest.analysis.articles) <= set(story.articles) else None
+    entry = store.queue_entry(story.id)
+    if current:
+        state = "done"
+    elif entry is not None:
+        state = entry.state
+    else:
+        state = "outdated" if found is not None else "none"
+    out = AnalysisState(state, queued_at=entry.queued_at if entry else None, error=entry.error if entry else None)
+    if found is not None:
+        out.analysed_at, out.n_articles = found.created_at, found.n_articles
+        out.sections = found.analysis.to_report()
+    return out
 
 
 def list_stories(store: Store, *, query: str = "", limit: int = 50, offset: int = 0) -> StoryList:
@@ -67,7 +81,7 @@ def list_stories(store: Store, *, query: str = "", limit: int = 50, offset: int 
     total, page = store.story_page(query=query, limit=limit, offset=offset)
     out = StoryList(total, [])
     for stored in page:
-        story = _build(stored)
+        story = story_from_stored(stored)
         out.stories.append(story)
         out.keys[story.id] = {m.article_id: m.content_hash for m in stored.members}
         out.sources[story.id] = [m.source for m in stored.members]
@@ -77,7 +91,7 @@ def list_stories(store: Store, *, query: str = "", limit: int = 50, offset: int 
 def story_with_articles(store: Store, story_id: str) -> tuple[Story, list[Article]] | None:
     """A story and its articles (in the story's order), or None if there is no such story."""
     found = store.story_with_articles(story_id)
-    return None if found is None else (_build(found[0]), found[1])
+    return None if found is None else (story_from_stored(found[0]), found[1])
 
 
 def find_article(store: Store, ident: str) -> ArticleView | None:
