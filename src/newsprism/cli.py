@@ -19,6 +19,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.exceptions import TyperException
@@ -349,6 +350,48 @@ def work(
     console.print(f"{'' if taken is None else f'{taken} stories taken; '}queue: "
                   + (", ".join(f"{n} {state}" for state, n in sorted(left.items())) or "empty"))
     store.close()
+
+
+@app.command()
+@_guarded
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs, or files listing one per line.")],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 90s, 15m, 2h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once, analyse, and stop.")] = False,
+    analyse: Annotated[bool, typer.Option("--analyse/--no-analyse", help="Analyse the stories that changed "
+                                          "after each round (else leave them to `newsprism work`).")] = True,
+    db: DbOption = None,
+) -> None:
+    """Poll FEEDS every --every with conditional GET, store their new entries, assign them to
+    stories and analyse the stories that changed. The state is kept in the store: a restart
+    resumes without fetching or storing anything twice. A failing feed is logged; the others go on."""
+    from newsprism.watch import FeedReport, feed_urls, parse_every, watch_once
+    from newsprism.watch import watch as watch_feeds
+
+    try:
+        urls, every_s = feed_urls(feeds), parse_every(every)
+    except ValueError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    store = _open_store(db)
+
+    def show(r: FeedReport) -> None:
+        if r.error:
+            console.print(f"[red]feed {escape(r.url)}: {escape(r.error)}[/]")
+        else:
+            console.print(f"feed {escape(r.url)}: {r.status}, {r.listed} listed, {r.new} new, {r.stored} stored"
+                          + (f" (run {r.run})" if r.run else ""))
+
+    try:
+        if once:
+            watch_once(store, urls, analyse=analyse, on_feed=show, on_work=_show_work)
+        else:
+            console.print(f"watching {len(urls)} feed{'s' if len(urls) != 1 else ''} every {every} (Ctrl-C stops)")
+            watch_feeds(store, urls, every_s=every_s, analyse=analyse, on_feed=show, on_work=_show_work)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        store.close()
 
 
 @app.command()

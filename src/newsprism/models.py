@@ -103,3 +103,18 @@ class IndexMember:
     title: str = ""
     published: str | None = None
     problem: str | None = None  # why the stored row fails the store's checks
+
+
+@dataclass(slots=True)
+class FeedState:
+    """What a feed watcher keeps about one feed between polls (and restarts): the
+    validators of its last full response, for a conditional GET, and how the last poll
+    went. The entries already taken are kept by the store, by key."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    polled_at: str | None = None  # ISO 8601, UTC
+    status: str = "new"  # new | changed | unchanged | error
+    error: str | None = None
+    entries: int = 0  # entries taken from it so far

@@ -139,16 +139,21 @@ def process(
     workers: int = 1,
     progress: Progress | None = None,
     client: httpx.Client | None = None,
+    documents: Iterable[RawDocument | Rejection] | None = None,
 ) -> RunResult:
     """Ingest, clean and store `inputs` as one run; every input item ends stored or rejected
-    (`rejected` also lists the articles the database refused, reason `store-error`)."""
+    (`rejected` also lists the articles the database refused, reason `store-error`). With
+    `documents` (already read, e.g. a feed's new entries), those are cleaned instead and
+    `inputs` only names them in the run."""
     settings = settings or load_settings()
     run_id = store.begin_run(inputs)
     rejected: list[Rejection] = []
     batch: list[Article | Rejection] = []
     seq = 0
+    items = (clean_inputs(inputs, settings=settings, workers=workers, progress=progress, client=client)
+             if documents is None else _cleaned(documents, settings, workers))
     try:
-        for item in clean_inputs(inputs, settings=settings, workers=workers, progress=progress, client=client):
+        for item in items:
             batch.append(item)
             if isinstance(item, Rejection):
                 rejected.append(item)

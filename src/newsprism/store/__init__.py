@@ -37,6 +37,7 @@ from newsprism.models import Article, Rejection, Removed
 from newsprism.store.analyses import AnalysesMixin, StoredAnalysis
 from newsprism.store.browse import BrowseMixin, StoredStory, StoryMemberView
 from newsprism.store.db import DATABASE_ERRORS, StoreError, create_db_engine, migrate, writer
+from newsprism.store.feeds import FeedsMixin
 from newsprism.store.liveness import Heartbeat, is_dead, this_process
 from newsprism.store.queue import QueueEntry, QueueMixin
 from newsprism.store.stories import IndexConflict, StoredIndex, StoryIndexMixin
@@ -166,7 +167,7 @@ def _row_to_article(row: ArticleRow, article_id: str | None = None) -> Article:
     )
 
 
-class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin):
+class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin, FeedsMixin):
     """Typed access to the database; nothing outside this package issues SQL."""
 
     def __init__(self, url: str) -> None:

@@ -1,0 +1,189 @@
+"""`newsprism watch` against a local HTTP feed server (127.0.0.1 only) whose feed changes
+between polls: new entries stored once, conditional GET answered 304, the story updated
+and analysed again, state kept across restarts, and every kind of bad feed a per-feed
+error while the round goes on."""
+
+from __future__ import annotations
+
+import html
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from newsprism.config import load_settings
+from newsprism.ingest.poll import MAX_FEED_ENTRIES
+from newsprism.store import Store
+from newsprism.watch import feed_urls, parse_every, watch_once
+
+from .conftest import SAMPLE
+
+ARTICLES = sorted((SAMPLE / "clean").glob("*.txt"))
+
+
+def _rss(entries: list[Path], base: str) -> bytes:
+    items = []
+    for p in entries:
+        title, _, body = p.read_text("utf-8").partition("\n")
+        paragraphs = "".join(f"<p>{html.escape(x)}</p>" for x in body.split("\n") if x.strip())
+        items.append(f"<item><title>{html.escape(title)}</title><link>{base}/a/{p.stem}</link>"
+                     f"<pubDate>{format_datetime(datetime(2025, 5, 16, tzinfo=UTC))}</pubDate>"
+                     f"<description>{html.escape(paragraphs)}</description></item>")
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>{base}</link>'
+            f"<description>test</description>{''.join(items)}</channel></rss>").encode()
+
+
+class FeedServer:
+    """Serves /feed.xml (swappable, with an ETag it honours) and bad feeds."""
+
+    def __init__(self) -> None:
+        self.feed = b""
+        self.etag = '"v0"'
+        self.requests: list[tuple[str, str | None]] = []  # (path, If-None-Match)
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_a: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                server.requests.append((self.path, self.headers.get("If-None-Match")))
+                if self.path == "/feed.xml":
+                    if self.headers.get("If-None-Match") == server.etag:
+                        self.send_response(304)
+                        self.end_headers()
+                        return
+                    self._send(200, server.feed, "application/rss+xml", {"ETag": server.etag})
+                elif self.path == "/error.xml":
+                    self._send(500, b"oops", "text/plain")
+                elif self.path == "/page.xml":
+                    self._send(200, b"<html><body>Not a feed at all</body></html>", "text/html")
+                elif self.path == "/loop.xml":
+                    self._send(302, b"", "text/plain", {"Location": "/loop.xml"})
+                elif self.path == "/slow.xml":
+                    time.sleep(2.5)
+                    self._send(200, server.feed, "application/rss+xml")
+                elif self.path == "/huge.xml":
+                    items = "".join(f"<item><title>t{i}</title><link>http://x.invalid/{i}</link>"
+                                    f"<description>d{i}</description></item>" for i in range(10_000))
+                    self._send(200, f'<rss version="2.0"><channel><title>Big</title>{items}</channel></rss>'.encode(),
+                               "application/rss+xml")
+                else:
+                    self._send(404, b"", "text/plain")
+
+            def _send(self, code: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def publish(self, entries: list[Path], etag: str) -> None:
+        self.feed, self.etag = _rss(entries, self.base), etag
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    srv = FeedServer()
+    yield srv
+    srv.httpd.shutdown()
+    srv.httpd.server_close()
+
+
+def _settings(db: str):  # type: ignore[no-untyped-def]
+    return load_settings(db=db, fetch_host_interval=0.0, fetch_timeout=1.0, fetch_max_redirects=3)
+
+
+def test_feeds_are_polled_stored_once_and_their_story_analysed(tmp_path: Path, server: FeedServer,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    settings = _settings(db)
+    feed = f"{server.base}/feed.xml"
+    bad = {name: f"{server.base}/{name}.xml" for name in ("error", "page", "loop", "slow", "huge")}
+    server.publish(ARTICLES[:3], '"v1"')
+    with caplog.at_level(logging.WARNING, logger="newsprism.watch"), Store(db) as store:
+        reports = {r.url: r for r in watch_once(store, [*bad.values(), feed], settings=settings)}
+        assert (reports[feed].status, reports[feed].new, reports[feed].stored) == ("changed", 3, 3)
+        assert "HTTP 500" in reports[bad["error"]].error
+        assert reports[bad["page"]].error.startswith("bad-feed")
+        assert "too many redirects" in reports[bad["loop"]].error
+        assert "no answer within" in reports[bad["slow"]].error
+        assert reports[bad["huge"]].error.startswith("too-many-entries") and str(MAX_FEED_ENTRIES) in \
+            reports[bad["huge"]].error.replace(",", "")
+        assert all(f"feed {u}" in caplog.text for u in bad.values())  # one line per failing feed
+        assert store.count_articles() == 3
+        # the same feed again: a conditional GET answered 304, nothing new
+        [again] = watch_once(store, [feed], settings=settings)
+        assert (again.status, again.new) == ("unchanged", 0)
+        assert server.requests[-1] == ("/feed.xml", '"v1"')
+        [story] = store.story_page()[1]
+        assert len(story.members) == 3
+    # a restarted watcher; the feed gained two entries
+    server.publish(ARTICLES, '"v2"')
+    with Store(db) as store:
+        assert store.feed_state(feed).etag == '"v1"'
+        [grown] = watch_once(store, [feed], settings=settings)
+        assert (grown.status, grown.listed, grown.new, grown.stored) == ("changed", 5, 2, 2)
+        assert store.count_articles() == 5
+        total, stories = store.story_page()
+        assert total == 1 and len(stories[0].members) == 5
+        analysis = store.analysis(stories[0].story_id)
+        assert analysis is not None and analysis.n_articles == 5 and analysis.analysis.claims
+        assert store.queue_counts() == {}
+        assert store.feed_state(feed).entries == 5
+
+
+def test_a_watcher_killed_before_recording_its_poll_stores_nothing_twice(
+        tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    settings = _settings(db)
+    feed = f"{server.base}/feed.xml"
+    server.publish(ARTICLES[:2], '"v1"')
+    with Store(db) as store:
+        def killed(*_a: object, **_k: object) -> None:
+            raise SystemExit("killed between storing the entries and recording the poll")
+
+        monkeypatch.setattr(store, "record_poll", killed)
+        with pytest.raises(SystemExit):
+            watch_once(store, [feed], settings=settings, analyse=False)
+        assert store.count_articles() == 2
+    with Store(db) as store:  # the restart takes the entries again; the store keeps each article once
+        [r] = watch_once(store, [feed], settings=settings, analyse=False)
+        assert (r.new, r.stored) == (2, 2)
+        assert store.count_articles() == 2
+        assert sum(run.n_new for run in store.runs()) == 2
+        [r] = watch_once(store, [feed], settings=settings, analyse=False)
+        assert (r.status, r.new) == ("unchanged", 0)
+
+
+def test_feed_lists_and_intervals(tmp_path: Path) -> None:
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("# wires\nhttps://a.example/rss\n\nhttps://b.example/atom.xml\nhttps://a.example/rss\n")
+    assert feed_urls([str(listing), "https://c.example/feed"]) == [
+        "https://a.example/rss", "https://b.example/atom.xml", "https://c.example/feed"]
+    with pytest.raises(ValueError, match="neither an http"):
+        feed_urls([str(tmp_path / "missing.txt")])
+    listing.write_text("file:///etc/passwd\n")
+    with pytest.raises(ValueError, match="not an http"):
+        feed_urls([str(listing)])
+    assert (parse_every("90s"), parse_every("15m"), parse_every("2h")) == (90, 900, 7200)
+    for bad in ("", "0m", "-5m", "15 minutes", "1d"):
+        with pytest.raises(ValueError):
+            parse_every(bad)
+    result = CliRunner().invoke(app, ["watch", "https://a.example/rss", "--every", "soon",
+                                      "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code == 2 and "cannot read the interval" in result.output
