@@ -148,8 +148,8 @@ def test_feeds_are_polled_stored_once_and_their_story_analysed(tmp_path: Path, s
 
 
 def test_a_watcher_killed_before_recording_its_poll_stores_nothing_twice(
-        tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = f"sqlite:///{tmp_path / 'k.db'}"
+        db_url: str, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = db_url
     settings = _settings(db)
     feed = f"{server.base}/feed.xml"
     server.publish(ARTICLES[:2], '"v1"')
