@@ -25,6 +25,7 @@ from rich.table import Table
 from typer.exceptions import TyperException
 
 from newsprism import __version__
+from newsprism.alerts import AlertRules, RulesError, load_rules
 from newsprism.config import load_settings
 from newsprism.pipeline import IndexUpdate, RunResult, WorkDone, index_stories, process, report_for_run
 from newsprism.pipeline import work as work_queue
@@ -328,6 +329,19 @@ def _show_work(done: WorkDone) -> None:
 
 
 IdleOption = Annotated[float, typer.Option("--idle", min=0.1, help="Seconds between looks at an empty queue.")]
+AlertsOption = Annotated[Path | None, typer.Option("--alerts", help="Alert rules (TOML; see newsprism.alerts): "
+                                                   "alerts go to /alerts.atom and the rules' webhook.")]
+
+
+def _rules(path: Path | None) -> AlertRules | None:
+    """The alert rules of `path` (None without one); a bad file is a usage error (exit 2)."""
+    if path is None:
+        return None
+    try:
+        return load_rules(path)
+    except RulesError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
 
 
 @app.command()
@@ -336,13 +350,15 @@ def work(
     db: DbOption = None,
     once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
     idle: IdleOption = 2.0,
+    alerts: AlertsOption = None,
 ) -> None:
     """Analyse the stories whose articles changed (queued by ingest, add and the web app),
     one at a time, and store the analyses; until stopped, or with --once until the queue is
     empty. Several workers may share a database: each story is claimed by one of them."""
+    rules = _rules(alerts)
     store = _open_store(db)
     try:
-        taken = work_queue(store, once=once, idle_s=idle, on_done=_show_work)
+        taken = work_queue(store, once=once, idle_s=idle, on_done=_show_work, alerts=rules)
     except KeyboardInterrupt:
         console.print("stopped")
         taken = None
@@ -360,6 +376,7 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Poll once, analyse, and stop.")] = False,
     analyse: Annotated[bool, typer.Option("--analyse/--no-analyse", help="Analyse the stories that changed "
                                           "after each round (else leave them to `newsprism work`).")] = True,
+    alerts: AlertsOption = None,
     db: DbOption = None,
 ) -> None:
     """Poll FEEDS every --every with conditional GET, store their new entries, assign them to
@@ -373,6 +390,7 @@ def watch(
     except ValueError as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(EXIT_USAGE) from exc
+    rules = _rules(alerts)
     store = _open_store(db)
 
     def show(r: FeedReport) -> None:
@@ -384,10 +402,11 @@ def watch(
 
     try:
         if once:
-            watch_once(store, urls, analyse=analyse, on_feed=show, on_work=_show_work)
+            watch_once(store, urls, analyse=analyse, alerts=rules, on_feed=show, on_work=_show_work)
         else:
             console.print(f"watching {len(urls)} feed{'s' if len(urls) != 1 else ''} every {every} (Ctrl-C stops)")
-            watch_feeds(store, urls, every_s=every_s, analyse=analyse, on_feed=show, on_work=_show_work)
+            watch_feeds(store, urls, every_s=every_s, analyse=analyse, alerts=rules, on_feed=show,
+                        on_work=_show_work)
     except KeyboardInterrupt:
         console.print("stopped")
     finally:
@@ -406,6 +425,7 @@ def serve(
     worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Analyse queued stories in the "
                                          "background (as `newsprism work`).")] = True,
     idle: IdleOption = 2.0,
+    alerts: AlertsOption = None,
 ) -> None:
     """Serve the web application and HTTP API on the store. Writes need NEWSPRISM_TOKEN
     (Bearer) unless --open on a loopback address. A background worker analyses the
@@ -424,6 +444,7 @@ def serve(
     if open_ and not loopback:
         console.print(f"[red]error:[/] --open is allowed on a loopback address only (not {host}); set NEWSPRISM_TOKEN")
         raise typer.Exit(EXIT_USAGE)
+    rules = _rules(alerts)
     store = _open_store(db)  # fails early, with exit 3, on a bad database
     store.close()
     web_app = create_app(load_settings(db=store.url), token=token, open_=open_)
@@ -434,7 +455,7 @@ def serve(
     if worker:
         def drain() -> None:
             with Store(store.url) as own:  # its own connections: a long analysis holds none of the app's
-                work_queue(own, stop=stop, idle_s=idle, on_done=_show_work)
+                work_queue(own, stop=stop, idle_s=idle, on_done=_show_work, alerts=rules)
 
         threading.Thread(target=drain, name="newsprism-worker", daemon=True).start()
     try:

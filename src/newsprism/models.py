@@ -118,3 +118,18 @@ class FeedState:
     status: str = "new"  # new | changed | unchanged | error
     error: str | None = None
     entries: int = 0  # entries taken from it so far
+
+
+@dataclass(slots=True)
+class Alert:
+    """One alert a rule raised (see `newsprism.alerts`). `key` names what it is about (the
+    rule, the story, the contradiction...) so that the store keeps it once, however often
+    the story is analysed again."""
+
+    key: str
+    rule: str  # contradiction | origins | entity
+    story_id: str
+    title: str
+    summary: str
+    created_at: str = ""  # ISO 8601, UTC; set by the store
+    details: dict = field(default_factory=dict)

@@ -26,6 +26,8 @@ import httpx
 import numpy as np
 
 from newsprism import __version__
+from newsprism.alerts import AlertRules, story_alerts
+from newsprism.alerts.webhook import deliver
 from newsprism.analysis import StoryAnalysis, story_version
 from newsprism.clean import clean
 from newsprism.config import Settings, load_settings
@@ -374,6 +376,7 @@ class Analysed:
     entries: list[dict[str, Any]]  # report story entries, in the order of the stories given
     computed: list[str] = field(default_factory=list)  # ids of the stories analysed now
     reused: list[str] = field(default_factory=list)  # ids of the stories read from the store
+    analyses: list[StoryAnalysis] = field(default_factory=list)  # in the order of the stories given
 
 
 def _with_facts(stories: Sequence[Story], by_id: dict[str, Article], params: StoryParams) -> list[Story]:
@@ -405,12 +408,14 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
     by_id = {a.id: a for a in articles}
     out = Analysed([])
     entries: dict[int, dict[str, Any]] = {}
+    analyses: dict[int, StoryAnalysis] = {}
     todo: list[tuple[int, Story, str]] = []
     for i, st in enumerate(stories):
         version = story_version([(aid, by_id[aid].content_hash) for aid in st.articles])
         found = store.analysis(st.id, version) if reuse else None
         if found is not None and found.analysis.models == models:
             entries[i] = {**st.to_report(), **found.analysis.to_report()}
+            analyses[i] = found.analysis
             out.reused.append(st.id)
         else:
             todo.append((i, st, version))
@@ -419,10 +424,12 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
         computed = story_reports(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
         seconds = (time.perf_counter() - started) / len(todo)
         for (i, st, version), entry in zip(todo, computed, strict=True):
-            store.save_analysis(StoryAnalysis.from_report(entry, version=version, models=models), seconds=seconds)
+            analyses[i] = StoryAnalysis.from_report(entry, version=version, models=models)
+            store.save_analysis(analyses[i], seconds=seconds)
             entries[i] = entry
             out.computed.append(st.id)
     out.entries = [entries[i] for i in range(len(stories))]
+    out.analyses = [analyses[i] for i in range(len(stories))]
     return out
 
 
@@ -532,10 +539,11 @@ def worker_name() -> str:
 
 
 def work_once(store: Store, *, worker: str | None = None, params: StoryParams | None = None,
-              settings: Settings | None = None) -> WorkDone | None:
-    """Claim one queued story and bring its stored analysis up to date; None when the
-    queue is empty. A failure is recorded on the queue entry (tried again up to
-    `store.queue.MAX_ATTEMPTS` times) and returned, never raised."""
+              settings: Settings | None = None, alerts: AlertRules | None = None) -> WorkDone | None:
+    """Claim one queued story and bring its stored analysis up to date, then store the
+    alerts its analysis raises under `alerts`; None when the queue is empty. A failure is
+    recorded on the queue entry (tried again up to `store.queue.MAX_ATTEMPTS` times) and
+    returned, never raised."""
     worker = worker or worker_name()
     story_id = store.claim_story(worker)
     if story_id is None:
@@ -548,6 +556,9 @@ def work_once(store: Store, *, worker: str | None = None, params: StoryParams | 
             return WorkDone(story_id, "gone")
         story, articles = story_from_stored(found[0]), found[1]
         done = analyse_stories(store, articles, [story], params=params, settings=settings)
+        if alerts is not None:
+            store.add_alerts(story_alerts(alerts.rules, done.analyses[0], title=story.title,
+                                          origins=len(story.origins)))
     except Exception as exc:  # one story's failure must not stop the worker
         error = f"{type(exc).__name__}: {exc}"
         log.warning("analysis of story %s failed: %s", story_id, error)
@@ -558,17 +569,29 @@ def work_once(store: Store, *, worker: str | None = None, params: StoryParams | 
                     time.perf_counter() - started)
 
 
+def deliver_alerts(store: Store, alerts: AlertRules | None) -> int:
+    """Push the alerts the webhook of `alerts` has not taken yet; returns how many it took."""
+    if alerts is None or alerts.webhook is None:
+        return 0
+    pending = store.undelivered_alerts()
+    taken = deliver(pending, url=alerts.webhook.url, secret=alerts.webhook.secret) if pending else []
+    store.mark_delivered(taken)
+    return len(taken)
+
+
 def work(store: Store, *, stop: threading.Event | None = None, idle_s: float = 2.0, once: bool = False,
          on_done: Callable[[WorkDone], None] | None = None, params: StoryParams | None = None,
-         settings: Settings | None = None) -> int:
+         settings: Settings | None = None, alerts: AlertRules | None = None) -> int:
     """Drain the analysis queue one story at a time until `stop` is set (or, with `once`,
-    until the queue is empty), polling every `idle_s` seconds when it is; returns how
-    many stories were taken."""
+    until the queue is empty), polling every `idle_s` seconds when it is, storing the
+    alerts each analysis raises and pushing them to the webhook; returns how many stories
+    were taken."""
     stop = stop or threading.Event()
     worker = worker_name()
     taken = 0
     while not stop.is_set():
-        done = work_once(store, worker=worker, params=params, settings=settings)
+        done = work_once(store, worker=worker, params=params, settings=settings, alerts=alerts)
+        deliver_alerts(store, alerts)  # also what an earlier delivery could not
         if done is None:
             if once:
                 break

@@ -8,7 +8,7 @@ Each round polls every feed once (`ingest.poll.poll_feed`: conditional GET, the 
 fetcher), stores each feed's new entries as one run (`pipeline.process`), records the
 feed's validators and the entries taken (`Store.record_poll`), then updates the story
 index (which queues the changed stories) and drains the analysis queue
-(`pipeline.work`). The state lives in the store, so a restarted watcher sends the last
+(`pipeline.work`, which raises and delivers the alerts of `newsprism.alerts`). The state lives in the store, so a restarted watcher sends the last
 validators and takes no entry twice; one killed between storing a feed's entries and
 recording the poll takes them again next round, and the store keeps each article once.
 One feed's failure is that feed's `error` in its report; the round goes on.
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsprism.alerts import AlertRules
 from newsprism.config import Settings, load_settings
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.poll import poll_feed
@@ -85,7 +86,7 @@ def feed_urls(args: Sequence[str]) -> list[str]:
 
 
 def watch_once(store: Store, urls: Sequence[str], *, settings: Settings | None = None,
-               fetcher: Fetcher | None = None, analyse: bool = True,
+               fetcher: Fetcher | None = None, analyse: bool = True, alerts: AlertRules | None = None,
                on_feed: Callable[[FeedReport], None] | None = None,
                on_work: Callable[[WorkDone], None] | None = None) -> list[FeedReport]:
     """One round over `urls` (see the module docstring); one report per feed, in order."""
@@ -107,7 +108,7 @@ def watch_once(store: Store, urls: Sequence[str], *, settings: Settings | None =
     if any(r.stored for r in reports):
         index_stories(store)  # queues the stories it changes
     if analyse:
-        work(store, once=True, on_done=on_work)
+        work(store, once=True, on_done=on_work, settings=settings, alerts=alerts)
     return reports
 
 
@@ -123,7 +124,7 @@ def _poll_one(store: Store, url: str, settings: Settings, fetcher: Fetcher) -> F
 
 
 def watch(store: Store, urls: Sequence[str], *, every_s: float, stop: threading.Event | None = None,
-          settings: Settings | None = None, analyse: bool = True,
+          settings: Settings | None = None, analyse: bool = True, alerts: AlertRules | None = None,
           on_feed: Callable[[FeedReport], None] | None = None,
           on_work: Callable[[WorkDone], None] | None = None) -> int:
     """Rounds of `watch_once` every `every_s` seconds until `stop` is set; returns how many ran."""
@@ -132,8 +133,8 @@ def watch(store: Store, urls: Sequence[str], *, every_s: float, stop: threading.
     rounds = 0
     with Fetcher(settings) as fetcher:  # one fetcher: its per-host rate limit spans rounds
         while not stop.is_set():
-            watch_once(store, urls, settings=settings, fetcher=fetcher, analyse=analyse, on_feed=on_feed,
-                       on_work=on_work)
+            watch_once(store, urls, settings=settings, fetcher=fetcher, analyse=analyse, alerts=alerts,
+                       on_feed=on_feed, on_work=on_work)
             rounds += 1
             stop.wait(every_s)
     return rounds

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, Stateme
 from sqlalchemy.orm import Session
 
 from newsprism.models import Article, Rejection, Removed
+from newsprism.store.alerts import AlertsMixin
 from newsprism.store.analyses import AnalysesMixin, StoredAnalysis
 from newsprism.store.browse import BrowseMixin, StoredStory, StoryMemberView
 from newsprism.store.db import DATABASE_ERRORS, StoreError, create_db_engine, migrate, writer
@@ -167,7 +168,7 @@ def _row_to_article(row: ArticleRow, article_id: str | None = None) -> Article:
     )
 
 
-class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin, FeedsMixin):
+class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin, FeedsMixin, AlertsMixin):
     """Typed access to the database; nothing outside this package issues SQL."""
 
     def __init__(self, url: str) -> None:

@@ -178,3 +178,19 @@ class FeedEntryRow(Base):
     feed_url: Mapped[str] = mapped_column(String(2048))
     key_hash: Mapped[str] = mapped_column(String(64))
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertRow(Base):
+    """An alert, kept once per key; `delivered_at` is set when the webhook took it."""
+
+    __tablename__ = "alerts"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    story_id: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

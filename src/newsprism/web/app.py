@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsprism import __version__
+from newsprism.alerts.atom import alerts_atom
 from newsprism.config import Settings
 from newsprism.report import build_report
 from newsprism.store import Store
@@ -154,6 +155,12 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     def api_entities() -> dict:
         """Canonical entities across stories: empty, `computed: false`, until the entity stage exists."""
         return {"computed": False, "entities": []}
+
+    @app.get("/alerts.atom", tags=["alerts"], response_class=Response)
+    def alerts_feed(request: Request) -> Response:
+        """The latest 100 alerts (see `newsprism.alerts`) as an Atom feed, newest first."""
+        return Response(alerts_atom(store.alerts(limit=100), base_url=str(request.base_url)),
+                        media_type="application/atom+xml")
 
     @app.get("/api/v1/runs", tags=["runs"])
     def api_runs() -> dict:
