@@ -110,3 +110,35 @@ def test_a_growing_story_raises_each_alert_once(tmp_path: Path, server: FeedServ
     assert len(ids) == len(set(ids)) == len(every)
     assert all("/stories/st-" in e.find(f"{ATOM}link").get("href") for e in entries)
     assert any("independent origins" in (e.findtext(f"{ATOM}title") or "") for e in entries)
+
+
+def test_views_across_stories(tmp_path: Path, server: FeedServer) -> None:
+    """Entities and contradictions across the stories' stored analyses, filtered by name
+    (any spelling), kind and date; bad filters are a 422, never a 500."""
+    db = f"sqlite:///{tmp_path / 'views.db'}"
+    server.publish(ARTICLES, '"v1"')  # every entry dated 2025-05-16
+    c = client(db)
+    assert c.get("/api/v1/contradictions").json() == {"computed": False, "total": 0, "contradictions": []}
+    with Store(db) as store:
+        watch_once(store, [f"{server.base}/feed.xml"],
+                   settings=load_settings(db=db, fetch_host_interval=0.0, fetch_timeout=5.0))
+        [stored] = store.latest_analyses()
+    sid = stored.analysis.story_id
+    found = c.get("/api/v1/entities", params={"name": "zelensky"}).json()
+    assert found["computed"] and found["entities"]
+    top = found["entities"][0]
+    assert top["stories"][0]["id"] == sid and len(top["spellings"]) >= 2  # written more than one way
+    assert all(any(w in cl["text"].lower() for w in ("zelensky", "zelenskyy")) for cl in top["stories"][0]["claims"])
+    assert c.get("/api/v1/entities", params={"name": "Nobody Atall"}).json()["entities"] == []
+    everything = c.get("/api/v1/contradictions").json()
+    assert everything["total"] == len(stored.analysis.contradictions) > 0
+    assert all(x["story"] == sid and x["date"] == "2025-05-16" for x in everything["contradictions"])
+    kind = everything["contradictions"][0]["kind"]
+    of_kind = c.get("/api/v1/contradictions", params={"kind": kind}).json()
+    assert of_kind["total"] == sum(1 for x in stored.analysis.contradictions if x.kind == kind)
+    assert c.get("/api/v1/contradictions", params={"since": "2025-05-16", "until": "2025-05-16"}).json()["total"] \
+        == everything["total"]
+    assert c.get("/api/v1/contradictions", params={"since": "2025-06-01"}).json()["total"] == 0
+    assert c.get("/api/v1/contradictions", params={"until": "2025-05-15"}).json()["total"] == 0
+    for bad in ({"since": "yesterday"}, {"until": "2025-13-40"}, {"limit": "0"}):
+        assert c.get("/api/v1/contradictions", params=bad).status_code == 422

@@ -15,12 +15,14 @@ contract are kept in `extra` as they are, so a stored analysis re-renders exactl
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["ANALYSIS_SECTIONS", "Brief", "BriefSentence", "Claim", "Contradiction", "Entity", "Facts", "Span",
-           "SourceProfile", "StoryAnalysis", "story_version"]
+           "SourceProfile", "StoryAnalysis", "story_version", "words"]
 
 # the story entry's keys an analysis fills, in report order
 ANALYSIS_SECTIONS = ("entities", "claims", "contradictions", "comparison", "sources", "brief")
@@ -33,6 +35,16 @@ def story_version(articles: Sequence[tuple[str, str]]) -> str:
     for aid, content_hash in articles:
         h.update(f"{aid}\x1f{content_hash}\x1e".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The words of `text`, case and accents dropped: how spellings are compared.
+
+    >>> words("Volodymyr Zelenskyy's"), words("Erdoğan")
+    (('volodymyr', 'zelenskyy', 's'), ('erdogan',))
+    """
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return tuple(re.findall(r"\w+", "".join(ch for ch in folded if not unicodedata.combining(ch))))
 
 
 def _rest(entry: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
@@ -86,6 +98,19 @@ class Entity:
     def to_report(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "type": self.type, "roles": self.roles, **self.extra,
                 "mentions": [m.to_report() for m in self.mentions]}
+
+    def spellings(self) -> dict[str, list[str]]:
+        """How the sources write it: spelling -> article ids (the canonical name included)."""
+        variants = self.extra.get("variants") or {}
+        out = {str(k): list(v) for k, v in variants.items()} if isinstance(variants, dict) else {}
+        out.setdefault(self.name, sorted({m.article for m in self.mentions if m.text == self.name}))
+        return out
+
+    def named(self, name: str) -> bool:
+        """Whether `name` is one of its spellings: some spelling holds all its words, case
+        and accents aside ('Zelensky' names 'Volodymyr Zelensky', not 'Zelenskyy')."""
+        want = set(words(name))
+        return bool(want) and any(want <= set(words(s)) for s in self.spellings())
 
 
 @dataclass(slots=True)

@@ -30,9 +30,7 @@ Errors:
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,23 +103,6 @@ def load_rules(path: str | Path, env: dict[str, str] | None = None) -> AlertRule
     return AlertRules(rules, webhook)
 
 
-def _words(text: str) -> tuple[str, ...]:
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    return tuple(re.findall(r"\w+", "".join(ch for ch in folded if not unicodedata.combining(ch))))
-
-
-def _spellings(entity_name: str, extra: dict) -> set[tuple[str, ...]]:
-    variants = extra.get("variants") or {}
-    return {_words(entity_name), *(_words(v) for v in variants)} - {()}
-
-
-def _matches(name: str, spellings: set[tuple[str, ...]]) -> bool:
-    """A watched name matches a spelling that holds all its words: 'Zelensky' matches
-    'Volodymyr Zelensky'; accents and case do not count."""
-    want = _words(name)
-    return bool(want) and any(set(want) <= set(s) for s in spellings)
-
-
 def _hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -144,10 +125,9 @@ def story_alerts(rules: Sequence[Rule], analysis: StoryAnalysis, *, title: str, 
                              f"{len(analysis.articles)} articles)", details={"origins": origins}))
         elif rule.kind == "entity":
             for e in analysis.entities:
-                spellings = _spellings(e.name, e.extra)
-                hit = next((n for n in rule.names if _matches(n, spellings)), None)
+                hit = next((n for n in rule.names if e.named(n)), None)
                 if hit is not None:
-                    written = sorted(" ".join(s) for s in spellings)
+                    written = sorted(e.spellings())
                     out.append(Alert(f"entity:{_hash(hit)}:{sid}", "entity", sid, f"{e.name} in “{title}”",
                                      f"the story mentions {e.name} (watched as {hit!r}; written "
                                      f"{', '.join(written)})", details={"entity": e.name, "watched": hit}))

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from newsprism.analysis import StoryAnalysis
@@ -66,3 +66,12 @@ class AnalysesMixin:
         with Session(self.engine) as s:
             row = s.scalar(q.order_by(StoryAnalysisRow.pk.desc()).limit(1))
             return _stored(row) if row is not None else None
+
+    def latest_analyses(self) -> list[StoredAnalysis]:
+        """The latest stored analysis of every story, newest first (for views across
+        stories; every analysis is read, so this is for stores of thousands of stories)."""
+        latest = select(func.max(StoryAnalysisRow.pk)).group_by(StoryAnalysisRow.story_id)
+        with Session(self.engine) as s:
+            rows = s.scalars(select(StoryAnalysisRow).where(StoryAnalysisRow.pk.in_(latest))
+                             .order_by(StoryAnalysisRow.pk.desc()))
+            return [found for row in rows if (found := _stored(row)) is not None]

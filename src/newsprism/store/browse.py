@@ -127,3 +127,14 @@ class BrowseMixin:
                  .join(StoryRow, StoryRow.pk == StoryMemberRow.story_pk)
                  .where(ArticleRow.content_hash.in_(list(hashes))))
             return dict(s.execute(q).all())
+
+    def published_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The publication time of each stored article among `article_ids` that has one."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(article_ids))
+        with Session(self.engine) as s:
+            for i in range(0, len(ids), 500):
+                out.update((aid, pub) for aid, pub in s.execute(
+                    select(ArticleRow.article_id, ArticleRow.published).where(
+                        ArticleRow.article_id.in_(ids[i:i + 500]), ArticleRow.published.is_not(None))))
+        return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -152,9 +153,19 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         return {**entry, "stories": view.stories, "computed": {"mentions": False, "claims": False}}
 
     @app.get("/api/v1/entities", tags=["entities"])
-    def api_entities() -> dict:
-        """Canonical entities across stories: empty, `computed: false`, until the entity stage exists."""
-        return {"computed": False, "entities": []}
+    def api_entities(name: str = Query("", max_length=200, description="a name, in any spelling"),
+                     limit: int = Query(100, ge=1, le=1000)) -> dict:
+        """Canonical entities across the stories' stored analyses, with their spellings and, per
+        story, their roles and the claims naming them; `computed: false` until a story is analysed."""
+        return queries.entities(store, name=name, limit=limit)
+
+    @app.get("/api/v1/contradictions", tags=["entities"])
+    def api_contradictions(kind: str = Query("", max_length=32, description="number, role, name, quote, ..."),
+                           since: date | None = None, until: date | None = None,
+                           limit: int = Query(200, ge=1, le=1000)) -> dict:
+        """Contradictions across the stories' stored analyses, newest first, by kind and date
+        (the latest publication day of the articles their statements come from)."""
+        return queries.contradictions(store, kind=kind, since=since, until=until, limit=limit)
 
     @app.get("/alerts.atom", tags=["alerts"], response_class=Response)
     def alerts_feed(request: Request) -> Response:
