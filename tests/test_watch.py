@@ -19,6 +19,7 @@ from newsprism.store import Store
 from newsprism.watch import feed_urls, parse_every, watch_once
 
 from .feed_support import ARTICLES, FeedServer
+from .store_support import run_cli
 
 
 @pytest.fixture
@@ -112,3 +113,24 @@ def test_feed_lists_and_intervals(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["watch", "https://a.example/rss", "--every", "soon",
                                       "--db", f"sqlite:///{tmp_path / 'x.db'}"])
     assert result.exit_code == 2 and "cannot read the interval" in result.output
+
+
+@pytest.mark.slow  # child processes: ~2-8 s each to import the pipeline
+def test_a_watcher_killed_mid_poll_resumes_without_loss_or_duplicates(db_url: str, server: FeedServer) -> None:
+    feed = f"{server.base}/feed.xml"
+    args = ["watch", feed, "--once", "--no-analyse", "--db", db_url]
+    server.publish(ARTICLES[:3], '"v1"')
+    code, out = run_cli(args, kill_at="poll")  # SIGKILL after storing the entries, before recording the poll
+    assert code == -9, out
+    with Store(db_url) as store:
+        assert store.count_articles() == 3 and store.feed_state(feed).entries == 0
+    server.publish(ARTICLES, '"v2"')
+    code, out = run_cli(args)
+    assert code == 0, out
+    assert "5 listed, 5 new, 5 stored" in out  # the killed poll's entries are taken again...
+    with Store(db_url) as store:
+        assert store.count_articles() == 5  # ...and stored once
+        assert store.feed_state(feed).entries == 5 and store.unassigned_count() == 0
+        assert store.queue_counts().get("queued", 0) >= 1  # --no-analyse leaves the stories to a worker
+    code, out = run_cli(args)
+    assert code == 0 and "unchanged, 0 listed, 0 new" in out, out  # a 304: nothing fetched again
