@@ -125,6 +125,7 @@ def test_reingest_adds_nothing_and_keeps_the_story(filled: tuple[TestClient, dic
 def test_a_get_never_analyses_and_a_worker_fills_the_story_sections(
         filled: tuple[TestClient, dict], filled_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsprism import pipeline
+    from newsprism.worker import work_once
 
     c, doc = filled
     sid = doc["stories"][0]
@@ -140,9 +141,9 @@ def test_a_get_never_analyses_and_a_worker_fills_the_story_sections(
     assert story["computed"] == dict.fromkeys(story["computed"], False)
     assert 'data-state="queued"' in html and "?analyze" not in html
     with Store(filled_url) as store:
-        done = pipeline.work_once(store)
+        done = work_once(store)
         assert done is not None and (done.story, done.outcome, done.articles) == (sid, "analysed", 5)
-        assert pipeline.work_once(store) is None  # one story, taken once
+        assert work_once(store) is None  # one story, taken once
     story = c.get(f"/api/v1/stories/{sid}").json()
     validate_report(story)  # evidence offsets index the articles' clean text
     assert story["analysis"]["state"] == "done" and story["analysis"]["articles"] == 5

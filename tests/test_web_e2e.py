@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from newsprism import pipeline
 from newsprism.config import load_settings
 from newsprism.store import Store
 from newsprism.web import create_app
+from newsprism.worker import work
 from tests.web_support import HOSTILE, RAW, ROOT, TOKEN, hostile_jsonl
 
 ARTIFACTS = ROOT / "artifacts"
@@ -55,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     def drain() -> None:
         START_WORKER.wait()
         with Store(f"sqlite:///{db}") as store:
-            pipeline.work(store, stop=stop, idle_s=0.2)
+            work(store, stop=stop, idle_s=0.2)
 
     threading.Thread(target=drain, daemon=True).start()
     yield f"http://127.0.0.1:{port}"

@@ -27,11 +27,12 @@ from typer.exceptions import TyperException
 from newsprism import __version__
 from newsprism.alerts import AlertRules, RulesError, load_rules
 from newsprism.config import load_settings
-from newsprism.pipeline import IndexUpdate, RunResult, WorkDone, index_stories, process, report_for_run
-from newsprism.pipeline import work as work_queue
+from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
+from newsprism.worker import WorkDone
+from newsprism.worker import work as work_queue
 
 app = typer.Typer(
     add_completion=False,

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -26,8 +23,6 @@ import httpx
 import numpy as np
 
 from newsprism import __version__
-from newsprism.alerts import AlertRules, story_alerts
-from newsprism.alerts.webhook import deliver
 from newsprism.analysis import StoryAnalysis, story_version
 from newsprism.clean import clean
 from newsprism.config import Settings, load_settings
@@ -52,9 +47,9 @@ from newsprism.stories.records import ArticleFacts, ArticleStatus
 from newsprism.stories.restore import LoadedIndex, expected_meta, new_members, restore_index
 
 __all__ = [
-    "Analysed", "IndexUpdate", "RunResult", "WorkDone", "analyse_stories", "analysis_models", "clean_inputs",
-    "clean_safely", "index_stories", "indexed_stories", "load_story_index", "process", "report_for_run",
-    "run_index_stories", "run_stories", "story_from_stored", "work", "work_once",
+    "Analysed", "IndexUpdate", "RunResult", "analyse_stories", "analysis_models", "clean_inputs", "clean_safely",
+    "index_stories", "indexed_stories", "load_story_index", "process", "report_for_run", "run_index_stories",
+    "run_stories", "story_from_stored",
 ]
 
 # One transaction per batch: large enough to amortise SQLite's per-commit sync, small
@@ -299,7 +294,7 @@ def _update_index(store: Store, params: StoryParams, encoder: Encoder, rebuild: 
         token = (params.fingerprint(), params.fingerprint(), str(seq), last)
     if todo or not rebuilt:
         _warm[store] = (token, LoadedIndex(index, names, [], {}, [], max_pk))
-    store.enqueue_stories({a.story for a in assignments})  # their analyses are out of date (see `work`)
+    store.enqueue_stories({a.story for a in assignments})  # their analyses are out of date (see `newsprism.worker`)
     positions = sorted({index.position(a.story) for a in assignments})
     named = [_renamed(a, names) for a in assignments]
     return IndexUpdate(named, [index.story(p, names) for p in positions], len(index), rebuilt, problems)
@@ -522,82 +517,3 @@ def story_from_stored(stored: StoredStory) -> Story:
     return Story(id=stored.story_id, title=title, articles=[m.article_id for m in stored.members],
                  origins=list(origins.values()), first_published=dated[0] if dated else None,
                  last_published=dated[-1] if dated else None, status=cast(ArticleStatus, stored.status))
-
-
-@dataclass(slots=True)
-class WorkDone:
-    story: str
-    outcome: str  # analysed | current (its stored analysis was up to date) | gone (no such story) | failed
-    articles: int = 0
-    seconds: float = 0.0
-    error: str | None = None
-
-
-def worker_name() -> str:
-    """This worker's name in the queue: host, process and thread."""
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-
-
-def work_once(store: Store, *, worker: str | None = None, params: StoryParams | None = None,
-              settings: Settings | None = None, alerts: AlertRules | None = None) -> WorkDone | None:
-    """Claim one queued story and bring its stored analysis up to date, then store the
-    alerts its analysis raises under `alerts`; None when the queue is empty. A failure is
-    recorded on the queue entry (tried again up to `store.queue.MAX_ATTEMPTS` times) and
-    returned, never raised."""
-    worker = worker or worker_name()
-    story_id = store.claim_story(worker)
-    if story_id is None:
-        return None
-    started = time.perf_counter()
-    try:
-        found = store.story_with_articles(story_id)
-        if found is None:
-            store.finish_story(story_id, worker)
-            return WorkDone(story_id, "gone")
-        story, articles = story_from_stored(found[0]), found[1]
-        done = analyse_stories(store, articles, [story], params=params, settings=settings)
-        if alerts is not None:
-            store.add_alerts(story_alerts(alerts.rules, done.analyses[0], title=story.title,
-                                          origins=len(story.origins)))
-    except Exception as exc:  # one story's failure must not stop the worker
-        error = f"{type(exc).__name__}: {exc}"
-        log.warning("analysis of story %s failed: %s", story_id, error)
-        store.finish_story(story_id, worker, error=error)
-        return WorkDone(story_id, "failed", seconds=time.perf_counter() - started, error=error)
-    store.finish_story(story_id, worker)
-    return WorkDone(story_id, "analysed" if done.computed else "current", len(articles),
-                    time.perf_counter() - started)
-
-
-def deliver_alerts(store: Store, alerts: AlertRules | None) -> int:
-    """Push the alerts the webhook of `alerts` has not taken yet; returns how many it took."""
-    if alerts is None or alerts.webhook is None:
-        return 0
-    pending = store.undelivered_alerts()
-    taken = deliver(pending, url=alerts.webhook.url, secret=alerts.webhook.secret) if pending else []
-    store.mark_delivered(taken)
-    return len(taken)
-
-
-def work(store: Store, *, stop: threading.Event | None = None, idle_s: float = 2.0, once: bool = False,
-         on_done: Callable[[WorkDone], None] | None = None, params: StoryParams | None = None,
-         settings: Settings | None = None, alerts: AlertRules | None = None) -> int:
-    """Drain the analysis queue one story at a time until `stop` is set (or, with `once`,
-    until the queue is empty), polling every `idle_s` seconds when it is, storing the
-    alerts each analysis raises and pushing them to the webhook; returns how many stories
-    were taken."""
-    stop = stop or threading.Event()
-    worker = worker_name()
-    taken = 0
-    while not stop.is_set():
-        done = work_once(store, worker=worker, params=params, settings=settings, alerts=alerts)
-        deliver_alerts(store, alerts)  # also what an earlier delivery could not
-        if done is None:
-            if once:
-                break
-            stop.wait(idle_s)
-            continue
-        taken += 1
-        if on_done is not None:
-            on_done(done)
-    return taken

@@ -7,10 +7,11 @@ stories and analyse the ones that changed.
 Each round polls every feed once (`ingest.poll.poll_feed`: conditional GET, the polite
 fetcher), stores each feed's new entries as one run (`pipeline.process`), records the
 feed's validators and the entries taken (`Store.record_poll`), then updates the story
-index (which queues the changed stories) and drains the analysis queue
-(`pipeline.work`, which raises and delivers the alerts of `newsprism.alerts`). The state lives in the store, so a restarted watcher sends the last
-validators and takes no entry twice; one killed between storing a feed's entries and
-recording the poll takes them again next round, and the store keeps each article once.
+index (which queues the changed stories) and drains the analysis queue (`worker.work`,
+which also raises and delivers the alerts of `newsprism.alerts`). The state lives in the
+store, so a restarted watcher sends the last validators and takes no entry twice; one
+killed between storing a feed's entries and recording the poll takes them again next
+round, and the store keeps each article once.
 One feed's failure is that feed's `error` in its report; the round goes on.
 """
 
@@ -28,8 +29,9 @@ from newsprism.alerts import AlertRules
 from newsprism.config import Settings, load_settings
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.poll import poll_feed
-from newsprism.pipeline import WorkDone, index_stories, process, work
+from newsprism.pipeline import index_stories, process
 from newsprism.store import Store
+from newsprism.worker import WorkDone, work
 
 __all__ = ["FeedReport", "feed_urls", "parse_every", "watch", "watch_once"]
 
