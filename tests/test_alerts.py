@@ -142,3 +142,16 @@ def test_views_across_stories(tmp_path: Path, server: FeedServer) -> None:
     assert c.get("/api/v1/contradictions", params={"until": "2025-05-15"}).json()["total"] == 0
     for bad in ({"since": "yesterday"}, {"until": "2025-13-40"}, {"limit": "0"}):
         assert c.get("/api/v1/contradictions", params=bad).status_code == 422
+
+
+def test_the_store_keeps_each_alert_once(store: Store) -> None:
+    from newsprism.models import Alert
+
+    a = Alert("origins:3:st-1", "origins", "st-1", "“Talks” has 3 independent origins", "reached 3")
+    b = Alert("entity:x:st-1", "entity", "st-1", "Zelensky in “Talks”", "mentions Zelensky", details={"n": 1})
+    assert [x.key for x in store.add_alerts([a, b, a])] == [a.key, b.key]
+    assert store.add_alerts([a, b]) == []  # raised again: nothing new
+    assert [x.key for x in store.alerts()] == [b.key, a.key]  # newest first
+    assert store.alerts()[0].details == {"n": 1} and store.alerts()[0].created_at
+    store.mark_delivered([a.key])
+    assert [x.key for x in store.undelivered_alerts()] == [b.key]
