@@ -47,10 +47,6 @@ class StoredIndex:
     members: list[IndexMember]  # in assignment order
     problems: list[str] = field(default_factory=list)  # the rows' own faults (see the module docstring)
 
-    @property
-    def empty(self) -> bool:
-        return not self.meta and not self.members
-
 
 def _checksum(content_hash: str, seq: int, story_id: str, origin_hash: str, status: str,
               copy_hash: str | None, day: int | None, size: int, *blobs: bytes | None) -> str:
