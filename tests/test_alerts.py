@@ -122,7 +122,9 @@ def test_views_across_stories(tmp_path: Path, server: FeedServer) -> None:
     with Store(db) as store:
         watch_once(store, [f"{server.base}/feed.xml"],
                    settings=load_settings(db=db, fetch_host_interval=0.0, fetch_timeout=5.0))
-        [stored] = store.latest_analyses()
+        [story] = store.story_page()[1]
+        stored = store.analysis(story.story_id)
+    assert stored is not None
     sid = stored.analysis.story_id
     found = c.get("/api/v1/entities", params={"name": "zelensky"}).json()
     assert found["computed"] and found["entities"]

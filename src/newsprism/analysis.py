@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["ANALYSIS_SECTIONS", "Brief", "BriefSentence", "Claim", "Contradiction", "Entity", "Facts", "Span",
-           "SourceProfile", "StoryAnalysis", "story_version", "words"]
+           "SourceProfile", "StoryAnalysis", "names", "story_version", "words"]
 
 # the story entry's keys an analysis fills, in report order
 ANALYSIS_SECTIONS = ("entities", "claims", "contradictions", "comparison", "sources", "brief")
@@ -45,6 +45,13 @@ def words(text: str) -> tuple[str, ...]:
     """
     folded = unicodedata.normalize("NFKD", text).casefold()
     return tuple(re.findall(r"\w+", "".join(ch for ch in folded if not unicodedata.combining(ch))))
+
+
+def names(name: str, spellings: Iterable[str]) -> bool:
+    """Whether `name` is one of `spellings`: one of them holds all its words, case and
+    accents aside ('Zelensky' names 'Volodymyr Zelensky', not 'Zelenskyy')."""
+    want = set(words(name))
+    return bool(want) and any(want <= set(words(s)) for s in spellings)
 
 
 def _rest(entry: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
@@ -107,10 +114,8 @@ class Entity:
         return out
 
     def named(self, name: str) -> bool:
-        """Whether `name` is one of its spellings: some spelling holds all its words, case
-        and accents aside ('Zelensky' names 'Volodymyr Zelensky', not 'Zelenskyy')."""
-        want = set(words(name))
-        return bool(want) and any(want <= set(words(s)) for s in self.spellings())
+        """Whether `name` is one of its spellings (see `names`)."""
+        return names(name, self.spellings())
 
 
 @dataclass(slots=True)
@@ -262,6 +267,19 @@ class StoryAnalysis:
         out["sources"] = [s.to_report() for s in self.sources]
         if self.brief is not None:
             out["brief"] = self.brief.to_report()
+        return out
+
+    def entity_views(self) -> list[dict[str, Any]]:
+        """Per entity, what a view across stories shows: its spellings (with the articles
+        writing each), its roles, and the claims naming it in any spelling."""
+        out = []
+        for e in self.entities:
+            spellings = e.spellings()
+            wanted = [set(w) for s in spellings if (w := words(s))]
+            claims = [{"id": c.id, "text": c.text, "status": c.status, "sources": c.sources} for c in self.claims
+                      if any(w <= set(words(c.text)) for w in wanted)]
+            out.append({"entity": e.id, "name": e.name, "type": e.type, "spellings": spellings, "roles": e.roles,
+                        "claims": claims})
         return out
 
     def to_json(self) -> dict[str, Any]:

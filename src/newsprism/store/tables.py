@@ -136,6 +136,33 @@ class StoryAnalysisRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AnalysisEntityRow(Base):
+    """An entity of a stored analysis: `spellings` holds its spellings' words, one spelling
+    per `|`-separated field, for finding it by any spelling; `detail` what a view shows."""
+
+    __tablename__ = "analysis_entities"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    analysis_pk: Mapped[int] = mapped_column(ForeignKey("story_analyses.pk", ondelete="CASCADE"), index=True)
+    story_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(32))
+    spellings: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSON)
+
+
+class AnalysisContradictionRow(Base):
+    """A contradiction of a stored analysis (its report entry in `detail`)."""
+
+    __tablename__ = "analysis_contradictions"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    analysis_pk: Mapped[int] = mapped_column(ForeignKey("story_analyses.pk", ondelete="CASCADE"), index=True)
+    story_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    detail: Mapped[dict] = mapped_column(JSON)
+
+
 class StoryQueueRow(Base):
     """A story whose articles changed and that a worker should analyse again.
     `state`: queued | computing | failed; `again` is set when the story changed while a

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from newsprism.analysis import story_version, words
+from newsprism.analysis import names, story_version, words
 from newsprism.models import Article
 from newsprism.pipeline import story_from_stored
 from newsprism.store import Store
@@ -107,30 +107,27 @@ def unassigned_count(store: Store) -> int:
 
 
 def entities(store: Store, *, name: str = "", limit: int = 100) -> dict[str, Any]:
-    """Entities across the stories' latest analyses, the most widely covered first; with
-    `name`, those it names in any spelling (`Entity.named`). Each lists its spellings
-    (with the articles writing each) and, per story, its roles and the claims naming it.
-    `computed` is false while no story has been analysed."""
-    analysed = store.latest_analyses()
+    """Entities across the stories' latest analyses, the most widely covered first. With
+    `name`, those it names in any spelling (`analysis.names`), each with its spellings (and
+    the articles writing each) and, per story, its roles and the claims naming it; without,
+    names, types and stories only. `computed` is false while no story has been analysed."""
     groups: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
-    for found in analysed:
-        a = found.analysis
-        for e in a.entities:
-            if name and not e.named(name):
-                continue
-            group = groups.setdefault((e.type, words(e.name)), {"name": e.name, "type": e.type, "spellings": {},
-                                                                "stories": []})
-            spellings = e.spellings()
-            for spelling, articles in spellings.items():
-                known = group["spellings"].setdefault(spelling, [])
-                known.extend(x for x in articles if x not in known)
-            wanted = [set(words(s)) for s in spellings if words(s)]
-            claims = [{"id": c.id, "text": c.text, "status": c.status, "sources": c.sources} for c in a.claims
-                      if any(w <= set(words(c.text)) for w in wanted)]
-            group["stories"].append({"id": a.story_id, "entity": e.id, "roles": e.roles, "claims": claims,
-                                     "analysed_at": found.created_at.isoformat(timespec="seconds")})
+    for f in store.latest_entities(name=name, detail=bool(name)):
+        if name and not names(name, f.detail["spellings"]):
+            continue
+        group = groups.setdefault((f.type, words(f.name)), {"name": f.name, "type": f.type, "stories": []})
+        if not name:
+            if f.story_id not in group["stories"]:
+                group["stories"].append(f.story_id)
+            continue
+        spellings = group.setdefault("spellings", {})
+        for spelling, articles in f.detail["spellings"].items():
+            known = spellings.setdefault(spelling, [])
+            known.extend(x for x in articles if x not in known)
+        group["stories"].append({"id": f.story_id, "entity": f.detail["entity"], "roles": f.detail["roles"],
+                                 "claims": f.detail["claims"], "analysed_at": f.analysed_at.isoformat(timespec="seconds")})
     ordered = sorted(groups.values(), key=lambda g: (-len(g["stories"]), g["name"]))
-    return {"computed": bool(analysed), "entities": ordered[:limit]}
+    return {"computed": store.analysed_count() > 0, "entities": ordered[:limit]}
 
 
 def contradictions(store: Store, *, kind: str = "", since: date | None = None, until: date | None = None,
@@ -138,21 +135,20 @@ def contradictions(store: Store, *, kind: str = "", since: date | None = None, u
     """Contradictions across the stories' latest analyses, newest first, optionally of one
     `kind` and dated (the latest publication day of their statements' articles) within
     [`since`, `until`]; undated ones are left out when a date bound is given."""
-    analysed = store.latest_analyses()
-    found = [(sa, c) for sa in analysed for c in sa.analysis.contradictions if not kind or c.kind == kind]
-    published = store.published_of([s.article for _, c in found for s in c.statements])
+    found = store.latest_contradictions(kind=kind)
+    published = store.published_of([st["article"] for f in found for st in f.detail.get("statements", [])])
     out = []
-    for sa, c in found:
-        days = sorted(d for s in c.statements if (p := published.get(s.article)) and (d := _day(p)))
+    for f in found:
+        days = sorted(d for st in f.detail.get("statements", []) if (p := published.get(st["article"]))
+                      and (d := _day(p)))
         day = days[-1] if days else None
         if (since or until) and day is None:
             continue
         if (since and day < since) or (until and day > until):  # type: ignore[operator]
             continue
-        out.append({"story": sa.analysis.story_id, "date": day.isoformat() if day else None,
-                    **c.to_report()})
+        out.append({"story": f.story_id, "date": day.isoformat() if day else None, **f.detail})
     out.sort(key=lambda x: x["date"] or "", reverse=True)
-    return {"computed": bool(analysed), "total": len(out), "contradictions": out[:limit]}
+    return {"computed": store.analysed_count() > 0, "total": len(out), "contradictions": out[:limit]}
 
 
 def _day(value: str) -> date | None:

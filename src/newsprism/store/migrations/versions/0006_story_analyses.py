@@ -1,4 +1,5 @@
-"""Stored analysis per story version, and the queue of stories to analyse again.
+"""Stored analysis per story version (with its entities and contradictions as rows, for
+views across stories), and the queue of stories to analyse again.
 
 Revision ID: 0006
 Revises: 0005
@@ -28,6 +29,26 @@ def upgrade() -> None:
         sa.UniqueConstraint("story_id", "version"),
     )
     op.create_table(
+        "analysis_entities",
+        sa.Column("pk", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("analysis_pk", sa.Integer(), sa.ForeignKey("story_analyses.pk", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("story_id", sa.String(64), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("type", sa.String(32), nullable=False),
+        sa.Column("spellings", sa.Text(), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+    )
+    op.create_table(
+        "analysis_contradictions",
+        sa.Column("pk", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("analysis_pk", sa.Integer(), sa.ForeignKey("story_analyses.pk", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("story_id", sa.String(64), nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False, index=True),
+        sa.Column("detail", sa.JSON(), nullable=False),
+    )
+    op.create_table(
         "story_queue",
         sa.Column("story_id", sa.String(64), primary_key=True),
         sa.Column("state", sa.String(16), nullable=False, index=True),
@@ -42,4 +63,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("story_queue")
+    op.drop_table("analysis_contradictions")
+    op.drop_table("analysis_entities")
     op.drop_table("story_analyses")
