@@ -86,3 +86,32 @@ def test_concurrent_workers_never_take_the_same_story(db_url: str) -> None:
     assert sorted(everything) == ids  # each once: none twice, none lost
     with Store(db_url) as store:
         assert store.queue_counts() == {}
+
+
+def _analysis(story: str, version: str, variants: list[str], kinds: list[str]):  # type: ignore[no-untyped-def]
+    from newsprism.analysis import Contradiction, Entity, Span, StoryAnalysis
+
+    mention = Span("a1", variants[0], 0, len(variants[0]))
+    return StoryAnalysis(story, version, ["a1", "a2"], {"m": "1"}, compared=True,
+                         entities=[Entity("person:z", variants[-1], "PERSON", [], [mention],
+                                          {"variants": {v: ["a1"] for v in variants}})],
+                         contradictions=[Contradiction(k, f"{k} differs", [mention]) for k in kinds])
+
+
+def test_views_across_stories_read_the_latest_analysis_of_each_story(store: Store) -> None:
+    store.save_analysis(_analysis("st-1", "v1", ["Zelensky"], ["number"]))
+    store.save_analysis(_analysis("st-1", "v2", ["Zelensky", "Volodymyr Zelenskyy"], ["number", "role"]))
+    store.save_analysis(_analysis("st-2", "v1", ["Zelenskyi_100%"], ["role"]))
+    store.save_analysis(_analysis("st-3", "v1", ["Zelenskyix100"], []))
+    store.save_analysis(_analysis("st-1", "v2", ["Zelensky", "Volodymyr Zelenskyy"], ["number", "role"]))  # again
+    assert store.analysed_count() == 3
+    found = store.latest_entities(name="zelenskyy volodymyr")
+    assert [(f.story_id, f.name) for f in found] == [("st-1", "Volodymyr Zelenskyy")]
+    assert found[0].detail["spellings"] == {"Zelensky": ["a1"], "Volodymyr Zelenskyy": ["a1"]}
+    assert sorted(f.story_id for f in store.latest_entities(name="100%")) == ["st-2", "st-3"]  # a superset
+    assert [f.story_id for f in store.latest_entities(name="yi_1")] == ["st-2"]  # '_' is no LIKE wildcard
+    assert store.latest_entities(name="nobody") == []
+    assert sorted(f.story_id for f in store.latest_entities(detail=False)) == ["st-1", "st-2", "st-3"]
+    assert sorted((f.story_id, f.name) for f in store.latest_contradictions()) == [
+        ("st-1", "number"), ("st-1", "role"), ("st-2", "role")]
+    assert [f.story_id for f in store.latest_contradictions(kind="number")] == ["st-1"]
