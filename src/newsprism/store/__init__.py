@@ -12,6 +12,12 @@ written again one item at a time, each under a savepoint, and every item the dat
 refuses is recorded as a rejection (stage `store`, reason `store-error`) while the
 others are stored. Several processes may share one database (see `newsprism.store.db`).
 
+The store loads and saves; it runs no stage. Beyond runs and articles (here): the story
+index's members (`stories`), pages of stories and articles (`browse`), full-text search
+(`search`), stored analyses per story version (`analyses`), the queue of stories to
+analyse (`queue`), feed-watching state (`feeds`) and alerts (`alerts`), each a mixin of
+`Store` in its own module.
+
 Errors:
 
     StoreError    the database cannot be opened, migrated or used (bad URL, server
