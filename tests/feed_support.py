@@ -37,6 +37,7 @@ class FeedServer:
         self.requests: list[tuple[str, str | None]] = []  # (path, If-None-Match)
         self.posts: list[tuple[dict[str, str], bytes, int]] = []  # what /hook received: headers, body, answer
         self.hook_status = 200
+        self.pages: dict[str, str] = {}  # path -> article text, served as an HTML page
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,6 +52,12 @@ class FeedServer:
                         self.end_headers()
                         return
                     self._send(200, server.feed, "application/rss+xml", {"ETag": server.etag})
+                elif self.path in server.pages:
+                    title, _, body = server.pages[self.path].partition("\n")
+                    paragraphs = "".join(f"<p>{html.escape(x)}</p>" for x in body.split("\n") if x.strip())
+                    page = (f"<html><head><title>{html.escape(title)}</title></head><body><article>"
+                            f"<h1>{html.escape(title)}</h1>{paragraphs}</article></body></html>")
+                    self._send(200, page.encode(), "text/html; charset=utf-8")
                 elif self.path == "/error.xml":
                     self._send(500, b"oops", "text/plain")
                 elif self.path == "/page.xml":

@@ -127,10 +127,36 @@ def test_a_watcher_killed_mid_poll_resumes_without_loss_or_duplicates(db_url: st
     server.publish(ARTICLES, '"v2"')
     code, out = run_cli(args)
     assert code == 0, out
-    assert "5 listed, 5 new, 5 stored" in out  # the killed poll's entries are taken again...
+    assert "5 listed, 5 new (0 from their pages), 5 stored" in " ".join(out.split())  # lines wrap at 80  # the killed poll's entries are taken again...
     with Store(db_url) as store:
         assert store.count_articles() == 5  # ...and stored once
         assert store.feed_state(feed).entries == 5 and store.unassigned_count() == 0
         assert store.queue_counts().get("queued", 0) >= 1  # --no-analyse leaves the stories to a worker
     code, out = run_cli(args)
-    assert code == 0 and "unchanged, 0 listed, 0 new" in out, out  # a 304: nothing fetched again
+    assert code == 0 and "unchanged, 0 listed, 0 new" in " ".join(out.split()), out  # a 304: nothing fetched again
+
+
+def test_new_entries_are_read_from_the_pages_they_link_to(tmp_path: Path, server: FeedServer) -> None:
+    """A feed of summaries: each entry is replaced by its page; an entry whose page is
+    missing keeps the feed's text."""
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    summaries = tmp_path / "summaries"
+    summaries.mkdir()
+    for p in ARTICLES[:3]:
+        title = p.read_text("utf-8").partition("\n")[0]
+        summary = ("Delegations from Russia and Ukraine met in Istanbul on Friday for their first direct talks "
+                   "in three years. The meeting ended after less than two hours with an agreement to exchange "
+                   "prisoners of war, but no ceasefire. Both sides said they would set out their conditions for a "
+                   "truce in writing before any further meeting. Read the full report on our site.")
+        (summaries / p.name).write_text(f"{title}\n{summary}\n")
+        if p != ARTICLES[2]:  # the third entry's page is missing (404)
+            server.pages[f"/a/{p.stem}"] = p.read_text("utf-8")
+    server.publish(sorted(summaries.iterdir()), '"v1"')
+    with Store(db) as store:
+        [r] = watch_once(store, [f"{server.base}/feed.xml"], settings=_settings(db), analyse=False)
+        assert (r.new, r.pages, r.stored) == (3, 2, 2)
+        assert all(a.word_count > 300 for a in store.articles())  # the full articles, read from their pages
+        # the entry whose page is missing is cleaned from the feed's own text, a summary too
+        # short to be an article here: rejected with its reason, not lost silently
+        [missing] = [it for it in store.run_items(r.run) if it.rejection]
+        assert missing.id.endswith(ARTICLES[2].stem) and missing.rejection.reason == "no-content"

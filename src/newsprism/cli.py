@@ -377,6 +377,8 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Poll once, analyse, and stop.")] = False,
     analyse: Annotated[bool, typer.Option("--analyse/--no-analyse", help="Analyse the stories that changed "
                                           "after each round (else leave them to `newsprism work`).")] = True,
+    pages: Annotated[bool, typer.Option("--pages/--no-pages", help="Fetch the page each new entry links to "
+                                        "(the feed's text when it cannot be had).")] = True,
     alerts: AlertsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -398,15 +400,15 @@ def watch(
         if r.error:
             console.print(f"[red]feed {escape(r.url)}: {escape(r.error)}[/]")
         else:
-            console.print(f"feed {escape(r.url)}: {r.status}, {r.listed} listed, {r.new} new, {r.stored} stored"
-                          + (f" (run {r.run})" if r.run else ""))
+            console.print(f"feed {escape(r.url)}: {r.status}, {r.listed} listed, {r.new} new ({r.pages} from their "
+                          f"pages), {r.stored} stored" + (f" (run {r.run})" if r.run else ""))
 
     try:
         if once:
-            watch_once(store, urls, analyse=analyse, alerts=rules, on_feed=show, on_work=_show_work)
+            watch_once(store, urls, analyse=analyse, pages=pages, alerts=rules, on_feed=show, on_work=_show_work)
         else:
             console.print(f"watching {len(urls)} feed{'s' if len(urls) != 1 else ''} every {every} (Ctrl-C stops)")
-            watch_feeds(store, urls, every_s=every_s, analyse=analyse, alerts=rules, on_feed=show,
+            watch_feeds(store, urls, every_s=every_s, analyse=analyse, pages=pages, alerts=rules, on_feed=show,
                         on_work=_show_work)
     except KeyboardInterrupt:
         console.print("stopped")

@@ -5,7 +5,9 @@ stories and analyse the ones that changed.
         reports = watch_once(store, ["https://example.org/feed.xml"])
 
 Each round polls every feed once (`ingest.poll.poll_feed`: conditional GET, the polite
-fetcher), stores each feed's new entries as one run (`pipeline.process`), records the
+fetcher), fetches the pages the new entries link to (`ingest.poll.fetch_pages`; an
+entry whose page cannot be had keeps the feed's text), stores each feed's new entries as
+one run (`pipeline.process`), records the
 feed's validators and the entries taken (`Store.record_poll`), then updates the story
 index (which queues the changed stories) and drains the analysis queue (`worker.work`,
 which also raises and delivers the alerts of `newsprism.alerts`). The state lives in the
@@ -28,7 +30,7 @@ from urllib.parse import urlsplit
 from newsprism.alerts import AlertRules
 from newsprism.config import Settings, load_settings
 from newsprism.ingest.fetch import Fetcher
-from newsprism.ingest.poll import poll_feed
+from newsprism.ingest.poll import fetch_pages, poll_feed
 from newsprism.pipeline import index_stories, process
 from newsprism.store import Store
 from newsprism.worker import WorkDone, work
@@ -44,6 +46,7 @@ class FeedReport:
     status: str  # changed | unchanged | error
     listed: int = 0  # entries the feed listed
     new: int = 0  # entries not taken before
+    pages: int = 0  # of those, replaced by the page they link to
     stored: int = 0  # of those, stored as articles (the others rejected, with reasons in the run)
     run: int | None = None
     error: str | None = None
@@ -88,7 +91,8 @@ def feed_urls(args: Sequence[str]) -> list[str]:
 
 
 def watch_once(store: Store, urls: Sequence[str], *, settings: Settings | None = None,
-               fetcher: Fetcher | None = None, analyse: bool = True, alerts: AlertRules | None = None,
+               fetcher: Fetcher | None = None, analyse: bool = True, pages: bool = True,
+               alerts: AlertRules | None = None,
                on_feed: Callable[[FeedReport], None] | None = None,
                on_work: Callable[[WorkDone], None] | None = None) -> list[FeedReport]:
     """One round over `urls` (see the module docstring); one report per feed, in order."""
@@ -98,7 +102,7 @@ def watch_once(store: Store, urls: Sequence[str], *, settings: Settings | None =
     reports = []
     try:
         for url in urls:
-            report = _poll_one(store, url, settings, fetcher)
+            report = _poll_one(store, url, settings, fetcher, pages)
             if report.error:
                 log.warning("feed %s: %s", url, report.error)
             if on_feed is not None:
@@ -114,19 +118,23 @@ def watch_once(store: Store, urls: Sequence[str], *, settings: Settings | None =
     return reports
 
 
-def _poll_one(store: Store, url: str, settings: Settings, fetcher: Fetcher) -> FeedReport:
+def _poll_one(store: Store, url: str, settings: Settings, fetcher: Fetcher, pages: bool) -> FeedReport:
     poll = poll_feed(store.feed_state(url), fetcher=fetcher, settings=settings,
                      untaken=lambda keys: store.untaken_entries(url, keys))
     report = FeedReport(url, poll.state.status, poll.listed, len(poll.documents), error=poll.error)
-    if poll.documents:
-        result = process([url], store=store, settings=settings, documents=poll.documents)
+    documents = poll.documents
+    if documents and pages:
+        documents, report.pages = fetch_pages(documents, fetcher=fetcher)
+    if documents:
+        result = process([url], store=store, settings=settings, documents=documents)
         report.run, report.stored = result.run.id, result.run.n_ok
     store.record_poll(poll.state, poll.keys)
     return report
 
 
 def watch(store: Store, urls: Sequence[str], *, every_s: float, stop: threading.Event | None = None,
-          settings: Settings | None = None, analyse: bool = True, alerts: AlertRules | None = None,
+          settings: Settings | None = None, analyse: bool = True, pages: bool = True,
+          alerts: AlertRules | None = None,
           on_feed: Callable[[FeedReport], None] | None = None,
           on_work: Callable[[WorkDone], None] | None = None) -> int:
     """Rounds of `watch_once` every `every_s` seconds until `stop` is set; returns how many ran."""
@@ -135,7 +143,7 @@ def watch(store: Store, urls: Sequence[str], *, every_s: float, stop: threading.
     rounds = 0
     with Fetcher(settings) as fetcher:  # one fetcher: its per-host rate limit spans rounds
         while not stop.is_set():
-            watch_once(store, urls, settings=settings, fetcher=fetcher, analyse=analyse, alerts=alerts,
+            watch_once(store, urls, settings=settings, fetcher=fetcher, analyse=analyse, pages=pages, alerts=alerts,
                        on_feed=on_feed, on_work=on_work)
             rounds += 1
             stop.wait(every_s)

@@ -10,11 +10,16 @@ logs it and goes on with the next feed.
 
 An entry's key is its link, else a hash of its text: the same entry polled again (or
 after a restart) is recognised, whatever its position in the feed.
+
+Most feeds carry a summary, not the article: `fetch_pages` replaces each new entry by the
+page it links to (HTML, through the same fetcher), keeping the entry as it is when the
+page cannot be had, so no entry is lost to a dead link.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -23,9 +28,13 @@ from newsprism.config import Settings
 from newsprism.ingest.errors import IngestError
 from newsprism.ingest.feeds import read_feed
 from newsprism.ingest.fetch import Fetcher
+from newsprism.ingest.guards import check_text
 from newsprism.models import FeedState, RawDocument, Rejection
 
-__all__ = ["MAX_FEED_ENTRIES", "Poll", "entry_key", "poll_feed"]
+__all__ = ["MAX_FEED_ENTRIES", "Poll", "entry_key", "fetch_pages", "poll_feed"]
+
+log = logging.getLogger("newsprism.ingest")
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 # A feed listing more entries than this is refused as a whole: news feeds list 10 to a
 # few hundred; a feed of thousands is a dump or an attack, and would make one poll take
@@ -86,3 +95,27 @@ def poll_feed(state: FeedState, *, fetcher: Fetcher, settings: Settings,
 
 def _header(headers: dict[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == name), None)
+
+
+def fetch_pages(items: Sequence[RawDocument | Rejection], *, fetcher: Fetcher) -> tuple[list[RawDocument | Rejection],
+                                                                                         int]:
+    """`items` with each entry that links to an HTML page replaced by that page (same id,
+    title, source and date as the entry); returns them and how many pages replaced an entry."""
+    out: list[RawDocument | Rejection] = []
+    fetched = 0
+    for item in items:
+        if not isinstance(item, RawDocument) or not item.url or not item.url.startswith(("http://", "https://")):
+            out.append(item)
+            continue
+        try:
+            page = fetcher.get(item.url)
+            if page.content_type not in _HTML_TYPES or not page.body.strip():
+                raise IngestError(f"{item.url}: not an HTML page ({page.content_type or 'no content type'})")
+            check_text(page.body, item.url)
+        except IngestError as exc:
+            log.info("entry %s: the feed's own text is kept (%s)", item.id, exc)
+            out.append(item)
+            continue
+        out.append(replace(item, kind="html", content=page.body, url=page.url, encoding=page.charset))
+        fetched += 1
+    return out, fetched
