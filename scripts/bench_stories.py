@@ -188,6 +188,7 @@ def one_size(kind: str, n: int, encoder: str) -> dict[str, Any]:
 
 def add_latency(store_size: int, adds: int, encoder: str) -> dict[str, Any]:
     """p50/p95 of adding one article (store it, assign it, persist it) to a store of `store_size`."""
+    from newsprism.pipeline import index_stories, load_story_index
     from newsprism.store import Store
     from newsprism.stories import StoryParams
 
@@ -202,19 +203,19 @@ def add_latency(store_size: int, adds: int, encoder: str) -> dict[str, Any]:
             for i in range(0, store_size, 1000):
                 store.save(run, arts[i:min(i + 1000, store_size)], first_seq=i)
             t1 = time.perf_counter()
-            store.update_story_index(params, encoder=enc)
+            index_stories(store, params, encoder=enc)
             t2 = time.perf_counter()
         with Store(url) as store:
             t3 = time.perf_counter()
-            loaded = store.load_story_index(params)
+            loaded = load_story_index(store, params)
             t4 = time.perf_counter()
             assert loaded.index is not None, loaded.problems
-            store.update_story_index(params, encoder=enc)  # warm the in-memory index
+            index_stories(store, params, encoder=enc)  # warm the in-memory index
             times = []
             for a in arts[store_size:]:
                 s = time.perf_counter()
                 store.save(run, [a], first_seq=store_size + len(times))
-                store.update_story_index(params, encoder=enc)
+                index_stories(store, params, encoder=enc)
                 times.append(1000 * (time.perf_counter() - s))
         db_mb = Path(f"{tmp}/bench.db").stat().st_size / 1e6
     q = statistics.quantiles(times, n=20)

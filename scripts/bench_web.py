@@ -1,11 +1,12 @@
 """Latency of the web API with 1,000 stories stored, under a load generator on loopback.
 
 Builds a store of synthetic stories (two articles each, words drawn from the sample's
-vocabulary, one publication day per story) through the real story index, starts
+vocabulary, one publication day per story, each with a stored analysis the size of the
+sample's) through the real story index, starts
 `newsprism serve`'s app in its own process on 127.0.0.1, and sends requests from
 `--clients` threads for `--seconds` per endpoint: the story page's data
-(`GET /api/v1/stories/{id}`, random stories), the story page itself, the story list
-and a search. Prints p50/p95/p99 latency and requests/s per endpoint; `--json` writes
+(`GET /api/v1/stories/{id}`, random stories), the story page itself, the story list,
+a search, an entity across stories and the contradictions across stories. Prints p50/p95/p99 latency and requests/s per endpoint; `--json` writes
 them. The target: story data p95 under 50 ms.
 
     python scripts/bench_web.py [--stories 1000] [--clients 4] [--seconds 10] [--json out/bench_web.json]
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import httpx
 
+from newsprism.analysis import StoryAnalysis
 from newsprism.config import load_settings
 from newsprism.models import Article
 from newsprism.store import Store
@@ -49,8 +51,48 @@ def _article(aid: str, title: str, words: list[str], day: date) -> Article:
                    content_hash=hashlib.sha256(text.encode()).hexdigest())
 
 
+def _analysis(story_id: str, pair: list[Article]) -> StoryAnalysis:
+    """A stored analysis the size of the sample's (80 claims, 50 entities, 6 contradictions,
+    a brief of 8 sentences), so that the story page is measured as an analysed story's."""
+    from newsprism.analysis import (
+        Brief,
+        BriefSentence,
+        Claim,
+        Contradiction,
+        Entity,
+        Facts,
+        SourceProfile,
+        Span,
+        story_version,
+    )
+
+    ids = [a.id for a in pair]
+    text = pair[0].text
+
+    def span(k: int) -> Span:
+        start = (37 * k) % max(len(text) - 40, 1)
+        return Span(ids[k % 2], text[start:start + 40], start, start + 40)
+
+    return StoryAnalysis(
+        story_id=story_id, version=story_version([(a.id, a.content_hash) for a in pair]), articles=ids,
+        models={"bench": "1"}, compared=True,
+        members=[Facts(i, "en", {"value": None, "source": "none", "evidence": None}, "ok", None) for i in ids],
+        entities=[Entity(f"person:{k}", f"Person {k}", "PERSON", [], [span(k + j) for j in range(5)],
+                         {"variants": {f"Person {k}": ids}}) for k in range(50)],
+        claims=[Claim(f"cl-{k}", span(k).text, "consensus" if k % 3 else "single", ids, [span(k), span(k + 1)],
+                      {"origins": ids}) for k in range(80)],
+        contradictions=[Contradiction("number", f"figures differ ({k})", [span(k), span(k + 1)], {"confidence": 0.8})
+                        for k in range(6)],
+        comparison="compared",
+        sources=[SourceProfile(i, {"A": 0.1, "B": -0.2}, [{"kind": "exaggeration", "text": "sweeping", "start": 0,
+                                                             "end": 8, "side": None, "score": 0.0, "cue": "x"}] * 10,
+                               [{"id": "cl-1", "text": "t"}]) for i in ids],
+        brief=Brief([BriefSentence(span(k).text, ids, {"kind": "consensus"}) for k in range(8)]))
+
+
 def build_store(url: str, n_stories: int, seed: int = 7) -> tuple[int, float]:
-    """Store `n_stories` synthetic stories of two articles each; returns (stories, seconds).
+    """Store `n_stories` synthetic stories of two articles each, each with a stored analysis;
+    returns (stories, seconds).
 
     The articles go in through `Store.save`; the story-index rows are written directly
     (one story per pair, a unit lead vector for the first): this measures serving, and
@@ -95,6 +137,8 @@ def build_store(url: str, n_stories: int, seed: int = 7) -> tuple[int, float]:
                                    vector=vectors[i].tobytes(), checksum="bench"),
                     StoryMemberRow(seq=2 * i + 1, article_pk=b, story_pk=story.pk, origin_pk=b, status="ok",
                                    checksum="bench")])
+        for i in range(n_stories):
+            store.save_analysis(_analysis(f"st-bench{i:06d}", articles[2 * i:2 * i + 2]))
     return n_stories, time.perf_counter() - t
 
 
@@ -165,7 +209,7 @@ def main() -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(base + "/api/v1/entities", timeout=1)
+                httpx.get(base + "/api/v1/runs", timeout=1)
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline:
@@ -176,6 +220,8 @@ def main() -> None:
             "story page GET /stories/{id}": [f"/stories/{i}" for i in ids],
             "story list GET /api/v1/stories": ["/api/v1/stories"],
             "search GET /api/v1/stories?q=": ["/api/v1/stories?q=" + w for w in _vocabulary()[:200]],
+            "entity GET /api/v1/entities?name=": [f"/api/v1/entities?name=Person+{k}" for k in range(50)],
+            "contradictions GET /api/v1/contradictions?kind=": ["/api/v1/contradictions?kind=number&limit=50"],
         }
         results = {}
         for name, paths in endpoints.items():

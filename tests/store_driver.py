@@ -7,6 +7,7 @@ kills it exactly there rather than after a guessed delay:
     migration    after the first table of the first migration is created
     batch        after the first batch of items is committed
     index        while writing the first batch of story-index members (uncommitted)
+    poll         after a watcher stored a feed's new entries, before it recorded the poll
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def main() -> None:
         from newsprism.store import stories
 
         _after(stories, "_set_meta")
+    elif kill_at == "poll":
+        from newsprism import watch
+
+        _after(watch, "process")
     elif kill_at:
         raise SystemExit(f"unknown NEWSPRISM_KILL_AT {kill_at!r}")
     from newsprism.cli import app

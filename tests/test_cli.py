@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from newsprism.cli import app
 from newsprism.models import Article
+from newsprism.pipeline import indexed_stories
 from newsprism.store import Store
 
 from .conftest import SAMPLE
@@ -96,7 +97,7 @@ def test_add_assigns_new_articles_without_reclustering(tmp_path: Path, db_url: s
     assert again.exit_code == 0 and "no new articles" in again.output
     with Store(db_url) as store:
         assert store.count_articles() == 7
-        assert len(store.indexed_stories()) == 2
+        assert len(indexed_stories(store)) == 2
 
 
 def test_rerun_adds_nothing(tmp_path: Path, db_url: str) -> None:

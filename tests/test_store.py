@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 
 from newsprism import pipeline
 from newsprism.models import Article, Rejection, Removed
+from newsprism.pipeline import index_stories, indexed_stories
 from newsprism.store import Store, StoreError, create_db_engine
 from newsprism.store.liveness import STALE_AFTER, _start_token, this_process
 from newsprism.store.tables import ArticleRow, RunRow
@@ -165,9 +166,9 @@ def test_a_poisoned_record_at_item_252_of_300_loses_nothing_else(store: Store, m
     assert (result.run.status, result.run.n_ok, result.run.n_rejected) == ("done", 299, 1)
     assert [(r.id, r.reason) for r in result.rejected] == [("art252", "store-error")]
     assert store.count_articles() == 299
-    update = store.update_story_index(StoryParams(), encoder=HashEncoder())
+    update = index_stories(store, StoryParams(), encoder=HashEncoder())
     assert update.size == 299 and not update.problems
-    assert sum(len(s.articles) for s in store.indexed_stories()) == 299
+    assert sum(len(s.articles) for s in indexed_stories(store)) == 299
 
 
 def test_a_rejection_with_an_unstorable_id_is_kept_once(store: Store) -> None:

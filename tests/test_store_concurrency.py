@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from newsprism.pipeline import index_stories, load_story_index
 from newsprism.store import Store
 from newsprism.store.tables import ArticleRow, StoryMemberRow
 from newsprism.stories import StoryParams
@@ -29,7 +30,7 @@ def _check_complete(db_url: str, expected: int) -> None:
             members = s.scalar(select(func.count()).select_from(StoryMemberRow))
             indexed = s.scalar(select(func.count(func.distinct(StoryMemberRow.article_pk))))
         assert hashes == members == indexed == expected
-        loaded = store.load_story_index(StoryParams())
+        loaded = load_story_index(store, StoryParams())
         assert loaded.index is not None, loaded.problems
         assert len(loaded.index) == expected
 
@@ -68,7 +69,7 @@ def test_killed_ingests_leave_a_database_the_next_one_completes(tmp_path: Path, 
     assert code == -9, out
     with Store(db_url) as store:
         assert store.count_articles() == len(first) + len(more)
-        assert len(store.load_story_index(StoryParams()).order) == 0
+        assert len(load_story_index(store, StoryParams()).order) == 0
     code, out = run_cli([*ingest, str(tmp_path / "more")])
     assert code == 0, out
     _check_complete(db_url, len(first) + len(more))
@@ -90,7 +91,7 @@ def test_two_stores_update_the_story_index_at_once(db_url: str, caplog: pytest.L
             store.save(run, [article(f"p{part}-{i}", synthetic_text(100 * part + i)) for i in range(15)])
             store.finish_run(run)
             ready.wait(timeout=60)
-            return store.update_story_index(StoryParams(), encoder=HashEncoder()).size
+            return index_stories(store, StoryParams(), encoder=HashEncoder()).size
 
     with ThreadPoolExecutor(2) as pool:
         sizes = sorted(pool.map(writer, [1, 2]))

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from newsprism.evaluation.stories import DevItem, load_devset, shared_dir, synthetic_copies
 from newsprism.models import Article
+from newsprism.pipeline import index_stories, indexed_stories, load_story_index
 from newsprism.store import Store
 from newsprism.stories import StoryParams, cluster_stories
 from newsprism.stories.embed import Encoder
@@ -46,7 +47,7 @@ def _add_one_at_a_time(store: Store, arts: list[Article], encoder: Encoder) -> l
     stories_of = []
     for i, a in enumerate(arts):
         store.save(run, [a], first_seq=i)
-        update = store.update_story_index(StoryParams(), encoder=encoder)
+        update = index_stories(store, StoryParams(), encoder=encoder)
         assert [x.article for x in update.assignments] == [a.id]  # only the new article is assigned
         stories_of.append(update.assignments[0].story)
     store.finish_run(run)
@@ -57,7 +58,7 @@ def test_incremental_gives_the_batch_stories(tmp_path, articles: list[Article], 
     batch = cluster_stories(articles, params=StoryParams(), encoder=encoder)
     with Store(f"sqlite:///{tmp_path / 'inc.db'}") as store:
         one_by_one = _add_one_at_a_time(store, articles, encoder)
-        stored = store.indexed_stories(StoryParams())
+        stored = indexed_stories(store, StoryParams())
     ids = [a.id for a in articles]
     assert _partition(stored, ids) == _partition(batch, ids)
     assert [s.id for s in stored] == [s.id for s in batch]  # same ids, same order of creation
@@ -79,17 +80,17 @@ def indexed(tmp_path, sample: list[Article], encoder: Encoder) -> Store:
     run = store.begin_run(["x"])
     store.save(run, [*sample, copy, other])
     store.finish_run(run)
-    update = store.update_story_index(StoryParams(), encoder=encoder)
+    update = index_stories(store, StoryParams(), encoder=encoder)
     assert not update.rebuilt and update.size == 7
     return store
 
 
 def test_batch_run_articles_are_caught_up_once(indexed: Store, encoder: Encoder) -> None:
-    stories = indexed.indexed_stories(StoryParams())
+    stories = indexed_stories(indexed, StoryParams())
     assert sorted(len(s.articles) for s in stories) == [1, 6]
     main = max(stories, key=lambda s: len(s.articles))
     assert len(main.origins) == 5 and ["000_74267b2649ed2a86", "copy"] in main.origins
-    again = indexed.update_story_index(StoryParams(), encoder=encoder)
+    again = index_stories(indexed, StoryParams(), encoder=encoder)
     assert again.assignments == [] and again.size == 7 and not again.rebuilt
 
 
@@ -107,59 +108,57 @@ def _corrupt(store: Store, sql: str) -> None:
 ])
 def test_corrupted_index_is_detected_and_rebuilt(indexed: Store, encoder: Encoder, damage: str, reason: str,
                                                  caplog: pytest.LogCaptureFixture) -> None:
-    before = {frozenset(s.articles) for s in indexed.indexed_stories(StoryParams())}
+    before = {frozenset(s.articles) for s in indexed_stories(indexed, StoryParams())}
     _corrupt(indexed, damage)
-    loaded = indexed.load_story_index(StoryParams())
+    loaded = load_story_index(indexed, StoryParams())
     assert loaded.index is None and any(reason in p for p in loaded.problems), loaded.problems
     with pytest.raises(ValueError, match="failed its checks"):
-        indexed.indexed_stories(StoryParams())
-    with caplog.at_level(logging.WARNING, logger="newsprism.store"), Store(indexed.url) as fresh:  # a new process
-        update = fresh.update_story_index(StoryParams(), encoder=encoder)
+        indexed_stories(indexed, StoryParams())
+    with caplog.at_level(logging.WARNING, logger="newsprism"), Store(indexed.url) as fresh:  # a new process
+        update = index_stories(fresh, StoryParams(), encoder=encoder)
     assert update.rebuilt and update.problems and "rebuilt" in caplog.text
     assert update.size == 7
-    assert {frozenset(s.articles) for s in indexed.indexed_stories(StoryParams())} == before
-    assert indexed.load_story_index(StoryParams()).problems == []
+    assert {frozenset(s.articles) for s in indexed_stories(indexed, StoryParams())} == before
+    assert load_story_index(indexed, StoryParams()).problems == []
 
 
 def test_a_warm_store_adds_without_reloading(indexed: Store, encoder: Encoder, sample: list[Article],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsprism.store.stories as stories_store
+    from newsprism import pipeline
 
     def no_reload(*_a: object, **_k: object) -> None:
         raise AssertionError("the index was reloaded")
 
-    monkeypatch.setattr(stories_store, "load_index", no_reload)
+    monkeypatch.setattr(pipeline, "load_story_index", no_reload)
     late = replace(sample[2], id="late", text=sample[2].text + "\nUpdated with more reporting.", content_hash="d" * 64)
     run = indexed.begin_run(["late"])
     indexed.save(run, [late])
-    update = indexed.update_story_index(StoryParams(), encoder=encoder)
+    update = index_stories(indexed, StoryParams(), encoder=encoder)
     assert [(a.article, a.copy_of) for a in update.assignments] == [("late", sample[2].id)]
     monkeypatch.undo()
     with Store(indexed.url) as fresh:  # what the warm store wrote loads and verifies
-        assert fresh.load_story_index(StoryParams()).problems == []
+        assert load_story_index(fresh, StoryParams()).problems == []
 
 
 def test_changed_settings_rebuild_with_the_new_ones(indexed: Store, encoder: Encoder) -> None:
     strict = StoryParams(threshold=5.0)  # nothing can join a story by score any more
-    update = indexed.update_story_index(strict, encoder=encoder)
+    update = index_stories(indexed, strict, encoder=encoder)
     assert update.rebuilt and any("fingerprint" in p for p in update.problems)
-    sizes = sorted(len(s.articles) for s in indexed.indexed_stories(strict))
+    sizes = sorted(len(s.articles) for s in indexed_stories(indexed, strict))
     assert sizes == [1, 1, 1, 1, 1, 2]  # only the syndicated copy still joins its original
 
 
 def test_a_failed_write_leaves_no_stale_index_in_memory(indexed: Store, encoder: Encoder,
                                                         sample: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsprism.store.stories as stories_store
-
     def broken(*_a: object, **_k: object) -> str:
         raise OSError("disk full")
 
     late = replace(sample[1], id="late", text="Analysis. " + sample[1].text, content_hash="e" * 64)
     run = indexed.begin_run(["late"])
     indexed.save(run, [late])
-    monkeypatch.setattr(stories_store, "_write", broken)
+    monkeypatch.setattr(indexed, "add_index_members", broken)
     with pytest.raises(OSError, match="disk full"):
-        indexed.update_story_index(StoryParams(), encoder=encoder)
+        index_stories(indexed, StoryParams(), encoder=encoder)
     monkeypatch.undo()
-    update = indexed.update_story_index(StoryParams(), encoder=encoder)  # reloads, then assigns it once
+    update = index_stories(indexed, StoryParams(), encoder=encoder)  # reloads, then assigns it once
     assert [a.article for a in update.assignments] == ["late"] and update.size == 8

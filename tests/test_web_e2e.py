@@ -18,10 +18,15 @@ import pytest
 import uvicorn
 
 from newsprism.config import load_settings
+from newsprism.store import Store
 from newsprism.web import create_app
+from newsprism.worker import work
 from tests.web_support import HOSTILE, RAW, ROOT, TOKEN, hostile_jsonl
 
 ARTIFACTS = ROOT / "artifacts"
+# The server's background worker (as `newsprism serve` runs one) starts when a test sets
+# this, so that a page is seen before and after its story is analysed.
+START_WORKER = threading.Event()
 CHROMIUM = os.environ.get("NEWSPRISM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="end-to-end tests need Debian's chromium (make install "
@@ -47,7 +52,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started, "the server did not start"
+    stop = threading.Event()
+
+    def drain() -> None:
+        START_WORKER.wait()
+        with Store(f"sqlite:///{db}") as store:
+            work(store, stop=stop, idle_s=0.2)
+
+    threading.Thread(target=drain, daemon=True).start()
     yield f"http://127.0.0.1:{port}"
+    stop.set()
+    START_WORKER.set()
     srv.should_exit = True
     thread.join(10)
 
@@ -100,13 +115,18 @@ def test_ingest_the_sample_and_read_the_story(page, server: str) -> None:  # typ
     assert page.locator("#articles tbody tr").count() == 5
     page.screenshot(path=str(ARTIFACTS / "story.png"))
 
-    page.locator("#analyze").click()  # entities, claims, framing and the brief, computed on demand
-    page.wait_for_selector("#matrix td.cell.states", timeout=120_000)
+    assert page.get_attribute("#analysis-state", "data-state") == "queued"  # the ingest queued it; a GET computes nothing
+    START_WORKER.set()  # entities, claims, framing and the brief, computed by the server's worker
+    deadline = time.monotonic() + 180
+    while page.get_attribute("#analysis-state", "data-state") != "done" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        page.reload()
+    assert "with 5 articles" in page.inner_text("#analysis-state")
+    page.wait_for_selector("#matrix td.cell.states", timeout=5_000)
     for section in ("#brief", "#matrix", "#sources-chart"):
         assert "Not computed yet" not in page.inner_text(section)
     assert "[" in page.inner_text("#brief")  # every brief sentence cites its sources
     page.screenshot(path=str(ARTIFACTS / "story-analysed.png"), full_page=True)  # 1280 wide: brief, chart, matrix
-    page.go_back()
 
     page.locator("#articles tbody a").first.click()
     page.wait_for_selector("#article-title")
@@ -127,7 +147,7 @@ def _story_id(server: str) -> str:
 def test_the_analysed_story_as_an_analyst_reads_it(page, server: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     sid = _story_id(server)  # the sample, ingested by the test above
-    page.goto(f"{server}/stories/{sid}?analyze=1")
+    page.goto(f"{server}/stories/{sid}")
     page.wait_for_selector("#matrix td.cell.states", timeout=120_000)
     # outlet names, horizontal and readable, in the matrix header; the header row sticks
     headers = page.locator("#matrix th.col")
@@ -171,7 +191,7 @@ def test_the_analysed_story_as_an_analyst_reads_it(page, server: str) -> None:  
     types = page.eval_on_selector_all("#text mark.entity", "els => els.map(e => e.title)")
     assert any(t.endswith("(PERSON)") for t in types) and not any("Zelenskyy (LOC)" in t for t in types)
     # exports
-    page.goto(f"{server}/stories/{sid}?analyze=1")
+    page.goto(f"{server}/stories/{sid}")
     with page.expect_download() as dl:
         page.click("#claims-csv")
     lines = Path(dl.value.path()).read_text("utf-8").splitlines()
@@ -188,7 +208,7 @@ def test_the_analysed_story_as_an_analyst_reads_it(page, server: str) -> None:  
 def test_the_story_page_at_390_px(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     pg = context.new_page()
-    pg.goto(f"{server}/stories/{_story_id(server)}?analyze=1")
+    pg.goto(f"{server}/stories/{_story_id(server)}")
     pg.wait_for_selector("#matrix td.cell", timeout=120_000)
     # the page itself does not scroll sideways; the matrix scrolls inside its box, claims column pinned
     assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1

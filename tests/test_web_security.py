@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from newsprism.store import Store
 from newsprism.web.security import CSP
 from tests.web_support import AUTH, HOSTILE, HOSTILE_MARKERS, TOKEN, client, hostile_jsonl, sample_files
 
@@ -234,19 +235,26 @@ def test_no_server_paths_in_pages_or_api(db: str) -> None:
     assert f"from {name}" in pages[0]
 
 
-def test_an_analysis_that_cannot_run_is_503_not_500(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exports_wait_for_the_analysis_and_a_failed_one_is_shown_not_a_500(db: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import newsprism.pipeline
-    import newsprism.web.app as web_app
     from newsprism.stories import EncoderError
+    from newsprism.worker import work_once
 
     def broken(*_a: object, **_k: object) -> None:
         raise EncoderError("the sentence encoder's weights are missing")
 
     c = client(db)
     [sid] = c.post("/api/v1/ingest", files=sample_files()[:2], headers=AUTH).json()["stories"]
-    monkeypatch.setattr(web_app, "_ANALYSES", {})
-    monkeypatch.setattr(newsprism.pipeline, "story_reports", broken)
-    for name in ("claims.csv", "contradictions.csv", "brief.md"):
+    for name in ("claims.csv", "contradictions.csv", "brief.md"):  # a GET never computes an analysis
         r = c.get(f"/api/v1/stories/{sid}/{name}")
-        assert r.status_code == 503 and "weights are missing" in r.json()["detail"], name
+        assert r.status_code == 409 and "no analysis yet" in r.json()["detail"], name
         assert r.headers["content-security-policy"] == CSP
+    monkeypatch.setattr(newsprism.pipeline, "story_reports", broken)
+    with Store(db) as store:
+        done = work_once(store)
+    assert done is not None and done.outcome == "failed"
+    story = c.get(f"/api/v1/stories/{sid}").json()
+    assert "weights are missing" in (story["analysis"]["error"] or "")
+    page = c.get(f"/stories/{sid}")
+    assert page.status_code == 200 and "weights are missing" in page.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,18 +20,20 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
 from typer.exceptions import TyperException
 
 from newsprism import __version__
+from newsprism.alerts import AlertRules, RulesError, load_rules
 from newsprism.config import load_settings
-from newsprism.pipeline import RunResult, index_stories, process, report_for_run
+from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run
 from newsprism.report import validate_report, write_html, write_json
-from newsprism.store import Store, StoreError
-from newsprism.store.stories import IndexUpdate
+from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
+from newsprism.worker import WorkDone
+from newsprism.worker import work as work_queue
 
 app = typer.Typer(
     add_completion=False,
@@ -59,7 +62,7 @@ def _guarded(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, TyperException, KeyboardInterrupt):  # exits and usage errors as they are
             raise
-        except (StoreError, OperationalError) as exc:
+        except DATABASE_ERRORS as exc:
             console.print(f"[red]error:[/] the database could not be used: {exc}")
             raise typer.Exit(EXIT_STORE) from exc
         except Exception as exc:
@@ -336,6 +339,98 @@ def runs(db: DbOption = None) -> None:
     Console().print(table)
 
 
+def _show_work(done: WorkDone) -> None:
+    detail = f"failed: {done.error}" if done.error else f"{done.outcome} ({done.articles} articles)"
+    console.print(f"story {done.story}: {detail} in {done.seconds:.1f} s")
+
+
+IdleOption = Annotated[float, typer.Option("--idle", min=0.1, help="Seconds between looks at an empty queue.")]
+AlertsOption = Annotated[Path | None, typer.Option("--alerts", help="Alert rules (TOML; see newsprism.alerts): "
+                                                   "alerts go to /alerts.atom and the rules' webhook.")]
+
+
+def _rules(path: Path | None) -> AlertRules | None:
+    """The alert rules of `path` (None without one); a bad file is a usage error (exit 2)."""
+    if path is None:
+        return None
+    try:
+        return load_rules(path)
+    except RulesError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
+@app.command()
+@_guarded
+def work(
+    db: DbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
+    idle: IdleOption = 2.0,
+    alerts: AlertsOption = None,
+) -> None:
+    """Analyse the stories whose articles changed (queued by ingest, add and the web app),
+    one at a time, and store the analyses; until stopped, or with --once until the queue is
+    empty. Several workers may share a database: each story is claimed by one of them."""
+    rules = _rules(alerts)
+    store = _open_store(db)
+    try:
+        taken = work_queue(store, once=once, idle_s=idle, on_done=_show_work, alerts=rules)
+    except KeyboardInterrupt:
+        console.print("stopped")
+        taken = None
+    left = store.queue_counts()
+    console.print(f"{'' if taken is None else f'{taken} stories taken; '}queue: "
+                  + (", ".join(f"{n} {state}" for state, n in sorted(left.items())) or "empty"))
+    store.close()
+
+
+@app.command()
+@_guarded
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs, or files listing one per line.")],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 90s, 15m, 2h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once, analyse, and stop.")] = False,
+    analyse: Annotated[bool, typer.Option("--analyse/--no-analyse", help="Analyse the stories that changed "
+                                          "after each round (else leave them to `newsprism work`).")] = True,
+    pages: Annotated[bool, typer.Option("--pages/--no-pages", help="Fetch the page each new entry links to "
+                                        "(the feed's text when it cannot be had).")] = True,
+    alerts: AlertsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Poll FEEDS every --every with conditional GET, store their new entries, assign them to
+    stories and analyse the stories that changed. The state is kept in the store: a restart
+    resumes without fetching or storing anything twice. A failing feed is logged; the others go on."""
+    from newsprism.watch import FeedReport, feed_urls, parse_every, watch_once
+    from newsprism.watch import watch as watch_feeds
+
+    try:
+        urls, every_s = feed_urls(feeds), parse_every(every)
+    except ValueError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    rules = _rules(alerts)
+    store = _open_store(db)
+
+    def show(r: FeedReport) -> None:
+        if r.error:
+            console.print(f"[red]feed {escape(r.url)}: {escape(r.error)}[/]")
+        else:
+            console.print(f"feed {escape(r.url)}: {r.status}, {r.listed} listed, {r.new} new ({r.pages} from their "
+                          f"pages), {r.stored} stored" + (f" (run {r.run})" if r.run else ""))
+
+    try:
+        if once:
+            watch_once(store, urls, analyse=analyse, pages=pages, alerts=rules, on_feed=show, on_work=_show_work)
+        else:
+            console.print(f"watching {len(urls)} feed{'s' if len(urls) != 1 else ''} every {every} (Ctrl-C stops)")
+            watch_feeds(store, urls, every_s=every_s, analyse=analyse, pages=pages, alerts=rules, on_feed=show,
+                        on_work=_show_work)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        store.close()
+
+
 @app.command()
 @_guarded
 def serve(
@@ -345,9 +440,14 @@ def serve(
     open_: Annotated[
         bool, typer.Option("--open", help="Allow writes (ingest) without a token; loopback addresses only.")
     ] = False,
+    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Analyse queued stories in the "
+                                         "background (as `newsprism work`).")] = True,
+    idle: IdleOption = 2.0,
+    alerts: AlertsOption = None,
 ) -> None:
     """Serve the web application and HTTP API on the store. Writes need NEWSPRISM_TOKEN
-    (Bearer) unless --open on a loopback address."""
+    (Bearer) unless --open on a loopback address. A background worker analyses the
+    stories that ingests change; pages read the stored analyses and never compute one."""
     import ipaddress
 
     import uvicorn
@@ -362,6 +462,7 @@ def serve(
     if open_ and not loopback:
         console.print(f"[red]error:[/] --open is allowed on a loopback address only (not {host}); set NEWSPRISM_TOKEN")
         raise typer.Exit(EXIT_USAGE)
+    rules = _rules(alerts)
     store = _open_store(db)  # fails early, with exit 3, on a bad database
     store.close()
     web = load_web_settings()
@@ -371,8 +472,19 @@ def serve(
     hosts = "loopback names" if open_ else ", ".join(web.allowed_hosts)
     console.print(f"answers to Host: {hosts} (NEWSPRISM_WEB_ALLOWED_HOSTS; DNS-rebinding guard)")
     writes = "open (no token)" if open_ else ("token required" if token else "disabled (set NEWSPRISM_TOKEN)")
-    console.print(f"newsprism web on http://{host}:{port}/  (database {store.url}; writes {writes})")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    console.print(f"newsprism web on http://{host}:{port}/  (database {store.url}; writes {writes}; "
+                  f"worker {'on' if worker else 'off'})")
+    stop = threading.Event()
+    if worker:
+        def drain() -> None:
+            with Store(store.url) as own:  # its own connections: a long analysis holds none of the app's
+                work_queue(own, stop=stop, idle_s=idle, on_done=_show_work, alerts=rules)
+
+        threading.Thread(target=drain, name="newsprism-worker", daemon=True).start()
+    try:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    finally:
+        stop.set()  # a story being analysed is left to its claim's lease
 
 
 @app.command()

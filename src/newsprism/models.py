@@ -75,3 +75,61 @@ class Article:
     content_hash: str = ""
     removed: list[Removed] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # non-fatal warnings
+
+
+@dataclass(slots=True)
+class IndexMember:
+    """One article's place in the story index, as the store keeps it (see
+    `newsprism.store.stories`): the stories stage makes these for new assignments and
+    restores its index from them. Blobs are little-endian arrays: `vector` float32 (the
+    lead vector, origins only), `sketch` uint32 (MinHash), `terms` int32 keys then
+    float32 values. The fields after `terms` are filled when read back."""
+
+    article_pk: int
+    key: str  # content hash of the article
+    story_id: str
+    story_status: str
+    origin: str  # content hash of the first article of its origin
+    copy_of: str | None
+    status: str
+    day: int | None
+    sketch_size: int
+    vector: bytes | None = None
+    sketch: bytes | None = None
+    terms: bytes | None = None
+    score: float | None = None
+    seq: int = -1
+    article_id: str = ""
+    title: str = ""
+    published: str | None = None
+    problem: str | None = None  # why the stored row fails the store's checks
+
+
+@dataclass(slots=True)
+class FeedState:
+    """What a feed watcher keeps about one feed between polls (and restarts): the
+    validators of its last full response, for a conditional GET, and how the last poll
+    went. The entries already taken are kept by the store, by key."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    polled_at: str | None = None  # ISO 8601, UTC
+    status: str = "new"  # new | changed | unchanged | error
+    error: str | None = None
+    entries: int = 0  # entries taken from it so far
+
+
+@dataclass(slots=True)
+class Alert:
+    """One alert a rule raised (see `newsprism.alerts`). `key` names what it is about (the
+    rule, the story, the contradiction...) so that the store keeps it once, however often
+    the story is analysed again."""
+
+    key: str
+    rule: str  # contradiction | origins | entity
+    story_id: str
+    title: str
+    summary: str
+    created_at: str = ""  # ISO 8601, UTC; set by the store
+    details: dict = field(default_factory=dict)

@@ -11,7 +11,9 @@
 - at most `settings.fetch_max_redirects` redirects, each hop rate-limited and checked
   against its host's robots.txt;
 - the (decoded) body is streamed and abandoned past `max_bytes`, by default
-  `settings.max_record_bytes`; a larger Content-Length is refused before reading.
+  `settings.max_record_bytes`; a larger Content-Length is refused before reading;
+- a conditional GET (`headers` with If-None-Match / If-Modified-Since) answered
+  `304 Not Modified` returns a `Page` of status 304 and no body.
 """
 
 from __future__ import annotations
@@ -102,20 +104,21 @@ class Fetcher:
         if self._own_client:
             self._client.close()
 
-    def get(self, url: str, *, max_bytes: int | None = None) -> Page:
-        """GET `url`, following redirects; see the module docstring for the limits."""
-        return self._get(url, cap=max_bytes or self._settings.max_record_bytes, robots=True)
+    def get(self, url: str, *, max_bytes: int | None = None, headers: dict[str, str] | None = None) -> Page:
+        """GET `url`, following redirects, with extra request `headers`; see the module
+        docstring for the limits."""
+        return self._get(url, cap=max_bytes or self._settings.max_record_bytes, robots=True, headers=headers)
 
     def _fetch_robots(self, url: str, cap: int) -> Page:
         return self._get(url, cap=cap, robots=False)
 
-    def _get(self, url: str, *, cap: int, robots: bool) -> Page:
+    def _get(self, url: str, *, cap: int, robots: bool, headers: dict[str, str] | None = None) -> Page:
         chain = [url]
         limit = self._settings.fetch_max_redirects
         for hop in range(limit + 1):
             if robots and self._robots is not None:
                 self._robots.check(url)
-            result = self._request(url, cap)
+            result = self._request(url, cap, headers or {})
             if isinstance(result, Page):
                 return result
             if hop == limit:
@@ -124,14 +127,14 @@ class Fetcher:
             chain.append(url)
         raise FetchFailed(f"too many redirects (more than {limit}): {' -> '.join(chain)}")
 
-    def _request(self, url: str, cap: int) -> Page | str:
+    def _request(self, url: str, cap: int, extra: dict[str, str]) -> Page | str:
         """One request: the `Page`, or the URL a redirect points to."""
         timeout = self._settings.fetch_timeout
         try:
             request = self._client.build_request(
                 "GET",
                 url,
-                headers={"User-Agent": self._settings.user_agent, "Accept": _ACCEPT},
+                headers={**extra, "User-Agent": self._settings.user_agent, "Accept": _ACCEPT},
                 timeout=httpx.Timeout(timeout),
             )
         except httpx.InvalidURL as exc:
@@ -148,6 +151,9 @@ class Fetcher:
         try:
             if response.is_redirect and response.next_request is not None:
                 return str(response.next_request.url)
+            if response.status_code == 304 and extra:
+                return Page(url=str(response.url), status=304, content_type="", charset=None, body=b"",
+                            headers=dict(response.headers))
             if response.status_code >= 400 or not response.is_success:
                 raise FetchFailed(
                     f"{url}: HTTP {response.status_code} {response.reason_phrase}",

@@ -12,6 +12,12 @@ written again one item at a time, each under a savepoint, and every item the dat
 refuses is recorded as a rejection (stage `store`, reason `store-error`) while the
 others are stored. Several processes may share one database (see `newsprism.store.db`).
 
+The store loads and saves; it runs no stage. Beyond runs and articles (here): the story
+index's members (`stories`), pages of stories and articles (`browse`), full-text search
+(`search`), stored analyses per story version (`analyses`), the queue of stories to
+analyse (`queue`), feed-watching state (`feeds`) and alerts (`alerts`), each a mixin of
+`Store` in its own module.
+
 Errors:
 
     StoreError    the database cannot be opened, migrated or used (bad URL, server
@@ -34,19 +40,29 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, Stateme
 from sqlalchemy.orm import Session
 
 from newsprism.models import Article, Rejection, Removed
-from newsprism.store.db import StoreError, create_db_engine, migrate, writer
+from newsprism.store.alerts import AlertsMixin
+from newsprism.store.analyses import AnalysesMixin, StoredAnalysis
+from newsprism.store.browse import BrowseMixin, StoredStory, StoryMemberView
+from newsprism.store.db import DATABASE_ERRORS, StoreError, create_db_engine, migrate, writer
+from newsprism.store.feeds import FeedsMixin
 from newsprism.store.liveness import Heartbeat, is_dead, this_process
-from newsprism.store.stories import IndexUpdate, LoadedIndex, StoryIndexMixin
+from newsprism.store.queue import QueueEntry, QueueMixin
+from newsprism.store.stories import IndexConflict, StoredIndex, StoryIndexMixin
 from newsprism.store.tables import ArticleRow, RunItemRow, RunRow
 
 __all__ = [
-    "IndexUpdate",
-    "LoadedIndex",
+    "DATABASE_ERRORS",
+    "IndexConflict",
+    "QueueEntry",
     "RunItem",
     "RunSummary",
     "SaveResult",
     "Store",
     "StoreError",
+    "StoredAnalysis",
+    "StoredIndex",
+    "StoredStory",
+    "StoryMemberView",
     "create_db_engine",
     "migrate",
 ]
@@ -158,7 +174,7 @@ def _row_to_article(row: ArticleRow, article_id: str | None = None) -> Article:
     )
 
 
-class Store(StoryIndexMixin):
+class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin, FeedsMixin, AlertsMixin):
     """Typed access to the database; nothing outside this package issues SQL."""
 
     def __init__(self, url: str) -> None:

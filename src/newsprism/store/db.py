@@ -26,10 +26,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from newsprism.store.tables import Base
 
-__all__ = ["StoreError", "create_db_engine", "index_lock", "migrate", "writer"]
+__all__ = ["DATABASE_ERRORS", "StoreError", "create_db_engine", "index_lock", "migrate", "writer"]
 
 log = logging.getLogger("newsprism.store")
 
@@ -45,6 +46,11 @@ _PG_INDEX_KEY = 7_318_024_002
 
 class StoreError(Exception):
     """The database cannot be opened or used (bad URL, server down, unsupported backend)."""
+
+
+# What a caller catches for "the database could not be used" (the driver's own errors
+# included, so that callers need not import SQLAlchemy).
+DATABASE_ERRORS = (StoreError, OperationalError)
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

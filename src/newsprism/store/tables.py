@@ -116,3 +116,108 @@ class StoryIndexMetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# -- stored analysis and the work queue (newsprism.store.analyses, newsprism.store.queue) --
+class StoryAnalysisRow(Base):
+    """The analysis of one version of a story (a hash of its article ids and texts), as
+    `newsprism.analysis.StoryAnalysis.to_json`, with the model versions that made it."""
+
+    __tablename__ = "story_analyses"
+    __table_args__ = (UniqueConstraint("story_id", "version"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    story_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    n_articles: Mapped[int] = mapped_column(Integer)
+    models: Mapped[dict] = mapped_column(JSON)
+    document: Mapped[dict] = mapped_column(JSON)
+    seconds: Mapped[float] = mapped_column(Float)  # how long it took to compute
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AnalysisEntityRow(Base):
+    """An entity of a stored analysis: `spellings` holds its spellings' words, one spelling
+    per `|`-separated field, for finding it by any spelling; `detail` what a view shows."""
+
+    __tablename__ = "analysis_entities"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    analysis_pk: Mapped[int] = mapped_column(ForeignKey("story_analyses.pk", ondelete="CASCADE"), index=True)
+    story_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(32))
+    spellings: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSON)
+
+
+class AnalysisContradictionRow(Base):
+    """A contradiction of a stored analysis (its report entry in `detail`)."""
+
+    __tablename__ = "analysis_contradictions"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    analysis_pk: Mapped[int] = mapped_column(ForeignKey("story_analyses.pk", ondelete="CASCADE"), index=True)
+    story_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    detail: Mapped[dict] = mapped_column(JSON)
+
+
+class StoryQueueRow(Base):
+    """A story whose articles changed and that a worker should analyse again.
+    `state`: queued | computing | failed; `again` is set when the story changed while a
+    worker was computing it, so that it is queued again when that worker finishes."""
+
+    __tablename__ = "story_queue"
+
+    story_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    again: Mapped[bool] = mapped_column(default=False)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# -- feed watching (newsprism.store.feeds) --------------------------------------------------
+class FeedRow(Base):
+    """A watched feed: validators for a conditional GET and how the last poll went."""
+
+    __tablename__ = "feeds"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
+    polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedEntryRow(Base):
+    """An entry a feed watcher has taken, by the sha256 of its key (its link, else its text)."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_url", "key_hash"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed_url: Mapped[str] = mapped_column(String(2048))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertRow(Base):
+    """An alert, kept once per key; `delivered_at` is set when the webhook took it."""
+
+    __tablename__ = "alerts"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    story_id: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

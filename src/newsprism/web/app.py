@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,15 +26,14 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsprism import __version__
+from newsprism.alerts.atom import alerts_atom
 from newsprism.brief.markdown import report_markdown
 from newsprism.config import Settings
 from newsprism.report import build_report
 from newsprism.report.tables import claims_csv, contradictions_csv
 from newsprism.store import Store
-from newsprism.stories import EncoderError
 from newsprism.web import queries
 from newsprism.web.ingest import Upload, parse_urls, run_ingest
-from newsprism.web.search import ensure_search
 from newsprism.web.security import (
     HEADERS,
     LOOPBACK_HOSTS,
@@ -102,27 +102,17 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-_ANALYSES: dict[tuple[str, ...], dict[str, Any]] = {}  # (story id, article hashes...) -> story report entry
-MAX_ANALYSES = 256
-
-
-def _story_doc(story: Any, articles: list, *, analyze: bool = False) -> dict[str, Any]:
-    """The story's report document; with `analyze`, entities, claims and contradictions are
-    computed now (`pipeline.story_reports`, seconds per story; kept in memory per article set)."""
+def _story_doc(store: Store, story: Any, articles: list) -> dict[str, Any]:
+    """The story's report document with its stored analysis, if any (`analysis` says its
+    state: a GET never computes one; a worker does, see `newsprism work`)."""
     entry = story.to_report()
-    if analyze:
-        key = (story.id, *(a.content_hash for a in articles))
-        if key not in _ANALYSES:
-            from newsprism.pipeline import story_reports
-
-            if len(_ANALYSES) >= MAX_ANALYSES:
-                _ANALYSES.pop(next(iter(_ANALYSES)))
-            _ANALYSES[key] = story_reports(articles, [story])[0]
-        entry = _ANALYSES[key]
+    state = queries.story_analysis(store, story, articles)
+    entry.update(state.sections or {})
     doc = build_report(articles, stories=[entry])
     for a in doc["articles"]:
         a["origin"] = public_path(a["origin"])
     doc["computed"] = computed_sections(doc["stories"][0])
+    doc["analysis"] = state.to_json()
     return doc
 
 
@@ -132,7 +122,6 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     (see `newsprism.web.security`)."""
     web = web or load_web_settings()
     store = Store(settings.db)
-    ensure_search(store.engine)
     access = WriteAccess(token, open_)
     templates = _templates()
 
@@ -171,33 +160,33 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                     offset: int = Query(0, ge=0, le=MAX_ROW)) -> dict:
         """Stories, newest first (report `stories[]` entries, with counts)."""
         _text_param(q)
-        found = queries.list_stories(store.engine, query=q, limit=limit, offset=offset)
+        found = queries.list_stories(store, query=q, limit=limit, offset=offset)
         return {"total": found.total, "limit": limit, "offset": offset,
                 "stories": [{**s.to_report(), "n_articles": len(s.articles), "n_origins": len(s.origins)}
                             for s in found.stories]}
 
     @app.get("/api/v1/stories/{story_id}", tags=["stories"])
-    def api_story(story_id: str, analyze: bool = Query(False, description="compute entities, claims and "
-                                                          "contradictions now (seconds; stories of 2+ origins)")) -> dict:
+    def api_story(story_id: str) -> dict:
         """One story as a `newsprism.report/1` document: `stories[0]` and its `articles`.
-        `computed` says which later sections (brief, claims, ...) exist."""
+        `computed` says which later sections (brief, claims, ...) exist, `analysis` where
+        the story's analysis stands (none, queued, computing, failed, done, outdated)."""
         _text_param(story_id)
-        found = queries.story_with_articles(store.engine, story_id)
+        found = queries.story_with_articles(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        return _story_doc(*found, analyze=analyze)
+        return _story_doc(store, *found)
 
     def _analysed(story_id: str) -> dict[str, Any]:
+        """The story's document with its stored analysis; 409 while it has none (a GET never
+        computes one: the worker does, see `newsprism work`)."""
         _text_param(story_id)
-        found = queries.story_with_articles(store.engine, story_id)
+        found = queries.story_with_articles(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        from newsprism.nlp.pipeline import NLPModelError
-
-        try:
-            return _story_doc(*found, analyze=True)
-        except (EncoderError, NLPModelError) as exc:  # a model that cannot load: say so, not a 500
-            raise HTTPException(503, f"the analysis cannot run here: {exc}") from exc
+        doc = _story_doc(store, *found)
+        if not doc["computed"].get("claims"):
+            raise HTTPException(409, f"story {story_id!r} has no analysis yet (state: {doc['analysis'].get('state')})")
+        return doc
 
     def _download(body: str, media_type: str, name: str) -> Response:
         return Response(body, media_type=media_type,
@@ -210,7 +199,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     def api_claims_csv(story_id: str) -> Response:
         """The story's claims, one row per claim (header row first): status, kind, whether it is
         check-worthy, origins, the outlets that state / contradict / omit it, quoted evidence.
-        Computes the analysis when the story has none yet (seconds)."""
+        409 while the story has no stored analysis."""
         doc = _analysed(story_id)
         return _download(claims_csv(doc["stories"][0], doc["articles"]), "text/csv; charset=utf-8",
                          f"{story_id}-claims.csv")
@@ -236,7 +225,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         """An article (report `articles[]` entry, with what cleaning removed), by content
         hash or by the id it was stored under; `stories` lists its story."""
         _text_param(ident)
-        view = queries.find_article(store.engine, ident)
+        view = queries.find_article(store, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
@@ -244,9 +233,25 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         return {**entry, "stories": view.stories, "computed": {"mentions": False, "claims": False}}
 
     @app.get("/api/v1/entities", tags=["entities"])
-    def api_entities() -> dict:
-        """Canonical entities across stories: empty, `computed: false`, until the entity stage exists."""
-        return {"computed": False, "entities": []}
+    def api_entities(name: str = Query("", max_length=200, description="a name, in any spelling"),
+                     limit: int = Query(100, ge=1, le=1000)) -> dict:
+        """Canonical entities across the stories' stored analyses, with their spellings and, per
+        story, their roles and the claims naming them; `computed: false` until a story is analysed."""
+        return queries.entities(store, name=name, limit=limit)
+
+    @app.get("/api/v1/contradictions", tags=["entities"])
+    def api_contradictions(kind: str = Query("", max_length=32, description="number, role, name, quote, ..."),
+                           since: date | None = None, until: date | None = None,
+                           limit: int = Query(200, ge=1, le=1000)) -> dict:
+        """Contradictions across the stories' stored analyses, newest first, by kind and date
+        (the latest publication day of the articles their statements come from)."""
+        return queries.contradictions(store, kind=kind, since=since, until=until, limit=limit)
+
+    @app.get("/alerts.atom", tags=["alerts"], response_class=Response)
+    def alerts_feed(request: Request) -> Response:
+        """The latest 100 alerts (see `newsprism.alerts`) as an Atom feed, newest first."""
+        return Response(alerts_atom(store.alerts(limit=100), base_url=str(request.base_url)),
+                        media_type="application/atom+xml")
 
     @app.get("/api/v1/runs", tags=["runs"])
     def api_runs() -> dict:
@@ -322,14 +327,14 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
     def stories_page(request: Request, q: str = Query("", max_length=500), page_no: int = Query(1, ge=1,
                      le=MAX_ROW // 500, alias="page")) -> HTMLResponse:
         _text_param(q)
-        found = queries.list_stories(store.engine, query=q, limit=web.page_size,
+        found = queries.list_stories(store, query=q, limit=web.page_size,
                                      offset=(page_no - 1) * web.page_size)
         runs = store.runs()[-5:][::-1]
         return page(request, "stories.html", found=found, q=q, page_no=page_no, page_size=web.page_size,
-                    runs=runs, unassigned=queries.unassigned_count(store.engine))
+                    runs=runs, unassigned=queries.unassigned_count(store))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str, analyze: bool = Query(False),
+    def story_page(request: Request, story_id: str,
                    all_claims: bool = Query(False, alias="all"), status: str = Query("", max_length=20),
                    kind: str = Query("", max_length=20), source: str = Query("", max_length=500),
                    sort: str = Query("rank", max_length=20)) -> HTMLResponse:
@@ -337,28 +342,27 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         filt = MatrixFilter(all=all_claims, status=status if status in STATUSES else "",
                             kind=kind if kind in KINDS else "", source=source,
                             sort=sort if sort in SORTS else "rank")
-        found = queries.story_with_articles(store.engine, story_id)
+        found = queries.story_with_articles(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        doc = _story_doc(*found, analyze=analyze)
+        doc = _story_doc(store, *found)
         story, articles = doc["stories"][0], doc["articles"]
         by_id = {a["id"]: a for a in articles}
         return page(request, "story.html", story=story, articles=articles, by_id=by_id, computed=doc["computed"],
-                    analyzed=analyze,
-                    **story_sections(story, articles, filt))
+                    analysis=doc["analysis"], **story_sections(story, articles, filt))
 
     @app.get("/articles/{ident:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, ident: str,
                      hl: str = Query("", max_length=25, pattern=r"^(\d{1,9}-\d{1,9})?$",
                                      description="start-end of a passage to highlight")) -> HTMLResponse:
         _text_param(ident)
-        view = queries.find_article(store.engine, ident)
+        view = queries.find_article(store, ident)
         if view is None:
             raise HTTPException(404, f"no article {ident!r}")
         entry = build_report([view.article])["articles"][0]
-        of_story = [st for key, st in _ANALYSES.items() if key[0] in view.stories]
-        analysed = next((st for st in of_story if entry["id"] in st.get("articles", [])), None)
-        stale = analysed is None and bool(of_story)  # the article joined its story after the analysis
+        stored = [found.analysis for sid in view.stories if (found := store.analysis(sid)) is not None]
+        analysed = next((a.to_report() for a in stored if entry["id"] in a.articles), None)
+        stale = analysed is None and bool(stored)  # the article joined its story after the analysis
         spans = article_spans(analysed, entry["id"]) if analysed else []
         if hl:
             start, end = (int(x) for x in hl.split("-"))

@@ -20,13 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from newsprism.config import Settings
 from newsprism.pipeline import index_stories, process
 from newsprism.store import Store
-from newsprism.store.tables import ArticleRow, StoryMemberRow, StoryRow
 from newsprism.stories import EncoderError
 from newsprism.web.settings import WebSettings
 from newsprism.web.ssrf import BlockedAddress, check_host, guarded_client, system_resolver
@@ -88,17 +84,6 @@ def _rejected(item_id: str, stage: str, reason: str, detail: str) -> dict[str, A
             "rejection": {"stage": stage, "reason": reason, "detail": detail}}
 
 
-def _stories_of(store: Store, hashes: list[str]) -> dict[str, str]:
-    if not hashes:
-        return {}
-    with Session(store.engine) as s:
-        q = (select(ArticleRow.content_hash, StoryRow.story_id)
-             .join(StoryMemberRow, StoryMemberRow.article_pk == ArticleRow.pk)
-             .join(StoryRow, StoryRow.pk == StoryMemberRow.story_pk)
-             .where(ArticleRow.content_hash.in_(hashes)))
-        return dict(s.execute(q).all())
-
-
 def run_ingest(store: Store, settings: Settings, web: WebSettings, *, uploads: list[Upload], urls: list[str],
                index: bool = True) -> IngestResult:
     """Store `uploads` and `urls` as one run (see the module docstring). URLs whose host
@@ -137,7 +122,7 @@ def run_ingest(store: Store, settings: Settings, web: WebSettings, *, uploads: l
             except EncoderError as exc:
                 out.stories_error = f"stories not updated (the articles are stored): {exc}"
         items = store.run_items(result.run.id)
-        story_of = _stories_of(store, [it.article.content_hash for it in items if it.article])
+        story_of = store.stories_of([it.article.content_hash for it in items if it.article])
         for it in items:
             if it.article is not None:
                 a = it.article

@@ -1,30 +1,24 @@
-"""Read-only queries of the web app: stories of the store's story index, articles, runs.
+"""Read-only queries of the web app over the store: stories of the story index, articles.
 
-Stories are read straight from the index tables (`stories`, `story_members`) without
-loading and verifying the whole index (which `Store.indexed_stories` does, in seconds
-at 100k articles): a page needs a few stories, in milliseconds. The `Story` records
-built here equal the index's own (`StoryIndex.story`): same article order, origin
-groups, representative title (the titled origin nearest the story's mean lead vector)
-and publication span; tests/test_web_api.py checks that against `indexed_stories`.
+The store reads the rows (`newsprism.store.browse`, without loading the whole index);
+`pipeline.story_from_stored` builds the `Story` records a page shows, equal to the
+index's own (tests/test_web_api.py checks that against `pipeline.indexed_stories`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-import numpy as np
-from sqlalchemy import Engine, func, select, text
-from sqlalchemy.orm import Session
-
-from newsprism.models import Article, Removed
-from newsprism.store.tables import ArticleRow, StoryMemberRow, StoryRow
-from newsprism.stories.index import valid_date
+from newsprism.analysis import names, story_version, words
+from newsprism.models import Article
+from newsprism.pipeline import story_from_stored
+from newsprism.store import Store
 from newsprism.stories.records import Story
-from newsprism.web.search import matching_articles
 
-__all__ = ["ArticleView", "StoryList", "find_article", "list_stories", "story_with_articles", "unassigned_count"]
+__all__ = ["AnalysisState", "ArticleView", "StoryList", "contradictions", "entities", "find_article", "list_stories",
+           "story_analysis", "story_with_articles", "unassigned_count"]
 
 
 @dataclass(slots=True)
@@ -41,106 +35,124 @@ class ArticleView:
     stories: list[str]  # ids of the stories it belongs to (one, once indexed)
 
 
-def _row_article(row: ArticleRow) -> Article:
-    return Article(id=row.article_id, origin=row.origin, source=row.source, title=row.title, text=row.text,
-                   url=row.url, published=row.published, language=row.language, word_count=row.word_count,
-                   content_hash=row.content_hash, removed=[Removed(**r) for r in row.removed],
-                   problems=list(row.problems))
+@dataclass(slots=True)
+class AnalysisState:
+    """Where a story's analysis stands. `state`: none (not analysed yet), queued,
+    computing, failed, done (current), outdated (an analysis of fewer articles is shown
+    while none is queued). The page never computes one: a worker does."""
+
+    state: str
+    analysed_at: datetime | None = None
+    n_articles: int | None = None  # articles the shown analysis covers
+    queued_at: datetime | None = None
+    error: str | None = None
+    sections: dict[str, Any] | None = None  # what the analysis adds to the story entry
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "analysed_at": self.analysed_at.isoformat() if self.analysed_at else None,
+                "articles": self.n_articles, "queued_at": self.queued_at.isoformat() if self.queued_at else None,
+                "error": self.error}
 
 
-def _build(story: StoryRow, members: Sequence) -> Story:
-    """A `Story` from its member rows in index order (see `StoryIndex.story`)."""
-    origins: dict[int, list[str]] = {}
-    published = []
-    reps: list[tuple[np.ndarray, str]] = []
-    vec_sum = np.zeros(0)
-    for m in members:
-        origins.setdefault(m.origin_pk, []).append(m.article_id)
-        if m.published and valid_date(m.published):
-            published.append(m.published)
-        if m.vector is not None:
-            vec = np.frombuffer(m.vector, dtype="<f4").astype(np.float32)
-            vec_sum = vec.astype(np.float64) if not vec_sum.size else vec_sum + vec
-            reps.append((vec, m.title))
-    titled = [(v, t) for v, t in reps if t]
-    title = story.title or ""  # stored by the index update; databases from before it derive one
-    if not title and len(titled) == 1:
-        title = titled[0][1]
-    elif not title and titled:
-        centre = vec_sum / max(np.linalg.norm(vec_sum), 1e-12)
-        title = max(titled, key=lambda vt: float(vt[0] @ centre))[1]
-    dated = sorted(published, key=lambda d: (d[:10], d))
-    return Story(id=story.story_id, title=title, articles=[m.article_id for m in members],
-                 origins=list(origins.values()), first_published=dated[0] if dated else None,
-                 last_published=dated[-1] if dated else None, status=story.status)  # type: ignore[arg-type]
-
-
-def _members(s: Session, story_pks: Sequence[int]) -> dict[int, list]:
-    m = StoryMemberRow
-    rows = s.execute(
-        select(m.story_pk, m.seq, m.article_pk, m.origin_pk, m.vector, ArticleRow.article_id, ArticleRow.title,
-               ArticleRow.published, ArticleRow.source, ArticleRow.content_hash)
-        .join(ArticleRow, m.article_pk == ArticleRow.pk)
-        .where(m.story_pk.in_(story_pks)).order_by(m.seq)).all()
-    out: dict[int, list] = defaultdict(list)
-    for r in rows:
-        out[r.story_pk].append(r)
+def story_analysis(store: Store, story: Story, articles: list[Article]) -> AnalysisState:
+    """The stored analysis of `story` as it is now, else the latest one of fewer of its
+    articles, with the state of its queue entry. Reads only."""
+    found = store.analysis(story.id, story_version([(a.id, a.content_hash) for a in articles]))
+    current = found is not None
+    if found is None:
+        latest = store.analysis(story.id)
+        found = latest if latest is not None and set(latest.analysis.articles) <= set(story.articles) else None
+    entry = store.queue_entry(story.id)
+    if current:
+        state = "done"
+    elif entry is not None:
+        state = entry.state
+    else:
+        state = "outdated" if found is not None else "none"
+    out = AnalysisState(state, queued_at=entry.queued_at if entry else None, error=entry.error if entry else None)
+    if found is not None:
+        out.analysed_at, out.n_articles = found.created_at, found.n_articles
+        out.sections = found.analysis.to_report()
     return out
 
 
-def list_stories(engine: Engine, *, query: str = "", limit: int = 50, offset: int = 0) -> StoryList:
+def list_stories(store: Store, *, query: str = "", limit: int = 50, offset: int = 0) -> StoryList:
     """Stories, newest first; with `query`, those with an article matching all its words."""
-    base = select(StoryRow.pk)
-    if query.strip():
-        match = matching_articles(engine, query)
-        if match is None:
-            return StoryList(0, [])
-        sql, params = match
-        hits = select(StoryMemberRow.story_pk).where(StoryMemberRow.article_pk.in_(text(sql).bindparams(**params)))
-        base = base.where(StoryRow.pk.in_(hits))
-    with Session(engine) as s:
-        total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
-        page = list(s.scalars(base.order_by(StoryRow.pk.desc()).limit(limit).offset(offset)))
-        rows = {r.pk: r for r in s.scalars(select(StoryRow).where(StoryRow.pk.in_(page)))} if page else {}
-        members = _members(s, page) if page else {}
+    total, page = store.story_page(query=query, limit=limit, offset=offset)
     out = StoryList(total, [])
-    for pk in page:
-        story = _build(rows[pk], members.get(pk, []))
+    for stored in page:
+        story = story_from_stored(stored)
         out.stories.append(story)
-        out.keys[story.id] = {m.article_id: m.content_hash for m in members.get(pk, [])}
-        out.sources[story.id] = [m.source for m in members.get(pk, [])]
+        out.keys[story.id] = {m.article_id: m.content_hash for m in stored.members}
+        out.sources[story.id] = [m.source for m in stored.members]
     return out
 
 
-def story_with_articles(engine: Engine, story_id: str) -> tuple[Story, list[Article]] | None:
+def story_with_articles(store: Store, story_id: str) -> tuple[Story, list[Article]] | None:
     """A story and its articles (in the story's order), or None if there is no such story."""
-    with Session(engine) as s:
-        row = s.scalar(select(StoryRow).where(StoryRow.story_id == story_id))
-        if row is None:
-            return None
-        members = _members(s, [row.pk]).get(row.pk, [])
-        pks = [m.article_pk for m in members]
-        arts = {r.pk: r for r in s.scalars(select(ArticleRow).where(ArticleRow.pk.in_(pks)))} if pks else {}
-        return _build(row, members), [_row_article(arts[pk]) for pk in pks if pk in arts]
+    found = store.story_with_articles(story_id)
+    return None if found is None else (story_from_stored(found[0]), found[1])
 
 
-def find_article(engine: Engine, ident: str) -> ArticleView | None:
+def find_article(store: Store, ident: str) -> ArticleView | None:
     """An article by content hash (exact) or by the id it was stored under (the newest
     article stored under that id when several were)."""
-    with Session(engine) as s:
-        row = s.scalar(select(ArticleRow).where(ArticleRow.content_hash == ident))
-        if row is None:
-            row = s.scalar(select(ArticleRow).where(ArticleRow.article_id == ident).order_by(ArticleRow.pk.desc())
-                           .limit(1))
-        if row is None:
-            return None
-        stories = list(s.scalars(select(StoryRow.story_id).join(StoryMemberRow, StoryMemberRow.story_pk == StoryRow.pk)
-                                 .where(StoryMemberRow.article_pk == row.pk)))
-        return ArticleView(_row_article(row), stories)
+    found = store.find_article(ident)
+    return None if found is None else ArticleView(*found)
 
 
-def unassigned_count(engine: Engine) -> int:
+def unassigned_count(store: Store) -> int:
     """Stored articles that the story index does not hold yet."""
-    with Session(engine) as s:
-        held = select(StoryMemberRow.article_pk)
-        return s.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.pk.not_in(held))) or 0
+    return store.unassigned_count()
+
+
+def entities(store: Store, *, name: str = "", limit: int = 100) -> dict[str, Any]:
+    """Entities across the stories' latest analyses, the most widely covered first. With
+    `name`, those it names in any spelling (`analysis.names`), each with its spellings (and
+    the articles writing each) and, per story, its roles and the claims naming it; without,
+    names, types and stories only. `computed` is false while no story has been analysed."""
+    groups: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    for f in store.latest_entities(name=name, detail=bool(name)):
+        if name and not names(name, f.detail["spellings"]):
+            continue
+        group = groups.setdefault((f.type, words(f.name)), {"name": f.name, "type": f.type, "stories": []})
+        if not name:
+            if f.story_id not in group["stories"]:
+                group["stories"].append(f.story_id)
+            continue
+        spellings = group.setdefault("spellings", {})
+        for spelling, articles in f.detail["spellings"].items():
+            known = spellings.setdefault(spelling, [])
+            known.extend(x for x in articles if x not in known)
+        group["stories"].append({"id": f.story_id, "entity": f.detail["entity"], "roles": f.detail["roles"],
+                                 "claims": f.detail["claims"], "analysed_at": f.analysed_at.isoformat(timespec="seconds")})
+    ordered = sorted(groups.values(), key=lambda g: (-len(g["stories"]), g["name"]))
+    return {"computed": store.analysed_count() > 0, "entities": ordered[:limit]}
+
+
+def contradictions(store: Store, *, kind: str = "", since: date | None = None, until: date | None = None,
+                   limit: int = 200) -> dict[str, Any]:
+    """Contradictions across the stories' latest analyses, newest first, optionally of one
+    `kind` and dated (the latest publication day of their statements' articles) within
+    [`since`, `until`]; undated ones are left out when a date bound is given."""
+    found = store.latest_contradictions(kind=kind)
+    published = store.published_of([st["article"] for f in found for st in f.detail.get("statements", [])])
+    out = []
+    for f in found:
+        days = sorted(d for st in f.detail.get("statements", []) if (p := published.get(st["article"]))
+                      and (d := _day(p)))
+        day = days[-1] if days else None
+        if (since or until) and day is None:
+            continue
+        if (since and day < since) or (until and day > until):  # type: ignore[operator]
+            continue
+        out.append({"story": f.story_id, "date": day.isoformat() if day else None, **f.detail})
+    out.sort(key=lambda x: x["date"] or "", reverse=True)
+    return {"computed": store.analysed_count() > 0, "total": len(out), "contradictions": out[:limit]}
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -50,9 +50,9 @@ class MatrixFilter:
     source: str = ""  # an article id of the story
     sort: str = "rank"
 
-    def query(self, analyzed: bool, **change: object) -> str:
+    def query(self, **change: object) -> str:
         """The query string of this filter with `change` applied (for links that keep the rest)."""
-        values = {"analyze": "1" if analyzed else "", "all": "1" if self.all else "", "status": self.status,
+        values = {"all": "1" if self.all else "", "status": self.status,
                   "kind": self.kind, "source": self.source, "sort": "" if self.sort == "rank" else self.sort}
         values.update({k: ("1" if v is True else "" if v is False else str(v)) for k, v in change.items()})
         return urlencode({k: v for k, v in values.items() if v})
