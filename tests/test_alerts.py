@@ -144,6 +144,11 @@ def test_views_across_stories(tmp_path: Path, server: FeedServer) -> None:
     assert c.get("/api/v1/contradictions", params={"until": "2025-05-15"}).json()["total"] == 0
     for bad in ({"since": "yesterday"}, {"until": "2025-13-40"}, {"limit": "0"}):
         assert c.get("/api/v1/contradictions", params=bad).status_code == 422
+    # the page filters the same way, and dates each contradiction
+    page = c.get("/contradictions", params={"since": "2025-05-16", "until": "2025-05-16"}).text
+    assert page.count('<div class="contradiction') == everything["total"] and "· 2025-05-16</p>" in page
+    assert c.get("/contradictions", params={"since": "2025-06-01"}).text.count('<div class="contradiction') == 0
+    assert c.get("/contradictions", params={"until": "2025-13-40"}).status_code == 422
 
 
 def test_the_store_keeps_each_alert_once(store: Store) -> None:

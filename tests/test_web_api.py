@@ -392,3 +392,81 @@ def test_every_gold_fact_is_among_the_check_worthy_claims(analysed: tuple[TestCl
     missed = [f["id"] for f in gold
               if not any(all(re.search(p, t, re.I) for p in f["match"]) for texts in shown for t in texts)]
     assert missed == []
+
+
+# -- cross-story pages ---------------------------------------------------------------------
+def _text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_entity_page_shows_spellings_roles_and_claims_with_story_links(analysed: tuple[TestClient, dict]) -> None:
+    c, doc = analysed
+    sid = doc["stories"][0]
+    api = c.get("/api/v1/entities", params={"name": "Zelensky"}).json()
+    r = c.get("/entities", params={"name": "Zelensky"})
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    html = r.text
+    top = api["entities"][0]
+    assert top["name"] == "Volodymyr Zelenskyy" and f"<h2>{top['name']} " in html
+    # every spelling, each with the outlets writing it: MENAFN's Russian form named by outlet, not file id
+    spellings = dict(re.findall(r"<li><strong>(.*?)</strong> — (.*?)</li>", html))
+    assert set(spellings) == set(top["spellings"]) and len(spellings) >= 3
+    assert _text(spellings["Vladimir Zelensky"]) == "MENAFN"
+    assert "000_74267b2649ed2a86" not in html
+    # per story: a link to it, its roles, and every claim naming the entity with its status
+    assert f'href="/stories/{sid}"' in html and f'href="/stories/{sid}#matrix"' in html
+    assert "president of Ukraine" in html
+    claims = top["stories"][0]["claims"]
+    rows = re.findall(r'<tr><td>(.*?)</td><td><span class="tag (\w+)">', html)
+    assert [(unescape(t), s) for t, s in rows] == [(cl["text"], cl["status"]) for cl in claims] and claims
+    # any spelling finds the same entity; an unknown name finds none, and says so
+    assert f"<h2>{top['name']} " in c.get("/entities", params={"name": "Zelenskyy"}).text
+    none = c.get("/entities", params={"name": "Nobody Atall"})
+    assert none.status_code == 200 and "No entity of the analysed stories" in none.text
+    # without a name: every entity, each a link to its own page
+    listing = c.get("/entities").text
+    every = c.get("/api/v1/entities", params={"limit": 1000}).json()["entities"]
+    links = re.findall(r'<a href="/entities\?name=([^"]+)">', listing)
+    assert len(links) == len(every) > 10 and "Volodymyr%20Zelenskyy" in links
+
+
+def test_contradictions_page_lists_every_one_with_its_story_and_filters(analysed: tuple[TestClient, dict],
+                                                                         filled_url: str) -> None:
+    c, doc = analysed
+    sid = doc["stories"][0]
+    api = c.get("/api/v1/contradictions").json()
+    html = c.get("/contradictions").text
+    cards = html.split('<div class="contradiction')[1:]
+    assert len(cards) == api["total"] >= 4
+    assert f'id="contradiction-count">{api["total"]} contradictions' in html
+    for card, want in zip(cards, api["contradictions"], strict=True):
+        assert f'<a class="story-link" href="/stories/{sid}">' in card
+        assert f'<span class="tag">{want["kind"]}</span>' in card
+        assert card.count("<blockquote>") == len(want["statements"]) >= 2  # each side, as whole sentences
+    assert '<mark class="disputed">two-hour</mark>' in html and '<mark class="disputed">less than two hours</mark>' in html
+    assert "MENAFN" in html and "000_74267b2649ed2a86" not in html  # explanations name outlets
+    # filters: by kind; the sample's articles carry no date, so a date bound leaves them all out
+    number = c.get("/contradictions", params={"kind": "number"}).text
+    n = sum(x["kind"] == "number" for x in api["contradictions"])
+    assert number.count('<div class="contradiction') == n >= 1 and 'value="number" selected' in number
+    dated = c.get("/contradictions", params={"since": "2025-01-01", "until": ""}).text
+    assert dated.count('<div class="contradiction') == 0 and "None found." in dated
+    assert c.get("/contradictions", params={"kind": "no-such-kind"}).text.count('<div class="contradiction') \
+        == api["total"]
+    bad = c.get("/contradictions", params={"since": "yesterday"})
+    assert bad.status_code == 422 and "text/html" in bad.headers["content-type"] and "YYYY-MM-DD" in bad.text
+    # pages of two keep the filter in their links
+    small = client(filled_url, page_size=2)
+    second = small.get("/contradictions", params={"page": 2}).text
+    assert second.count('<div class="contradiction') == 2
+    assert 'href="/contradictions?kind=&amp;since=&amp;until=&amp;page=3"' in second
+    assert 'href="/contradictions?kind=&amp;since=&amp;until=&amp;page=1"' in second
+
+
+def test_site_navigation_links_the_cross_story_pages(analysed: tuple[TestClient, dict]) -> None:
+    c, doc = analysed
+    for path in ("/", f"/stories/{doc['stories'][0]}", "/entities", "/contradictions"):
+        nav = c.get(path).text.split("<nav>", 1)[1].split("</nav>", 1)[0]
+        assert 'href="/entities"' in nav and 'href="/contradictions"' in nav, path
+    story = c.get(f"/stories/{doc['stories'][0]}").text
+    assert 'href="/entities?name=Volodymyr%20Zelenskyy"' in story  # the story's entities open their page

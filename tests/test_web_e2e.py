@@ -205,6 +205,38 @@ def test_the_analysed_story_as_an_analyst_reads_it(page, server: str) -> None:  
     assert page.dialogs == [] and page.console_errors == []
 
 
+def test_the_cross_story_pages(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    sid = _story_id(server)  # the sample, analysed by the server's worker (see the first test)
+    page.goto(f"{server}/stories/{sid}")
+    page.wait_for_selector("#matrix td.cell.states", timeout=120_000)
+    # the entity page of a name: every spelling, roles, claims, a story link
+    page.goto(f"{server}/entities?name=Zelensky")
+    assert page.locator("section.entity h2").first.inner_text().startswith("Volodymyr Zelenskyy")
+    spellings = page.locator("ul.spellings strong").all_inner_texts()
+    assert {"Zelensky", "Zelenskyy", "Vladimir Zelensky"} <= set(spellings)
+    assert "president of Ukraine" in page.inner_text("ul.roles")
+    assert page.locator("table.claims tbody tr").count() >= 3
+    page.screenshot(path=str(ARTIFACTS / "entity.png"), full_page=True)
+    page.locator("section.entity a.story-link").first.click()
+    page.wait_for_selector("#story-title")
+    assert page.url.endswith(f"/stories/{sid}")
+    # contradictions across stories, from the navigation; then filtered by kind through the form
+    page.click("header nav a[href='/contradictions']")
+    page.wait_for_selector("#contradiction-count")
+    cards = page.locator("#contradictions .contradiction")
+    total = cards.count()
+    assert total >= 4 and "two-hour" in page.locator("#contradictions mark.disputed").all_inner_texts()
+    assert page.locator("#contradictions .contradiction a.story-link").count() == total
+    page.screenshot(path=str(ARTIFACTS / "contradictions.png"), full_page=True)
+    page.select_option("#f-kind", "number")
+    page.click("#f-apply")
+    page.wait_for_url("**kind=number**")
+    assert 0 < cards.count() < total
+    assert set(page.locator("#contradictions .contradiction > p > span.tag").all_inner_texts()) == {"number"}
+    assert page.dialogs == [] and page.console_errors == []
+
+
 def test_the_story_page_at_390_px(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     pg = context.new_page()

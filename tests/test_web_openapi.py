@@ -58,7 +58,8 @@ def test_pages_and_parameters_never_answer_500(pages, page: str, q: str, run: st
                          (f"/runs/{quote(run, safe='')}", {}),
                          ("/stories/x", {"analyze": ident, "status": q, "sort": ident, "source": q, "all": page}),
                          ("/articles/x", {"hl": ident}), (f"/articles/{quote(ident, safe='')}", {}),
-                         (f"/stories/{quote(ident, safe='')}", {})):
+                         (f"/stories/{quote(ident, safe='')}", {}), ("/entities", {"name": q}),
+                         ("/contradictions", {"kind": q, "since": ident, "until": q, "page": page})):
         r = pages.get(path, params=params)
         assert r.status_code < 500, (path, params, r.status_code)
         assert r.headers["content-security-policy"] == CSP

@@ -63,7 +63,8 @@ def test_too_many_urls(db: str) -> None:
     assert c.post("/api/v1/ingest", data={"urls": urls}, headers=AUTH).status_code == 413
 
 
-@pytest.mark.parametrize("path", ["/", "/ingest", "/docs", "/api/v1/stories", "/stories/none", "/static/style.css"])
+@pytest.mark.parametrize("path", ["/", "/ingest", "/docs", "/api/v1/stories", "/stories/none", "/static/style.css",
+                                  "/entities?name=x", "/contradictions?kind=number"])
 def test_every_response_carries_the_policy(db: str, path: str) -> None:
     r = client(db).get(path)
     assert r.headers["content-security-policy"] == CSP
@@ -73,7 +74,7 @@ def test_every_response_carries_the_policy(db: str, path: str) -> None:
 
 def test_pages_have_no_inline_script_or_handler(db: str) -> None:
     c = client(db)
-    for path in ("/", "/ingest", "/docs"):
+    for path in ("/", "/ingest", "/docs", "/entities", "/contradictions"):
         html = c.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert not re.search(r"\son[a-z]+\s*=", html), path
@@ -126,6 +127,8 @@ def test_empty_store_pages_say_so(db_url: str) -> None:
     assert c.get("/api/v1/stories").json() == {"total": 0, "limit": 50, "offset": 0, "stories": []}
     assert c.get("/api/v1/entities").json() == {"computed": False, "entities": []}
     assert "No stories yet" in c.get("/").text
+    assert 'id="entities-empty">No story has been analysed yet' in c.get("/entities", params={"name": "x"}).text
+    assert 'id="contradictions-empty">No story has been analysed yet' in c.get("/contradictions").text
     assert c.get("/api/v1/stories/st-nothing").status_code == 404
     missing = c.get("/stories/st-nothing")
     assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
@@ -193,6 +196,9 @@ def test_json_bodies_have_a_size_limit(db: str) -> None:
     "/api/v1/stories?offset=9223372036854775808", "/api/v1/stories?offset=-1", "/api/v1/stories?limit=10000",
     "/api/v1/stories?offset=99999999999999999999999999", "/?page=9223372036854775807", "/?page=0",
     "/runs/9223372036854775808", "/runs/-1", "/runs/0", "/api/v1/stories/a%00b", "/articles/a%00b", "/?q=a%00",
+    "/entities?name=a%00", "/api/v1/entities?name=a%00", "/contradictions?kind=a%00", "/api/v1/contradictions?kind=a%00",
+    "/contradictions?page=0", "/contradictions?page=9223372036854775807", "/contradictions?since=2025-02-30",
+    "/contradictions?until=" + "9" * 40, "/entities?name=" + "x" * 201,
 ])
 def test_integer_and_text_parameters_are_bounded(db: str, path: str) -> None:
     r = client(db).get(path)

@@ -3,7 +3,7 @@
     app = create_app(load_settings(db="sqlite:///newsprism.db"), token="s3cret")
 
 Pages: `/` (stories, search), `/stories/{id}`, `/articles/{id}`, `/runs/{id}`,
-`/ingest`, `/docs` (the API reference, rendered here from `/openapi.json`). API under
+`/entities` and `/contradictions` (across stories), `/ingest`, `/docs` (the API reference, rendered here from `/openapi.json`). API under
 `/api/v1/`; a story is served as a `newsprism.report/1` document holding that story
 and its articles, so API clients read the same shapes as `analyze --json`.
 """
@@ -33,6 +33,7 @@ from newsprism.report import build_report
 from newsprism.report.tables import claims_csv, contradictions_csv
 from newsprism.store import Store
 from newsprism.web import queries
+from newsprism.web.across import CONTRADICTION_KINDS, StoryRefs, contradiction_cards, entity_cards
 from newsprism.web.ingest import Upload, parse_urls, run_ingest
 from newsprism.web.security import (
     HEADERS,
@@ -64,6 +65,10 @@ FORM_OVERHEAD = 1_000_000
 # (`offset=2**63` raised OverflowError in the driver, a 500). No store holds a billion rows.
 MAX_ROW = 1_000_000_000
 MAX_ID = 2**31 - 1
+# Entities the entity page lists without a name, and cards it shows for a name (each card
+# reads the stories it names).
+ENTITY_LIST = 500
+ENTITY_CARDS = 50
 
 INGEST_BODY = {
     "requestBody": {
@@ -91,6 +96,17 @@ def _text_param(*values: str) -> None:
     """422 for a NUL character in a text parameter (PostgreSQL refuses it in any string)."""
     if any("\x00" in v for v in values):
         raise HTTPException(422, "a parameter holds a NUL character")
+
+
+def _date_param(value: str, name: str) -> date | None:
+    """A date parameter of a page form: empty is none, else YYYY-MM-DD (422 otherwise)."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}={value!r} is not a date: give YYYY-MM-DD") from None
 
 
 def _templates() -> Jinja2Templates:
@@ -237,6 +253,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                      limit: int = Query(100, ge=1, le=1000)) -> dict:
         """Canonical entities across the stories' stored analyses, with their spellings and, per
         story, their roles and the claims naming them; `computed: false` until a story is analysed."""
+        _text_param(name)
         return queries.entities(store, name=name, limit=limit)
 
     @app.get("/api/v1/contradictions", tags=["entities"])
@@ -245,6 +262,7 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
                            limit: int = Query(200, ge=1, le=1000)) -> dict:
         """Contradictions across the stories' stored analyses, newest first, by kind and date
         (the latest publication day of the articles their statements come from)."""
+        _text_param(kind)
         return queries.contradictions(store, kind=kind, since=since, until=until, limit=limit)
 
     @app.get("/alerts.atom", tags=["alerts"], response_class=Response)
@@ -377,6 +395,32 @@ def create_app(settings: Settings, *, token: str | None = None, open_: bool = Fa
         if run is None:
             raise HTTPException(404, f"no run {run_id}")
         return page(request, "run.html", run=run, items=store.run_items(run_id))
+
+    @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
+    def entities_page(request: Request, name: str = Query("", max_length=200)) -> HTMLResponse:
+        """Without a name, the entities across stories; with one, each entity it names (any
+        spelling) with its spellings, and per story its roles and the claims naming it."""
+        _text_param(name)
+        name = name.strip()
+        found = queries.entities(store, name=name, limit=ENTITY_CARDS if name else ENTITY_LIST)
+        cards = entity_cards(found, StoryRefs(store)) if name else []
+        return page(request, "entities.html", wanted=name, computed=found["computed"], cards=cards,
+                    listed=[] if name else found["entities"], limit=ENTITY_CARDS if name else ENTITY_LIST)
+
+    @app.get("/contradictions", response_class=HTMLResponse, include_in_schema=False)
+    def contradictions_page(request: Request, kind: str = Query("", max_length=32),
+                            since: str = Query("", max_length=32), until: str = Query("", max_length=32),
+                            page_no: int = Query(1, ge=1, le=MAX_ROW // 500, alias="page")) -> HTMLResponse:
+        """Contradictions across stories, newest first, filtered by kind and date."""
+        _text_param(kind, since, until)
+        kind = kind if kind in CONTRADICTION_KINDS else ""
+        first, last = _date_param(since, "since"), _date_param(until, "until")
+        found = queries.contradictions(store, kind=kind, since=first, until=last, limit=web.page_size,
+                                       offset=(page_no - 1) * web.page_size)
+        return page(request, "contradictions.html", computed=found["computed"], total=found["total"],
+                    cards=contradiction_cards(found, StoryRefs(store)), kinds=CONTRADICTION_KINDS, kind=kind,
+                    since=first.isoformat() if first else "", until=last.isoformat() if last else "",
+                    page_no=page_no, page_size=web.page_size)
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page(request: Request) -> HTMLResponse:

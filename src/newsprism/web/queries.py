@@ -131,10 +131,11 @@ def entities(store: Store, *, name: str = "", limit: int = 100) -> dict[str, Any
 
 
 def contradictions(store: Store, *, kind: str = "", since: date | None = None, until: date | None = None,
-                   limit: int = 200) -> dict[str, Any]:
+                   limit: int = 200, offset: int = 0) -> dict[str, Any]:
     """Contradictions across the stories' latest analyses, newest first, optionally of one
     `kind` and dated (the latest publication day of their statements' articles) within
-    [`since`, `until`]; undated ones are left out when a date bound is given."""
+    [`since`, `until`]; undated ones are left out when a date bound is given. `total` counts
+    them all, `contradictions` holds `limit` of them from `offset`."""
     found = store.latest_contradictions(kind=kind)
     published = store.published_of([st["article"] for f in found for st in f.detail.get("statements", [])])
     out = []
@@ -148,7 +149,7 @@ def contradictions(store: Store, *, kind: str = "", since: date | None = None, u
             continue
         out.append({"story": f.story_id, "date": day.isoformat() if day else None, **f.detail})
     out.sort(key=lambda x: x["date"] or "", reverse=True)
-    return {"computed": store.analysed_count() > 0, "total": len(out), "contradictions": out[:limit]}
+    return {"computed": store.analysed_count() > 0, "total": len(out), "contradictions": out[offset:offset + limit]}
 
 
 def _day(value: str) -> date | None:
