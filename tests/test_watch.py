@@ -5,7 +5,9 @@ error while the round goes on."""
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +162,52 @@ def test_new_entries_are_read_from_the_pages_they_link_to(tmp_path: Path, server
         # short to be an article here: rejected with its reason, not lost silently
         [missing] = [it for it in store.run_items(r.run) if it.rejection]
         assert missing.id.endswith(ARTICLES[2].stem) and missing.rejection.reason == "no-content"
+
+
+def test_watch_output_off_a_terminal_is_plain_lines(tmp_path: Path, server: FeedServer) -> None:
+    """Not a terminal (CliRunner's output is not a TTY): one timestamped line per feed, story
+    and round, never coloured, wrapped or redrawn, and no progress bar."""
+    db = f"sqlite:///{tmp_path / 'plain.db'}"
+    server.publish(ARTICLES[:3], '"v1"')
+    feed, broken = f"{server.base}/feed.xml", f"{server.base}/error.xml"
+    result = CliRunner().invoke(app, ["watch", feed, broken, "--once", "--no-pages", "--db", db])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \S", line) for line in lines), lines
+    assert "\x1b" not in result.output and "━" not in result.output and "\r" not in result.output
+    body = [line.split(" ", 1)[1] for line in lines]
+    assert body[0] == f"feed {feed}: changed, 3 listed, 3 new (0 from their pages), 3 stored (run 1)"  # one line
+    assert body[1].startswith(f"feed {broken}: ") and "HTTP 500" in body[1]
+    [story] = [b for b in body if b.startswith("story ")]
+    assert re.fullmatch(r"story st-\w+: analysed \(3 articles\) in \d+\.\d s", story)
+    assert re.fullmatch(r"round 1: 2 feeds polled \(1 failed\), 3 entries new \(3 stored\), 1 story updated, "
+                        r"1 analysed, in \d+\.\d s", body[-1]), body[-1]
+    assert len(lines) == 4
+
+
+def test_watch_in_a_terminal_shows_the_round_as_rich_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a terminal the round under way is a progress line (feeds polled of all, entries new)
+    that is redrawn, with each feed and round printed above it."""
+    from rich.console import Console
+
+    from newsprism import cli
+    from newsprism.watch import FeedReport, RoundReport
+    from newsprism.worker import WorkDone
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=screen, force_terminal=True, width=200))
+    with cli.WatchDisplay(2, every_s=60, live=True) as display:
+        display.feed(FeedReport("https://a.example/rss", "changed", listed=4, new=4, stored=4, run=1))
+        shown = screen.getvalue()
+        assert "round 1: polling feeds" in shown and "1/2" in shown and "4 entries new" in shown
+        display.feed(FeedReport("https://b.example/rss", "error", error="HTTP 500"))
+        display.work(WorkDone("st-1", "analysed", articles=4, seconds=2.5))
+        display.round(RoundReport(feeds=2, failed=1, new=4, stored=4, stories=1, analysed=1, seconds=3.2))
+        display.feed(FeedReport("https://a.example/rss", "unchanged"))
+    assert "\x1b[" in screen.getvalue()  # redrawn, coloured
+    out = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    assert "round 1: updating and analysing stories" in out and "4 entries new, 1 analysed" in out
+    assert "story st-1: analysed (4 articles) in 2.5 s" in out
+    assert "round 1: 2 feeds polled (1 failed), 4 entries new (4 stored), 1 story updated, 1 analysed" in out
+    assert "round 2: polling feeds" in out and "feed https://b.example/rss: HTTP 500" in out
+    assert not re.search(r"^\d{4}-\d\d-\d\dT", out, re.M)  # no log timestamps in a terminal

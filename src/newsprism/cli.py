@@ -12,11 +12,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -34,6 +37,9 @@ from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
 from newsprism.worker import WorkDone
 from newsprism.worker import work as work_queue
+
+if TYPE_CHECKING:
+    from newsprism.watch import FeedReport, RoundReport
 
 app = typer.Typer(
     add_completion=False,
@@ -340,8 +346,7 @@ def runs(db: DbOption = None) -> None:
 
 
 def _show_work(done: WorkDone) -> None:
-    detail = f"failed: {done.error}" if done.error else f"{done.outcome} ({done.articles} articles)"
-    console.print(f"story {done.story}: {detail} in {done.seconds:.1f} s")
+    console.print(escape(_work_line(done)))
 
 
 IdleOption = Annotated[float, typer.Option("--idle", min=0.1, help="Seconds between looks at an empty queue.")]
@@ -384,6 +389,93 @@ def work(
     store.close()
 
 
+def _feed_line(r: FeedReport) -> str:
+    if r.error:
+        return f"feed {r.url}: {r.error}"
+    return (f"feed {r.url}: {r.status}, {r.listed} listed, {r.new} new ({r.pages} from their pages), {r.stored} stored"
+            + (f" (run {r.run})" if r.run else ""))
+
+
+def _work_line(done: WorkDone) -> str:
+    detail = f"failed: {done.error}" if done.error else f"{done.outcome} ({done.articles} articles)"
+    return f"story {done.story}: {detail} in {done.seconds:.1f} s"
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+class WatchDisplay:
+    """What `watch` shows. In a terminal: a Rich progress line for the round under way (feeds
+    polled of all, entries new, then stories updated and analysed), with each feed, story
+    and finished round printed above it. Otherwise (output to a file, a pipe, a service's
+    log): the same as plain lines, timestamped, one per feed, story and round, never
+    coloured, wrapped or redrawn."""
+
+    def __init__(self, n_feeds: int, *, every_s: float | None = None, live: bool | None = None) -> None:
+        self.n_feeds, self.every_s, self.round_no, self.new, self.analysed = n_feeds, every_s, 1, 0, 0
+        if live is None:
+            live = console.is_terminal and sys.stdout.isatty()
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[counts]}"), TimeElapsedColumn(), console=console,
+                                 transient=True) if live else None
+        self.task = self.progress.add_task(self._polling(), total=n_feeds, counts="") if self.progress else None
+
+    def __enter__(self) -> WatchDisplay:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def _polling(self) -> str:
+        return f"round {self.round_no}: polling feeds"
+
+    def line(self, text: str, *, style: str = "") -> None:
+        if self.progress is not None:
+            self.progress.console.print(escape(text), style=style or None, soft_wrap=True)
+        else:
+            stream = console.file
+            stream.write(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {text}\n")
+            stream.flush()
+
+    def feed(self, r: FeedReport) -> None:
+        self.line(_feed_line(r), style="red" if r.error else "")
+        self.new += r.new
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
+            polled = self.progress.tasks[0].completed
+            self.progress.update(self.task, counts=self._counts(),
+                                 description=self._polling() if polled < self.n_feeds
+                                 else f"round {self.round_no}: updating and analysing stories")
+            self.progress.refresh()
+
+    def _counts(self) -> str:
+        return _plural(self.new, "entry", "entries") + " new" + (f", {self.analysed} analysed" if self.analysed else "")
+
+    def work(self, done: WorkDone) -> None:
+        self.line(_work_line(done), style="red" if done.error else "")
+        self.analysed += done.outcome == "analysed"
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, counts=self._counts())
+            self.progress.refresh()
+
+    def round(self, r: RoundReport) -> None:
+        self.line(f"round {self.round_no}: {_plural(r.feeds, 'feed')} polled ({r.failed} failed), "
+                  f"{_plural(r.new, 'entry', 'entries')} new ({r.stored} stored), "
+                  f"{_plural(r.stories, 'story', 'stories')} updated, {r.analysed} analysed, in {r.seconds:.1f} s",
+                  style="bold")
+        self.round_no, self.new, self.analysed = self.round_no + 1, 0, 0
+        if self.progress is not None and self.task is not None:
+            after = "" if self.every_s is None else \
+                f" at {datetime.now().astimezone() + timedelta(seconds=self.every_s):%H:%M:%S}"
+            self.progress.reset(self.task, total=self.n_feeds, counts="",
+                                description=f"round {self.round_no}: next poll{after}")
+            self.progress.refresh()
+
+
 @app.command()
 @_guarded
 def watch(
@@ -400,7 +492,7 @@ def watch(
     """Poll FEEDS every --every with conditional GET, store their new entries, assign them to
     stories and analyse the stories that changed. The state is kept in the store: a restart
     resumes without fetching or storing anything twice. A failing feed is logged; the others go on."""
-    from newsprism.watch import FeedReport, feed_urls, parse_every, watch_once
+    from newsprism.watch import feed_urls, parse_every, watch_once
     from newsprism.watch import watch as watch_feeds
 
     try:
@@ -410,23 +502,18 @@ def watch(
         raise typer.Exit(EXIT_USAGE) from exc
     rules = _rules(alerts)
     store = _open_store(db)
-
-    def show(r: FeedReport) -> None:
-        if r.error:
-            console.print(f"[red]feed {escape(r.url)}: {escape(r.error)}[/]")
-        else:
-            console.print(f"feed {escape(r.url)}: {r.status}, {r.listed} listed, {r.new} new ({r.pages} from their "
-                          f"pages), {r.stored} stored" + (f" (run {r.run})" if r.run else ""))
-
+    display = WatchDisplay(len(urls), every_s=None if once else every_s)
     try:
-        if once:
-            watch_once(store, urls, analyse=analyse, pages=pages, alerts=rules, on_feed=show, on_work=_show_work)
-        else:
-            console.print(f"watching {len(urls)} feed{'s' if len(urls) != 1 else ''} every {every} (Ctrl-C stops)")
-            watch_feeds(store, urls, every_s=every_s, analyse=analyse, pages=pages, alerts=rules, on_feed=show,
-                        on_work=_show_work)
+        with display:
+            if once:
+                watch_once(store, urls, analyse=analyse, pages=pages, alerts=rules, on_feed=display.feed,
+                           on_work=display.work, on_round=display.round)
+            else:
+                display.line(f"watching {_plural(len(urls), 'feed')} every {every} (Ctrl-C stops)")
+                watch_feeds(store, urls, every_s=every_s, analyse=analyse, pages=pages, alerts=rules,
+                            on_feed=display.feed, on_work=display.work, on_round=display.round)
     except KeyboardInterrupt:
-        console.print("stopped")
+        display.line("stopped")
     finally:
         store.close()
 

@@ -14,7 +14,9 @@ which also raises and delivers the alerts of `newsprism.alerts`). The state live
 store, so a restarted watcher sends the last validators and takes no entry twice; one
 killed between storing a feed's entries and recording the poll takes them again next
 round, and the store keeps each article once.
-One feed's failure is that feed's `error` in its report; the round goes on.
+One feed's failure is that feed's `error` in its report; the round goes on. Callbacks
+follow a round as it goes (`on_feed` per feed, `on_work` per story taken) and sum it up
+(`on_round`: a `RoundReport`); `newsprism watch` shows them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +38,7 @@ from newsprism.pipeline import index_stories, process
 from newsprism.store import Store
 from newsprism.worker import WorkDone, work
 
-__all__ = ["FeedReport", "feed_urls", "parse_every", "watch", "watch_once"]
+__all__ = ["FeedReport", "RoundReport", "feed_urls", "parse_every", "watch", "watch_once"]
 
 log = logging.getLogger("newsprism.watch")
 
@@ -50,6 +53,19 @@ class FeedReport:
     stored: int = 0  # of those, stored as articles (the others rejected, with reasons in the run)
     run: int | None = None
     error: str | None = None
+
+
+@dataclass(slots=True)
+class RoundReport:
+    """One round over the feeds, summed up."""
+
+    feeds: int  # feeds polled
+    failed: int  # of those, with an error
+    new: int  # entries not taken before
+    stored: int  # of those, stored as articles
+    stories: int  # stories whose articles changed
+    analysed: int  # stories this round's worker analysed
+    seconds: float
 
 
 def parse_every(text: str) -> float:
@@ -94,8 +110,10 @@ def watch_once(store: Store, urls: Sequence[str], *, settings: Settings | None =
                fetcher: Fetcher | None = None, analyse: bool = True, pages: bool = True,
                alerts: AlertRules | None = None,
                on_feed: Callable[[FeedReport], None] | None = None,
-               on_work: Callable[[WorkDone], None] | None = None) -> list[FeedReport]:
+               on_work: Callable[[WorkDone], None] | None = None,
+               on_round: Callable[[RoundReport], None] | None = None) -> list[FeedReport]:
     """One round over `urls` (see the module docstring); one report per feed, in order."""
+    started = time.monotonic()
     settings = settings or load_settings()
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
@@ -111,10 +129,22 @@ def watch_once(store: Store, urls: Sequence[str], *, settings: Settings | None =
     finally:
         if own:
             fetcher.close()
+    changed = 0
     if any(r.stored for r in reports):
-        index_stories(store)  # queues the stories it changes
+        changed = len({st.id for st in index_stories(store).stories})  # queues the stories it changes
+    taken: list[WorkDone] = []
+
+    def done(d: WorkDone) -> None:
+        taken.append(d)
+        if on_work is not None:
+            on_work(d)
+
     if analyse:
-        work(store, once=True, on_done=on_work, settings=settings, alerts=alerts)
+        work(store, once=True, on_done=done, settings=settings, alerts=alerts)
+    if on_round is not None:
+        on_round(RoundReport(len(reports), sum(r.error is not None for r in reports), sum(r.new for r in reports),
+                             sum(r.stored for r in reports), changed,
+                             sum(d.outcome == "analysed" for d in taken), time.monotonic() - started))
     return reports
 
 
@@ -136,7 +166,8 @@ def watch(store: Store, urls: Sequence[str], *, every_s: float, stop: threading.
           settings: Settings | None = None, analyse: bool = True, pages: bool = True,
           alerts: AlertRules | None = None,
           on_feed: Callable[[FeedReport], None] | None = None,
-          on_work: Callable[[WorkDone], None] | None = None) -> int:
+          on_work: Callable[[WorkDone], None] | None = None,
+          on_round: Callable[[RoundReport], None] | None = None) -> int:
     """Rounds of `watch_once` every `every_s` seconds until `stop` is set; returns how many ran."""
     stop = stop or threading.Event()
     settings = settings or load_settings()
@@ -144,7 +175,7 @@ def watch(store: Store, urls: Sequence[str], *, every_s: float, stop: threading.
     with Fetcher(settings) as fetcher:  # one fetcher: its per-host rate limit spans rounds
         while not stop.is_set():
             watch_once(store, urls, settings=settings, fetcher=fetcher, analyse=analyse, pages=pages, alerts=alerts,
-                       on_feed=on_feed, on_work=on_work)
+                       on_feed=on_feed, on_work=on_work, on_round=on_round)
             rounds += 1
             stop.wait(every_s)
     return rounds
