@@ -1,7 +1,7 @@
 """`newsprism watch` against a local HTTP feed server (127.0.0.1 only) whose feed changes
 between polls: new entries stored once, conditional GET answered 304, the story updated
 and analysed again, state kept across restarts, and every kind of bad feed a per-feed
-error while the round goes on."""
+error while the round goes on; on SQLite and, with NEWSPRISM_TEST_PG, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -36,9 +36,10 @@ def _settings(db: str):  # type: ignore[no-untyped-def]
     return load_settings(db=db, fetch_host_interval=0.0, fetch_timeout=1.0, fetch_max_redirects=3)
 
 
-def test_feeds_are_polled_stored_once_and_their_story_analysed(tmp_path: Path, server: FeedServer,
+def test_feeds_are_polled_stored_once_and_their_story_analysed(db_url: str, server: FeedServer,
                                                                caplog: pytest.LogCaptureFixture) -> None:
-    db = f"sqlite:///{tmp_path / 'w.db'}"
+    """On SQLite, and on PostgreSQL when NEWSPRISM_TEST_PG is set (`db_url`, marked `postgres`)."""
+    db = db_url
     settings = _settings(db)
     feed = f"{server.base}/feed.xml"
     bad = {name: f"{server.base}/{name}.xml" for name in ("error", "page", "loop", "slow", "huge")}
