@@ -20,7 +20,7 @@ from newsprism.claims.keys import stem
 from newsprism.claims.records import ClaimUnit
 from newsprism.nlp.document import Number
 
-__all__ = ["QuantityFact", "counted_stems", "measure_of", "measure_words", "nearest_person", "outcome_class", "quantity_facts"]
+__all__ = ["GENERIC", "SUBGROUPS", "QuantityFact", "counted_stems", "head_noun", "measure_of", "measure_words", "nearest_person", "outcome_class", "quantity_facts"]
 
 # Measures a figure can be given in, by the unit word the NLP stage reads after it. A figure in
 # one measure is never compared with one in another ("10 km" and "6 miles", "€88m" and "$102m"
@@ -52,6 +52,17 @@ _OUTCOMES = {
     "perpetrators": ("thief", "thieve", "intrud", "robber", "burgla", "gunman", "gunmen", "attack", "assail",
                      "perpet", "culpri", "suspec"),
 }
+# nouns that name no group of their own: "people killed" can be compared with "civilians killed",
+# "nine pieces" stolen with "eight items"
+GENERIC = frozenset(stem(w) for w in """people person persons other others life lives death deaths fatality
+fatalities injury injuries casualty casualties victim victims body bodies individual individuals toll total
+number item items piece pieces object objects thing things""".split())
+# Groups that casualty and arrest counts name apart from the whole: a count of one is never a
+# total, nor a count of another ("12 fatalities" / "one soldier"; "two civilians" / "three soldiers").
+SUBGROUPS = frozenset(stem(w) for w in """soldier soldiers civilian civilians child children kid kids woman women
+man men girl girls boy boys police policeman policemen officer officers troop troops militant militants fighter
+fighters student students tourist tourists foreigner foreigners citizen citizens national nationals resident
+residents pilgrim pilgrims prisoner prisoners hostage hostages journalist journalists crew""".split())
 _OUTCOME_STEMS = {s: name for name, stems in _OUTCOMES.items() for s in stems}
 _TOKEN = re.compile(r"[^\W\d_]+", re.U)
 
@@ -179,6 +190,12 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
             a.part = any(b is not a and b.key == a.key and (b.outcome or b.measure) and abs(b.number.start - a.number.end) < 40
                          for b in mine)
     return out
+
+
+def head_noun(f: QuantityFact) -> str | None:
+    """The stem of the counted noun itself ("thai soldier": soldier), modifiers left out."""
+    words = (f.counted or "").split()
+    return stem(words[-1]) if words else None
 
 
 def counted_stems(f: QuantityFact) -> set[str]:

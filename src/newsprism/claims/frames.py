@@ -40,7 +40,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
-from newsprism.claims.facts import QuantityFact, counted_stems, measure_words
+from newsprism.claims.facts import GENERIC, SUBGROUPS, QuantityFact, counted_stems, head_noun, measure_words
 from newsprism.claims.keys import stem
 from newsprism.claims.quantities import compare_numbers, interval, precision
 from newsprism.claims.records import ClaimUnit, Contradiction, Statement
@@ -56,18 +56,7 @@ MAX_RATIO = 10.0
 # pairwise findings grouped into contradictions, strongest first: a story of a thousand
 # near-identical bulletins must not stall the grouping (quadratic in what it keeps)
 MAX_FINDINGS = 500
-# nouns that name no group of their own: "people killed" can be compared with "civilians killed",
-# "nine pieces" stolen with "eight items"
-GENERIC = frozenset(stem(w) for w in """people person persons other others life lives death deaths fatality
-fatalities injury injuries casualty casualties victim victims body bodies individual individuals toll total
-number item items piece pieces object objects thing things""".split())
 Finding = tuple[int, int, float, str]  # (fact, fact, confidence, kind)
-# Groups that casualty and arrest counts name apart from the whole: a count of one is never a
-# total, nor a count of another ("12 fatalities" / "one soldier"; "two civilians" / "three soldiers").
-SUBGROUPS = frozenset(stem(w) for w in """soldier soldiers civilian civilians child children kid kids woman women
-man men girl girls boy boys police policeman policemen officer officers troop troops militant militants fighter
-fighters student students tourist tourists foreigner foreigners citizen citizens national nationals resident
-residents pilgrim pilgrims prisoner prisoners hostage hostages journalist journalists crew""".split())
 # Lengths and weights are rounded as written ("6 miles" is 6.2 miles) and say nothing of what
 # they measure: these words around the figure do.
 CONTINUOUS = frozenset({"km", "mile", "m", "foot", "inch", "cm", "kg", "tonne", "mph", "kph", "degree"})
@@ -121,18 +110,13 @@ def _own_stems(f: QuantityFact, u: ClaimUnit) -> set[str]:
     return own
 
 
-def _head(f: QuantityFact) -> str | None:
-    words = (f.counted or "").split()
-    return stem(words[-1]) if words else None
-
-
 def _groups_apart(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit) -> bool:
     """Two head counts of groups that exclude each other: a named part of the population
     ("one soldier", "three civilians") against a total or an unnamed count ("12 fatalities",
     "two injured"), or one group of two nations ("five Thai soldiers" / "six Cambodian soldiers")."""
     if a.measure is not None:
         return False
-    ha, hb = _head(a), _head(b)
+    ha, hb = head_noun(a), head_noun(b)
     if (ha in SUBGROUPS) != (hb in SUBGROUPS) or (ha in SUBGROUPS and ha != hb):
         return True
     na, nb = _proper_modifiers(a, ua), _proper_modifiers(b, ub)
