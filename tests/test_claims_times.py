@@ -131,3 +131,15 @@ def test_a_thousand_dated_bulletins_finish_with_their_findings_grouped() -> None
     vectors = np.ones((1000, 8), dtype=np.float32)  # every sentence alike: the worst case
     found = time_contradictions(units, time_facts(units), vectors)
     assert len(found) >= 1 and all(c.kind == "time" for c in found)
+
+
+def test_one_numbered_occasion_has_one_date() -> None:
+    result = claims_of(
+        ("a", "They would conduct a further swap after 1,000 captives on each side were traded following a first "
+              "round of talks in Istanbul on May 15.", None),
+        ("b", "The talks, hosted by Turkish officials, follow the first round of negotiations in Istanbul on May 16.",
+         None),
+        ("c", "The second round of negotiations in Istanbul took place on June 2.", None),
+    )
+    (c,) = _times(result)
+    assert {s.article for s in c.statements} == {"a", "b"}

@@ -206,6 +206,15 @@ def _kind(predicate: str | None) -> int | str | None:
     return _KIND_OF.get(st, st)
 
 
+_NUMBERED = re.compile(r"\b(first|second|third|fourth|fifth|final|opening)\s+(round|session|meeting|day|leg|phase|"
+                       r"stage|match|game|hearing|summit|vote|ballot)\b", re.I)
+
+
+def _numbered(u: ClaimUnit) -> set[tuple[str, str]]:
+    """Numbered occasions the unit names ("the first round"): one such occasion has one date."""
+    return {(m.group(1).lower(), stem(m.group(2))) for m in _NUMBERED.finditer(u.text)}
+
+
 def _first_time(f: TimeFact, u: ClaimUnit) -> bool:
     """The unit says the fact dates the first time its verb happened ("first announced")."""
     return bool(f.predicate) and any(stem(m.group(1)) == stem(f.predicate or "") for m in _FIRST.finditer(u.text))
@@ -229,6 +238,8 @@ def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context:
     shared = a.about & b.about
     if ka is not None and ka == kb and _first_time(a, ua) and _first_time(b, ub):
         return True
+    if a.scale == "day" and _numbered(ua) & _numbered(ub) and context >= CONTEXT_MIN["day"]:
+        return True  # "a first round of talks ... on May 15" / "the first round of negotiations on May 16"
     if context < CONTEXT_MIN[a.scale]:
         return False
     if ka is not None and ka == kb:
