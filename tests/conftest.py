@@ -62,3 +62,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def store(db_url: str) -> Iterator[Store]:
     with Store(db_url) as s:
         yield s
+
+
+@pytest.fixture
+def feed_server() -> Iterator[object]:
+    """A local feed server on 127.0.0.1 (`feed_support.FeedServer`), shut down after the test."""
+    from tests.feed_support import FeedServer  # it reads this module's paths: imported late
+
+    srv = FeedServer()
+    yield srv
+    srv.httpd.shutdown()
+    srv.httpd.server_close()

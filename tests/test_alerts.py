@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -25,14 +24,6 @@ from .feed_support import ARTICLES, FeedServer
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SECRET = "a shared secret"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    srv = FeedServer()
-    yield srv
-    srv.httpd.shutdown()
-    srv.httpd.server_close()
 
 
 def _rules(tmp_path: Path, hook: str) -> Path:
@@ -71,34 +62,34 @@ def test_rules_files_are_checked(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "cannot read the alert rules" in result.output
 
 
-def test_a_growing_story_raises_each_alert_once(tmp_path: Path, server: FeedServer) -> None:
+def test_a_growing_story_raises_each_alert_once(tmp_path: Path, feed_server: FeedServer) -> None:
     db = f"sqlite:///{tmp_path / 'alerts.db'}"
     settings = load_settings(db=db, fetch_host_interval=0.0, fetch_timeout=5.0)
-    rules = load_rules(_rules(tmp_path, f"{server.base}/hook"), env={"TEST_HOOK_SECRET": SECRET})
-    feed = f"{server.base}/feed.xml"
-    server.publish(ARTICLES[:3], '"v1"')
-    server.hook_status = 503  # the receiver is down at first: nothing is lost
+    rules = load_rules(_rules(tmp_path, f"{feed_server.base}/hook"), env={"TEST_HOOK_SECRET": SECRET})
+    feed = f"{feed_server.base}/feed.xml"
+    feed_server.publish(ARTICLES[:3], '"v1"')
+    feed_server.hook_status = 503  # the receiver is down at first: nothing is lost
     with Store(db) as store:
         watch_once(store, [feed], settings=settings, alerts=rules)
         first = store.alerts()
         assert first and {a.rule for a in first} <= {"contradiction", "entity"}  # 3 origins: not 5 yet
         assert not any(a.rule == "origins" for a in first)
         assert len(store.undelivered_alerts()) == len(first)
-    server.hook_status = 200
-    server.publish(ARTICLES, '"v2"')
+    feed_server.hook_status = 200
+    feed_server.publish(ARTICLES, '"v2"')
     with Store(db) as store:  # a restarted watcher
         watch_once(store, [feed], settings=settings, alerts=rules)
         every = store.alerts(limit=1000)
         assert [a.rule for a in every].count("origins") == 1 and [a.rule for a in every].count("entity") == 1
         assert {a.key for a in first} <= {a.key for a in every}
         assert store.undelivered_alerts() == []
-        server.publish(ARTICLES, '"v3"')  # the same entries under a new ETag: nothing new
+        feed_server.publish(ARTICLES, '"v3"')  # the same entries under a new ETag: nothing new
         watch_once(store, [feed], settings=settings, alerts=rules)
         assert len(store.alerts(limit=1000)) == len(every)
     # the webhook took each alert exactly once (the attempts it answered 503 are tried again), signed
-    taken = [json.loads(body)["key"] for _, body, status in server.posts if status == 200]
+    taken = [json.loads(body)["key"] for _, body, status in feed_server.posts if status == 200]
     assert sorted(taken) == sorted(a.key for a in every)
-    for headers, body, _ in server.posts:
+    for headers, body, _ in feed_server.posts:
         sig = {k.lower(): v for k, v in headers.items()}["x-newsprism-signature"]
         assert hmac.compare_digest(sig, "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest())
     # the Atom feed lists each alert once, linked to its story
@@ -112,15 +103,15 @@ def test_a_growing_story_raises_each_alert_once(tmp_path: Path, server: FeedServ
     assert any("independent origins" in (e.findtext(f"{ATOM}title") or "") for e in entries)
 
 
-def test_views_across_stories(tmp_path: Path, server: FeedServer) -> None:
+def test_views_across_stories(tmp_path: Path, feed_server: FeedServer) -> None:
     """Entities and contradictions across the stories' stored analyses, filtered by name
     (any spelling), kind and date; bad filters are a 422, never a 500."""
     db = f"sqlite:///{tmp_path / 'views.db'}"
-    server.publish(ARTICLES, '"v1"')  # every entry dated 2025-05-16
+    feed_server.publish(ARTICLES, '"v1"')  # every entry dated 2025-05-16
     c = client(db)
     assert c.get("/api/v1/contradictions").json() == {"computed": False, "total": 0, "contradictions": []}
     with Store(db) as store:
-        watch_once(store, [f"{server.base}/feed.xml"],
+        watch_once(store, [f"{feed_server.base}/feed.xml"],
                    settings=load_settings(db=db, fetch_host_interval=0.0, fetch_timeout=5.0))
         [story] = store.story_page()[1]
         stored = store.analysis(story.story_id)

@@ -1,4 +1,4 @@
-"""`newsprism watch` against a local HTTP feed server (127.0.0.1 only) whose feed changes
+"""`newsprism watch` against a local HTTP feed feed_server (127.0.0.1 only) whose feed changes
 between polls: new entries stored once, conditional GET answered 304, the story updated
 and analysed again, state kept across restarts, and every kind of bad feed a per-feed
 error while the round goes on; on SQLite and, with NEWSPRISM_TEST_PG, PostgreSQL."""
@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,26 +23,18 @@ from .feed_support import ARTICLES, FeedServer
 from .store_support import run_cli
 
 
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    srv = FeedServer()
-    yield srv
-    srv.httpd.shutdown()
-    srv.httpd.server_close()
-
-
 def _settings(db: str):  # type: ignore[no-untyped-def]
     return load_settings(db=db, fetch_host_interval=0.0, fetch_timeout=1.0, fetch_max_redirects=3)
 
 
-def test_feeds_are_polled_stored_once_and_their_story_analysed(db_url: str, server: FeedServer,
+def test_feeds_are_polled_stored_once_and_their_story_analysed(db_url: str, feed_server: FeedServer,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     """On SQLite, and on PostgreSQL when NEWSPRISM_TEST_PG is set (`db_url`, marked `postgres`)."""
     db = db_url
     settings = _settings(db)
-    feed = f"{server.base}/feed.xml"
-    bad = {name: f"{server.base}/{name}.xml" for name in ("error", "page", "loop", "slow", "huge")}
-    server.publish(ARTICLES[:3], '"v1"')
+    feed = f"{feed_server.base}/feed.xml"
+    bad = {name: f"{feed_server.base}/{name}.xml" for name in ("error", "page", "loop", "slow", "huge")}
+    feed_server.publish(ARTICLES[:3], '"v1"')
     with caplog.at_level(logging.WARNING, logger="newsprism.watch"), Store(db) as store:
         reports = {r.url: r for r in watch_once(store, [*bad.values(), feed], settings=settings)}
         assert (reports[feed].status, reports[feed].new, reports[feed].stored) == ("changed", 3, 3)
@@ -58,11 +49,11 @@ def test_feeds_are_polled_stored_once_and_their_story_analysed(db_url: str, serv
         # the same feed again: a conditional GET answered 304, nothing new
         [again] = watch_once(store, [feed], settings=settings)
         assert (again.status, again.new) == ("unchanged", 0)
-        assert server.requests[-1] == ("/feed.xml", '"v1"')
+        assert feed_server.requests[-1] == ("/feed.xml", '"v1"')
         [story] = store.story_page()[1]
         assert len(story.members) == 3
     # a restarted watcher; the feed gained two entries
-    server.publish(ARTICLES, '"v2"')
+    feed_server.publish(ARTICLES, '"v2"')
     with Store(db) as store:
         assert store.feed_state(feed).etag == '"v1"'
         [grown] = watch_once(store, [feed], settings=settings)
@@ -77,11 +68,11 @@ def test_feeds_are_polled_stored_once_and_their_story_analysed(db_url: str, serv
 
 
 def test_a_watcher_killed_before_recording_its_poll_stores_nothing_twice(
-        db_url: str, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+        db_url: str, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
     db = db_url
     settings = _settings(db)
-    feed = f"{server.base}/feed.xml"
-    server.publish(ARTICLES[:2], '"v1"')
+    feed = f"{feed_server.base}/feed.xml"
+    feed_server.publish(ARTICLES[:2], '"v1"')
     with Store(db) as store:
         def killed(*_a: object, **_k: object) -> None:
             raise SystemExit("killed between storing the entries and recording the poll")
@@ -119,15 +110,15 @@ def test_feed_lists_and_intervals(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow  # child processes: ~2-8 s each to import the pipeline
-def test_a_watcher_killed_mid_poll_resumes_without_loss_or_duplicates(db_url: str, server: FeedServer) -> None:
-    feed = f"{server.base}/feed.xml"
+def test_a_watcher_killed_mid_poll_resumes_without_loss_or_duplicates(db_url: str, feed_server: FeedServer) -> None:
+    feed = f"{feed_server.base}/feed.xml"
     args = ["watch", feed, "--once", "--no-analyse", "--db", db_url]
-    server.publish(ARTICLES[:3], '"v1"')
+    feed_server.publish(ARTICLES[:3], '"v1"')
     code, out = run_cli(args, kill_at="poll")  # SIGKILL after storing the entries, before recording the poll
     assert code == -9, out
     with Store(db_url) as store:
         assert store.count_articles() == 3 and store.feed_state(feed).entries == 0
-    server.publish(ARTICLES, '"v2"')
+    feed_server.publish(ARTICLES, '"v2"')
     code, out = run_cli(args)
     assert code == 0, out
     assert "5 listed, 5 new (0 from their pages), 5 stored" in " ".join(out.split())  # lines wrap at 80  # the killed poll's entries are taken again...
@@ -139,7 +130,7 @@ def test_a_watcher_killed_mid_poll_resumes_without_loss_or_duplicates(db_url: st
     assert code == 0 and "unchanged, 0 listed, 0 new" in " ".join(out.split()), out  # a 304: nothing fetched again
 
 
-def test_new_entries_are_read_from_the_pages_they_link_to(tmp_path: Path, server: FeedServer) -> None:
+def test_new_entries_are_read_from_the_pages_they_link_to(tmp_path: Path, feed_server: FeedServer) -> None:
     """A feed of summaries: each entry is replaced by its page; an entry whose page is
     missing keeps the feed's text."""
     db = f"sqlite:///{tmp_path / 'p.db'}"
@@ -153,10 +144,10 @@ def test_new_entries_are_read_from_the_pages_they_link_to(tmp_path: Path, server
                    "truce in writing before any further meeting. Read the full report on our site.")
         (summaries / p.name).write_text(f"{title}\n{summary}\n")
         if p != ARTICLES[2]:  # the third entry's page is missing (404)
-            server.pages[f"/a/{p.stem}"] = p.read_text("utf-8")
-    server.publish(sorted(summaries.iterdir()), '"v1"')
+            feed_server.pages[f"/a/{p.stem}"] = p.read_text("utf-8")
+    feed_server.publish(sorted(summaries.iterdir()), '"v1"')
     with Store(db) as store:
-        [r] = watch_once(store, [f"{server.base}/feed.xml"], settings=_settings(db), analyse=False)
+        [r] = watch_once(store, [f"{feed_server.base}/feed.xml"], settings=_settings(db), analyse=False)
         assert (r.new, r.pages, r.stored) == (3, 2, 2)
         assert all(a.word_count > 300 for a in store.articles())  # the full articles, read from their pages
         # the entry whose page is missing is cleaned from the feed's own text, a summary too
@@ -165,12 +156,12 @@ def test_new_entries_are_read_from_the_pages_they_link_to(tmp_path: Path, server
         assert missing.id.endswith(ARTICLES[2].stem) and missing.rejection.reason == "no-content"
 
 
-def test_watch_output_off_a_terminal_is_plain_lines(tmp_path: Path, server: FeedServer) -> None:
+def test_watch_output_off_a_terminal_is_plain_lines(tmp_path: Path, feed_server: FeedServer) -> None:
     """Not a terminal (CliRunner's output is not a TTY): one timestamped line per feed, story
     and round, never coloured, wrapped or redrawn, and no progress bar."""
     db = f"sqlite:///{tmp_path / 'plain.db'}"
-    server.publish(ARTICLES[:3], '"v1"')
-    feed, broken = f"{server.base}/feed.xml", f"{server.base}/error.xml"
+    feed_server.publish(ARTICLES[:3], '"v1"')
+    feed, broken = f"{feed_server.base}/feed.xml", f"{feed_server.base}/error.xml"
     result = CliRunner().invoke(app, ["watch", feed, broken, "--once", "--no-pages", "--db", db])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
