@@ -56,6 +56,8 @@ WINDOW = 8  # words after a state phrase that say what is in that state ("remain
 CONTEXT_MIN = 0.45  # cosine of the two sentences: as for figures (frames.CONTEXT_MIN), a little stricter
 CONFIDENCE = 0.6
 _STATE_WORDS = frozenset(stem(w) for _, a, b in STATES for w in re.findall(r"[a-z]{4,}", a + " " + b))
+_PHRASES = [(state, value, re.compile(rf"\b(?:{pattern})\b"))
+            for state, yes, no in STATES for value, pattern in ((True, yes), (False, no))]
 
 
 @dataclass(slots=True)
@@ -79,17 +81,16 @@ def state_facts(units: Sequence[ClaimUnit]) -> list[StateFact]:
     out = []
     for i, u in enumerate(units):
         text = u.text.lower().replace("’", "'")
-        for state, yes, no in STATES:
-            for value, pattern in ((True, yes), (False, no)):
-                for m in re.finditer(rf"\b(?:{pattern})\b", text):
-                    if u.expected and _MODAL.search(text[max(0, m.start() - 40):m.start()]):
-                        continue  # "will retain its name": a forecast (the sentence may report more)
-                    flipped = _NEGATION.search(text[max(0, m.start() - 25):m.start()]) is not None
-                    before = _WORD.findall(text[:m.start()])[-5:]
-                    after = _WORD.findall(text[m.end():])[:WINDOW]
-                    own = _WORD.findall(m.group(0))  # "change US Steel's company name": what changes
-                    out.append(StateFact(unit=i, state=state, value=value != flipped, phrase=u.text[m.start():m.end()],
-                                         about=_about(before + own + after)))
+        for state, value, phrase in _PHRASES:
+            for m in phrase.finditer(text):
+                if u.expected and _MODAL.search(text[max(0, m.start() - 40):m.start()]):
+                    continue  # "will retain its name": a forecast (the sentence may report more)
+                flipped = _NEGATION.search(text[max(0, m.start() - 25):m.start()]) is not None
+                before = _WORD.findall(text[:m.start()])[-5:]
+                after = _WORD.findall(text[m.end():])[:WINDOW]
+                own = _WORD.findall(m.group(0))  # "change US Steel's company name": what changes
+                out.append(StateFact(unit=i, state=state, value=value != flipped, phrase=u.text[m.start():m.end()],
+                                     about=_about(before + own + after)))
     return out
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,15 +116,14 @@ def _clock(u: ClaimUnit, i: int, d: DateExpr) -> TimeFact | None:
 
 def _calendar(u: ClaimUnit, i: int, d: DateExpr) -> TimeFact | None:
     value, text = d.value or "", d.text
-    words = re.findall(r"[A-Za-z]+", text)
-    if not words or not any(w.lower().rstrip(".") in MONTHS for w in words) or not _MONTH_DAY.search(text):
+    months = [MONTHS[k] for w in re.findall(r"[A-Za-z]+", text) if (k := w.lower().rstrip(".")) in MONTHS]
+    if not months or not _MONTH_DAY.search(text):
         return None  # "Tuesday", "yesterday", "last month": relative to each article's own date
     year = _YEAR.search(text)
     day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", _YEAR.sub("", text))
     if day and (re.fullmatch(r"\d{4}-\d\d-\d\d", value) or not value):
         # a month and day without a year and no publication date to place it: still a day
-        month = next(MONTHS[w.lower().rstrip(".")] for w in words if w.lower().rstrip(".") in MONTHS)
-        scale, val = "day", (month, int(day.group(1)))
+        scale, val = "day", (months[0], int(day.group(1)))
     elif re.fullmatch(r"\d{4}-\d\d", value) and year:
         scale, val = "month", (int(value[:4]), int(value[5:7]))
     else:
@@ -210,35 +210,44 @@ _NUMBERED = re.compile(r"\b(first|second|third|fourth|fifth|final|opening)\s+(ro
                        r"stage|match|game|hearing|summit|vote|ballot)\b", re.I)
 
 
-def _numbered(u: ClaimUnit) -> set[tuple[str, str]]:
-    """Numbered occasions the unit names ("the first round"): one such occasion has one date."""
-    return {(m.group(1).lower(), stem(m.group(2))) for m in _NUMBERED.finditer(u.text)}
+@dataclass(slots=True)
+class _Marks:
+    """What a unit's wording says of which event it dates, read once per unit."""
+    ordinals: set[str]  # "first", "second", ...
+    goals: set[str]  # which goal: "opener", "fifth", ...
+    numbered: set[tuple[str, str]]  # numbered occasions: ("first", "round")
+    first: set[str]  # stems of verbs said to happen a first time ("first announced")
+
+    @classmethod
+    def of(cls, u: ClaimUnit) -> _Marks:
+        return cls(ordinals={o.lower() for o in _ORDINALS.findall(u.text)},
+                   goals={g.lower() for g in _GOAL.findall(u.text)},
+                   numbered={(m.group(1).lower(), stem(m.group(2))) for m in _NUMBERED.finditer(u.text)},
+                   first={stem(m.group(1)) for m in _FIRST.finditer(u.text)})
 
 
-def _first_time(f: TimeFact, u: ClaimUnit) -> bool:
+def _first_time(f: TimeFact, marks: _Marks) -> bool:
     """The unit says the fact dates the first time its verb happened ("first announced")."""
-    return bool(f.predicate) and any(stem(m.group(1)) == stem(f.predicate or "") for m in _FIRST.finditer(u.text))
+    return bool(f.predicate) and stem(f.predicate or "") in marks.first
 
 
-def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context: float,
-                scorers: Collection[str] = ()) -> bool:
-    """`scorers`: players some article gives two minutes for; their minutes are one event
-    only where both sentences say which goal and agree."""
+def _same_event(a: TimeFact, b: TimeFact, ma: _Marks, mb: _Marks, context: float,
+                scorers: AbstractSet[str] = frozenset()) -> bool:
+    """`ma`, `mb`: the two units' marks; `scorers`: players some article gives two minutes
+    for, whose minutes are one event only where both sentences say which goal and agree."""
     if a.scale == "minute":
         if context < CONTEXT_MIN["minute"] or not a.people & b.people:
             return False
-        ga, gb = {g.lower() for g in _GOAL.findall(ua.text)}, {g.lower() for g in _GOAL.findall(ub.text)}
-        if a.people & set(scorers):
-            return bool(ga & gb)
-        return not (ga and gb and not ga & gb)
-    oa, ob = {o.lower() for o in _ORDINALS.findall(ua.text)}, {o.lower() for o in _ORDINALS.findall(ub.text)}
-    if oa and ob and not oa & ob:
+        if a.people & scorers:
+            return bool(ma.goals & mb.goals)
+        return not (ma.goals and mb.goals and not ma.goals & mb.goals)
+    if ma.ordinals and mb.ordinals and not ma.ordinals & mb.ordinals:
         return False  # "the first round" is not "the second round"
     ka, kb = _kind(a.predicate), _kind(b.predicate)
     shared = a.about & b.about
-    if ka is not None and ka == kb and _first_time(a, ua) and _first_time(b, ub):
+    if ka is not None and ka == kb and _first_time(a, ma) and _first_time(b, mb):
         return True
-    if a.scale == "day" and _numbered(ua) & _numbered(ub) and context >= CONTEXT_MIN["day"]:
+    if a.scale == "day" and ma.numbered & mb.numbered and context >= CONTEXT_MIN["day"]:
         return True  # "a first round of talks ... on May 15" / "the first round of negotiations on May 16"
     if context < CONTEXT_MIN[a.scale]:
         return False
@@ -247,7 +256,6 @@ def _same_event(a: TimeFact, b: TimeFact, ua: ClaimUnit, ub: ClaimUnit, context:
         # event began at 08:43 CET") in related sentences names one event; days are many
         return a.scale == "clock" or bool(shared) or context >= CLOSE_CONTEXT
     return len(shared) >= 2 and (ka is None or kb is None) and context >= CLOSE_CONTEXT
-
 
 
 def _candidates(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], uv: np.ndarray) -> list[tuple[int, int, float]]:
@@ -288,10 +296,17 @@ def time_contradictions(units: Sequence[ClaimUnit], facts: Sequence[TimeFact], u
     scorers = {p for (_, p), values in minutes.items() if len(values) > 1}
     edges: list[Finding] = []
     related: set[tuple[int, int]] = set()
+    marks: dict[int, _Marks] = {}
+
+    def marks_of(i: int) -> _Marks:
+        if i not in marks:
+            marks[i] = _Marks.of(units[i])
+        return marks[i]
+
     for x, y, context in _candidates(units, facts, uv):
         a, b = facts[x], facts[y]
         ua, ub = units[a.unit], units[b.unit]
-        if not _same_event(a, b, ua, ub, context, scorers):
+        if not _same_event(a, b, marks_of(a.unit), marks_of(b.unit), context, scorers):
             continue
         if a.scale == "clock" and not _zones_comparable(a, b):
             continue
