@@ -24,11 +24,7 @@ from newsprism.clean.metadata import shorten
 __all__ = ["HEADLINE", "find_contradictions"]
 
 HEADLINE = 0.5
-
-
-def _clip(text: str, limit: int = 90) -> str:
-    """`text` cut at a word boundary to about `limit` characters, "…" where cut (never mid-word)."""
-    return shorten(text, limit)
+QUOTED_CHARS = 90  # a statement quoted in an explanation, cut at a word boundary (`shorten`), never mid-word
 RELATED = 0.62  # pair score above which two units are about the same matter (numbers, quotes)
 NEGATION_MIN_JACCARD = 0.3
 # A negation cue in one of two aligned sentences is weak evidence on its own: on the dev stories
@@ -94,7 +90,7 @@ def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float, keys: tuple[set[
         return Contradiction(
             kind="quote",
             explanation=f"{a.speaker or b.speaker} is reported with opposite meaning{about}: {neg.article} has "
-                        f"the negative (“{_clip(neg.text)}”), {pos.article} the positive (“{_clip(pos.text)}”).",
+                        f"the negative (“{shorten(neg.text, QUOTED_CHARS)}”), {pos.article} the positive (“{shorten(pos.text, QUOTED_CHARS)}”).",
             statements=[a.statement(), b.statement()],
             confidence=min(0.9, 0.45 + 0.3 * score),
         )
@@ -103,8 +99,8 @@ def _polarity_finding(a: ClaimUnit, b: ClaimUnit, score: float, keys: tuple[set[
         return None
     return Contradiction(
         kind="negation",
-        explanation=f"{neg.article} negates what {pos.article} states{about}: “{_clip(neg.text)}” against "
-                    f"“{_clip(pos.text)}”.",
+        explanation=f"{neg.article} negates what {pos.article} states{about}: “{shorten(neg.text, QUOTED_CHARS)}” against "
+                    f"“{shorten(pos.text, QUOTED_CHARS)}”.",
         statements=[a.statement(), b.statement()],
         confidence=min(NEGATION_MAX, 0.2 + 0.3 * score + 0.3 * overlap),
     )
@@ -177,4 +173,4 @@ def _merge(found: dict[tuple[str, int, int], Contradiction], key: tuple[str, int
         old.confidence = f.confidence
     if f.kind == "number":
         old.explanation = "The sources give figures that do not agree: " + "; ".join(
-            f"{s.article}: “{_clip(s.text, 80)}”" for s in old.statements) + "."
+            f"{s.article}: “{shorten(s.text, 80)}”" for s in old.statements) + "."
