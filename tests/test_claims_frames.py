@@ -224,3 +224,18 @@ def test_one_figure_written_twice_is_still_two_players() -> None:
          None),
     )
     assert _numbers(result) == []
+
+
+def test_how_long_a_thing_took_is_compared_whatever_the_verb_and_when_is_not() -> None:
+    result = claims_of(
+        ("a", "In the space of just seven minutes, four suspects stole nine pieces of jewellery from the Louvre.", None),
+        ("b", "Officials stated that the thieves were inside the Louvre for under four minutes on Sunday morning.", None),
+    )
+    (found,) = _numbers(result)
+    assert "how long it took" in found.explanation and "seven" in found.explanation
+    # "twelve minutes in" and "ten minutes later" say when something happened, not how long it took
+    result = claims_of(
+        ("a", "Just 12 minutes in, the thieves had smashed two display cases at the Louvre.", None),
+        ("b", "Ten minutes later, the thieves were inside the Louvre for under four minutes.", None),
+    )
+    assert _numbers(result) == []

@@ -118,6 +118,7 @@ class QuantityFact:
     places: frozenset[str]
     frame: str  # plain words: what the figure is about
     part: bool = False  # one figure of a breakdown ("24 civilians and seven soldiers"): not a total
+    duration: bool = False  # how long something took ("lasting just seven minutes", "for under four minutes")
 
     @property
     def key(self) -> tuple[str | None, str | None]:
@@ -138,6 +139,26 @@ def _names(u: ClaimUnit, n: Number, labels: tuple[str, ...]) -> frozenset[str]:
                      if m.label in labels and m.end > n.start - NEAR and m.start < n.end + NEAR
                      and _LOCATIVE.search(u.text[max(0, m.start - u.start - 30):m.start - u.start])
                      for w in m.text.split())
+
+
+_TIME_MEASURES = frozenset({"second", "minute", "hour", "day", "week", "month"})
+# how long something took: a span of time after "in", "for", "within", "took", "lasting" (with
+# its qualifiers), or the object of "take", "last", "spend". "12 minutes in", "after 20 minutes",
+# "ten minutes later" and "the opening 20 minutes" say when, not how long.
+_DURATION_BEFORE = re.compile(
+    r"\b(?:in|for|within|took|takes|take|taking|lasted|lasting|lasts|spent|spending)\s+(?:the space of\s+)?"
+    r"(?:(?:just|only|all of|under|less than|more than|over|about|around|roughly|nearly|almost|some|barely|"
+    r"a little over|a few|just under|little more than)\s+)*$", re.I)
+_DURATION_VERBS = frozenset(stem(w) for w in ("take", "last", "spend"))
+
+
+def _is_duration(u: ClaimUnit, n: Number, measure: str | None) -> bool:
+    if measure not in _TIME_MEASURES:
+        return False
+    at, end = n.start - u.start, n.end - u.start
+    if re.match(r"\s*(?:in|later|earlier|ago|before|after|into|from)\b", u.text[end:end + 12], re.I):
+        return False
+    return bool(_DURATION_BEFORE.search(u.text[max(0, at - 40):at]) or stem(n.predicate or "") in _DURATION_VERBS)
 
 
 def nearest_person(u: ClaimUnit, start: int, end: int, names: Collection[str] = ()) -> frozenset[str]:
@@ -181,9 +202,11 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
                 outcome_class(_TOKEN.findall(counted or "")) or _first_outcome(_outcome_words(u, n)))
             what = measure if measure else (counted or n.unit or "")
             frame = " ".join(x for x in (what, n.predicate) if x)
+            duration = _is_duration(u, n, measure)
             out.append(QuantityFact(
                 unit=i, number=n, measure=measure, counted=counted, predicate=n.predicate, outcome=outcome,
-                people=nearest_person(u, n.start, n.end), places=_names(u, n, ("GPE", "LOC", "FAC")), frame=frame or "figure",
+                people=nearest_person(u, n.start, n.end), places=_names(u, n, ("GPE", "LOC", "FAC")),
+                frame="how long it took" if duration else (frame or "figure"), duration=duration,
             ))
         mine = out[first:]
         for a in mine:

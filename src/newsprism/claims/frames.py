@@ -171,7 +171,7 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
             return False
     if a.measure is not None:
         own_a, own_b = _own_stems(a, ua), _own_stems(b, ub)
-        if not aligned and not own_a & own_b and not _same_predicate(a, b):
+        if not aligned and not own_a & own_b and not _same_predicate(a, b) and not (a.duration and b.duration):
             return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
     return True
 
