@@ -208,3 +208,17 @@ def test_a_person_the_recogniser_typed_as_a_place_is_that_person() -> None:
     # a name that is a place too stays a place (no person called so here)
     c = _doc("c", "Jordan met officials in Jordan.", ("Jordan", "GPE"))
     assert [e.type for e in resolve_entities([c]).entities] == ["GPE"]
+
+
+def test_one_body_named_agency_and_authority_is_a_name_conflict_and_two_ministries_are_not() -> None:
+    a = _doc("a", "The Federal Emergency Management Agency sent teams to Kerr County on Saturday.",
+             ("Federal Emergency Management Agency", "ORG"))
+    b = _doc("b", "The Federal Emergency Management Authority said its teams reached Kerr County.",
+             ("Federal Emergency Management Authority", "ORG"))
+    c = _doc("c", "Cambodia's Defence Ministry condemned the air strike. The Foreign Ministry said nothing.",
+             ("Defence Ministry", "ORG"), ("Foreign Ministry", "ORG"))
+    d = _doc("d", "The Foreign Ministry of Cambodia condemned the air strike.", ("Foreign Ministry", "ORG"))
+    conflicts = [x for x in resolve_entities([a, b, c, d]).contradictions if x.kind == "name"]
+    assert len(conflicts) == 1
+    assert "'Agency' against 'Authority'" in conflicts[0].explanation
+    assert {s.article for s in conflicts[0].statements} == {"a", "b"}

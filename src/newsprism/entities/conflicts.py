@@ -13,6 +13,8 @@
   variant, and either holding the same office ("Interior Minister Lauren Nunez" /
   "interior minister Laurent Nuñez", "Takahiro Mori" / "Takashi Mori", vice chairmen) or
   spelt nearly alike ("Maly Socheata" / "Maly Scheata").
+- `name` too: two organisations named alike but for the noun of their kind, each in its own
+  articles ("National Weather Service" / "National Weather Agency").
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ MAX_STATEMENTS_PER_SIDE = 2
 
 def find_conflicts(entities: list[Entity], sentences: Mapping[str, SentenceIndex]) -> list[Contradiction]:
     people = [e for e in entities if e.type == "PERSON"]
+    bodies = [e for e in entities if e.type == "ORG"]
     return (_office_conflicts(people) + [c for e in people for c in _former_conflicts(e)]
-            + [c for e in people for c in _name_conflicts(e, sentences)] + _spelling_conflicts(people, sentences))
+            + [c for e in people for c in _name_conflicts(e, sentences)] + _spelling_conflicts(people, sentences)
+            + _body_name_conflicts(bodies, sentences))
 
 
 def _former_conflicts(e: Entity) -> list[Contradiction]:
@@ -117,6 +121,39 @@ def _spelling_conflicts(people: list[Entity], sentences: Mapping[str, SentenceIn
             out.append(Contradiction(
                 "name", f"{a.name} ({arts_a}) and {b.name} ({arts_b}) look like one person whose name is "
                         f"written two ways ({why}): {x!r} against {y!r}", _unique(statements), [a.id, b.id]))
+    return out
+
+
+# The nouns that say what kind of body an organisation is. One body is not an "Agency" in one
+# report and an "Authority" in another: the rest of its name alike, one of the two is wrong.
+BODY_NOUNS = frozenset("""agency authority ministry department office commission council service bureau administration
+institute committee board directorate organisation organization corporation association federation union court
+tribunal command centre center foundation fund bank party league alliance coalition front movement""".split())
+_NAME_STOP = frozenset("of the for and on in at de".split())
+
+
+def _body_name_conflicts(bodies: list[Entity], sentences: Mapping[str, SentenceIndex]) -> list[Contradiction]:
+    """Two organisations the resolver kept apart whose names differ in one word only, a noun of
+    the body's kind ("National Weather Service" / "National Weather Agency"), each named in its
+    own articles, with at least two name words besides it in common."""
+    out = []
+    for i, a in enumerate(bodies):
+        arts_a = {x for ar in a.variants.values() for x in ar}
+        for b in bodies[i + 1:]:
+            arts_b = {x for ar in b.variants.values() for x in ar}
+            wa, wb = a.name.split(), b.name.split()
+            if arts_a & arts_b or len(wa) != len(wb):
+                continue
+            diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x.lower() != y.lower()]
+            shared = [x for x, y in zip(wa, wb, strict=True) if x.lower() == y.lower() and x.lower() not in _NAME_STOP]
+            if len(diff) != 1 or len(shared) < 2 or not {diff[0][0].lower(), diff[0][1].lower()} <= BODY_NOUNS:
+                continue
+            statements = [Statement(m.article, sentences[m.article].sentence(m.start))
+                          for e in (a, b) for m in _first_per_article(e.mentions)[:MAX_STATEMENTS_PER_SIDE]]
+            x, y = diff[0]
+            out.append(Contradiction(
+                "name", f"{a.name} ({', '.join(sorted(arts_a))}) and {b.name} ({', '.join(sorted(arts_b))}) look like "
+                        f"one organisation named two ways: {x!r} against {y!r}", _unique(statements), [a.id, b.id]))
     return out
 
 
