@@ -294,3 +294,17 @@ def test_raw_sample_through_ingest_and_clean_is_one_story(encoder: embed_mod.Enc
     entry = story.to_report()
     assert set(entry) >= {"id", "title", "articles", "origins", "first_published", "last_published"}
     validate_report(build_report(articles, stories=[entry]))  # the report contract holds
+
+
+def test_the_stop_word_copy_is_scikit_learns_list_and_importing_it_loads_no_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    from newsprism.stories.stopwords import ENGLISH_STOP_WORDS
+
+    assert ENGLISH_STOP_WORDS == sklearn_text.ENGLISH_STOP_WORDS
+    code = ("import sys; from newsprism.stories.features import stop_words; stop_words(); "
+            "print('sklearn' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]

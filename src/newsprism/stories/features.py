@@ -43,7 +43,7 @@ class Features:
 
 @cache
 def stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from newsprism.stories.stopwords import ENGLISH_STOP_WORDS
 
     return frozenset(fold(w) for w in ENGLISH_STOP_WORDS)
 
