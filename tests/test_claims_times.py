@@ -76,13 +76,33 @@ def test_minutes_of_one_players_goal_conflict_and_of_two_players_do_not() -> Non
     assert {s.article for s in found[0].statements} == {"a", "b"}
 
 
-def test_a_second_round_is_not_the_first_and_weekdays_are_never_compared() -> None:
+def test_a_second_round_is_not_the_first_and_a_weekday_is_the_day_its_article_makes_of_it() -> None:
     result = claims_of(
         ("a", "The first round of talks between the delegations was held in Istanbul on May 16.", "2025-06-02"),
         ("b", "The second round of talks between the delegations was held in Istanbul on June 2.", "2025-06-02"),
+        # Friday before 20 May 2025 is 16 May: the same day as (a)
         ("c", "The first round of talks between the delegations was held in Istanbul on Friday.", "2025-05-20"),
     )
     assert _times(result) == []
+
+
+def test_a_weekday_against_a_stated_day_of_one_event_conflicts_and_two_weekdays_never_do() -> None:
+    ruling = claims_of(
+        ("a", "In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined several remedies for "
+              "Google's illegal monopoly in online search.", "2025-09-03"),
+        ("b", "On September 3, 2025, U.S. District Judge Amit P. Mehta issued a landmark ruling in the Google "
+              "antitrust case, ordering remedies for its illegal monopoly in online search.", None),
+    )
+    (c,) = _times(ruling)
+    assert "Tuesday (2025-09-02)" in c.explanation and "September 3, 2025" in c.explanation
+    # two weekdays each rest on their own article's date (a late crawl date makes a wrong day)
+    weekdays = claims_of(
+        ("a", "In a ruling issued on Tuesday, U.S. District Judge Amit Mehta outlined several remedies for "
+              "Google's illegal monopoly in online search.", "2025-09-03"),
+        ("b", "In a ruling issued on Wednesday, U.S. District Judge Amit Mehta outlined remedies for Google's "
+              "illegal monopoly in online search.", "2025-09-04"),
+    )
+    assert _times(weekdays) == []
 
 
 def test_one_event_dated_to_two_days_conflicts() -> None:

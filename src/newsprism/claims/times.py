@@ -15,8 +15,12 @@ scale, their sentences are related, and
 - minutes of a match: they name the same person and, where both say which goal, the same
   goal ("a fifth"); a player with two goals in one article needs that to be said.
 
-Never compared: publication dates, days worked out from "Tuesday" or "yesterday" (each
-against its own article's date), times in zones that cannot be converted ("12:33 in
+A day worked out from "on Tuesday" or "yesterday" and its article's date is compared only
+with a stated day, for one verb in closely related sentences ("a ruling issued on Tuesday" /
+"On September 3, 2025, ... issued a landmark ruling"), never with another such day (each
+rests on its own article's date, and crawl dates can be late).
+
+Never compared: publication dates, times in zones that cannot be converted ("12:33 in
 Spain" against "08:43 CET"), expectations, and two facts when either article also gives
 the other's value (a story of two rounds of talks names both dates). Times of day given
 as approximate ("around 12:20") conflict only beyond `APPROX_MINUTES`.
@@ -62,6 +66,7 @@ _FIRST = re.compile(r"\b(?:first|initially|originally)\s+(\w+)", re.I)
 _KIND_OF = {w: i for i, ws in enumerate(_VERB_KINDS) for w in ws}
 _APPROX = re.compile(r"(?:around|approximately|about|roughly|some|nearly|almost|circa|just after|shortly after|"
                      r"just before|shortly before|after|before|by)\s*$", re.I)
+_WEEKDAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday)", re.I)
 _MONTH_DAY = re.compile(r"[A-Za-z]{3}.*\d|\d.*[A-Za-z]{3}")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 _NUMBER_WORDS = {w: i for i, w in enumerate(
@@ -88,6 +93,7 @@ class TimeFact:
     about: frozenset[str]  # stems of the event's nouns
     people: frozenset[str]  # for minutes: the player
     year: int | None = None  # a day's year when written
+    relative: bool = False  # a weekday or "yesterday", made a day by its article's date
 
     @property
     def frame(self) -> str:
@@ -117,8 +123,13 @@ def _clock(u: ClaimUnit, i: int, d: DateExpr) -> TimeFact | None:
 def _calendar(u: ClaimUnit, i: int, d: DateExpr) -> TimeFact | None:
     value, text = d.value or "", d.text
     months = [MONTHS[k] for w in re.findall(r"[A-Za-z]+", text) if (k := w.lower().rstrip(".")) in MONTHS]
+    if d.relative and _WEEKDAY.fullmatch(text.strip()) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        # "on Tuesday", "yesterday": the day its article's date makes of it (see `_same_event`)
+        return TimeFact(unit=i, scale="day", value=(int(value[5:7]), int(value[8:10])), text=f"{text} ({value})",
+                        approx=False, zone=None, predicate=d.predicate, about=_about(d.about), people=frozenset(),
+                        year=int(value[:4]), relative=True)
     if not months or not _MONTH_DAY.search(text):
-        return None  # "Tuesday", "yesterday", "last month": relative to each article's own date
+        return None  # "last month", "this week": too loose to set against a stated day
     year = _YEAR.search(text)
     day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", _YEAR.sub("", text))
     if day and (re.fullmatch(r"\d{4}-\d\d-\d\d", value) or not value):
@@ -243,6 +254,11 @@ def _same_event(a: TimeFact, b: TimeFact, ma: _Marks, mb: _Marks, context: float
         return not (ma.goals and mb.goals and not ma.goals & mb.goals)
     if ma.ordinals and mb.ordinals and not ma.ordinals & mb.ordinals:
         return False  # "the first round" is not "the second round"
+    if a.relative or b.relative:
+        # a day worked out from its article's date rests on that date too: only one verb of one
+        # event in closely related sentences, never two relative days against each other
+        ka, kb = _kind(a.predicate), _kind(b.predicate)
+        return not (a.relative and b.relative) and ka is not None and ka == kb and context >= CLOSE_CONTEXT
     ka, kb = _kind(a.predicate), _kind(b.predicate)
     shared = a.about & b.about
     if ka is not None and ka == kb and _first_time(a, ma) and _first_time(b, mb):
