@@ -29,6 +29,7 @@ import numpy as np
 
 from newsprism.claims.keys import content_keys
 from newsprism.claims.records import ClaimUnit
+from newsprism.disjoint import DisjointSets
 
 __all__ = ["AlignParams", "Alignment", "align"]
 
@@ -137,15 +138,10 @@ def align(units: Sequence[ClaimUnit], vectors: np.ndarray, params: AlignParams |
     scores = {p: float(c) + params.w_lexical * _overlap(keys[p[0]], keys[p[1]], idf, (norm[p[0]], norm[p[1]]))
               for p, c in zip(pairs, cosines, strict=True)}
 
-    parent = list(range(n))
+    sets = DisjointSets(n)
+    find = sets.find
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     sums = {i: vectors[i].astype(np.float64) for i in range(n)}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     for (i, j), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
         if score < params.pair_threshold:
@@ -158,7 +154,7 @@ def align(units: Sequence[ClaimUnit], vectors: np.ndarray, params: AlignParams |
             continue
         if len(members[a]) < len(members[b]):
             a, b = b, a
-        parent[b] = a
+        sets.link(a, b)
         members[a].extend(members.pop(b))
         sums[a] = sums[a] + sums.pop(b)
 

@@ -27,6 +27,7 @@ import numpy as np
 from newsprism.claims.frames import cite, dates_note, unit_norm
 from newsprism.claims.keys import STOPWORDS, stem
 from newsprism.claims.records import ClaimUnit, Contradiction
+from newsprism.disjoint import DisjointSets
 
 __all__ = ["StateFact", "state_contradictions", "state_facts"]
 
@@ -102,14 +103,8 @@ def state_contradictions(units: Sequence[ClaimUnit], facts: Sequence[StateFact],
     if len(facts) < 2 or not len(unit_vectors):
         return []
     uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
-    parent = list(range(len(facts)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(facts))
+    root = sets.find
     best: dict[int, float] = {}
     for x, a in enumerate(facts):
         for y in range(x + 1, len(facts)):
@@ -121,7 +116,7 @@ def state_contradictions(units: Sequence[ClaimUnit], facts: Sequence[StateFact],
             if context < CONTEXT_MIN:
                 continue
             rx, ry = root(x), root(y)
-            parent[ry] = rx
+            sets.link(rx, ry)
             best[rx] = max(best.get(rx, 0.0), best.pop(ry, 0.0), CONFIDENCE * min(1.0, 0.5 + context))
     groups: dict[int, list[int]] = {}
     for i in range(len(facts)):

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsprism.disjoint import DisjointSets
 from newsprism.entities.names import PersonName, compare, is_initial, parse_person, surname_keys
 from newsprism.entities.roles import office
 from newsprism.entities.translit import word_keys
@@ -107,20 +108,15 @@ def _one_word_target(people: list[Person], name: PersonName) -> Person | None:
 def merge_story(doc_people: list[list[Person]]) -> list[Person]:
     """The people of a story from the people of each of its documents (see the module docstring)."""
     clusters = [p for people in doc_people for p in people]
-    parent = list(range(len(clusters)))
+    sets = DisjointSets(len(clusters))
+    find = sets.find
     members: dict[int, list[int]] = {i: [i] for i in range(len(clusters))}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     def union(i: int, j: int) -> None:
         ri, rj = find(i), find(j)
         if ri == rj:
             return
-        parent[rj] = ri
+        sets.link(ri, rj)
         members[ri].extend(members.pop(rj))
 
     def compatible(ri: int, rj: int, need_same: bool) -> bool:
