@@ -19,6 +19,7 @@ from newsprism.claims.align import Alignment, AlignParams, align
 from newsprism.claims.contradictions import HEADLINE, find_contradictions
 from newsprism.claims.facts import QuantityFact, quantity_facts
 from newsprism.claims.frames import quantity_contradictions
+from newsprism.claims.initiators import initiator_contradictions, initiator_facts
 from newsprism.claims.records import ClaimGroup, ClaimUnit, Contradiction, Statement
 from newsprism.claims.states import state_contradictions, state_facts
 from newsprism.claims.times import time_contradictions, time_facts
@@ -121,7 +122,8 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         _entity_contradictions(docs, roster) + find_contradictions(units, alignment)
         + quantity_contradictions(units, facts, vectors, frame_vectors, published, aligned=_aligned(alignment))
         + time_contradictions(units, time_facts(units), vectors, published)
-        + state_contradictions(units, state_facts(units), vectors, published),
+        + state_contradictions(units, state_facts(units), vectors, published)
+        + initiator_contradictions(units, initiator_facts(units), vectors, published),
         key=lambda c: -c.confidence)
     disputed = _overlapping(units, contradictions)
     claims = []
