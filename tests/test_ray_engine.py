@@ -119,3 +119,12 @@ def test_missing_ray_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(app, ["analyze", str(SAMPLE / "raw"), "--engine", "ray"])
     assert result.exit_code == 2
     assert "pip install 'newsprism[ray]'" in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--ray-address", "auto"], "--ray-address needs --engine ray"),
+    (["--engine", "ray", "--workers", "2"], "--workers is for --engine local"),
+])
+def test_engine_options_that_do_not_go_together(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["analyze", str(SAMPLE / "raw"), *args])
+    assert result.exit_code == 2 and message in result.output
