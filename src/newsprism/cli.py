@@ -32,7 +32,7 @@ from typer.exceptions import TyperException
 from newsprism import __version__
 from newsprism.alerts import AlertRules, RulesError, load_rules
 from newsprism.config import load_settings
-from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run, story_reports
+from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
@@ -213,7 +213,7 @@ def analyze(
 
     try:
         report = report_for_run(store, result.run.id,
-                                reports=story_reports if ray_engine is None else ray_engine.story_reports_on_ray)
+                                reports=None if ray_engine is None else ray_engine.story_reports_on_ray)
     except (EncoderError, NLPModelError) as exc:
         console.print(f"[red]error:[/] no report: {exc}")
         raise typer.Exit(EXIT_MODEL) from exc

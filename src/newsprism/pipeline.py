@@ -393,10 +393,11 @@ def _with_facts(stories: Sequence[Story], by_id: dict[str, Article], params: Sto
 
 def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence[Story], *,
                     params: StoryParams | None = None, settings: Settings | None = None,
-                    reuse: bool = True, reports: StoryReports = story_reports) -> Analysed:
+                    reuse: bool = True, reports: StoryReports | None = None) -> Analysed:
     """The report entries of `stories` (`story_reports`), read from the store for every
     story whose version (its articles and their texts) was analysed by the current models,
-    computed by `reports` and saved for the others (all of them with `reuse=False`)."""
+    computed by `reports` (default `story_reports`) and saved for the others (all of them
+    with `reuse=False`)."""
     params = params or load_story_params()
     settings = settings or load_settings()
     models = analysis_models(params, settings)
@@ -416,7 +417,7 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
             todo.append((i, st, version))
     if todo:
         started = time.perf_counter()
-        computed = reports(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
+        computed = (reports or story_reports)(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
         seconds = (time.perf_counter() - started) / len(todo)
         for (i, st, version), entry in zip(todo, computed, strict=True):
             analyses[i] = StoryAnalysis.from_report(entry, version=version, models=models)
@@ -467,7 +468,7 @@ def run_index_stories(store: Store, articles: Sequence[Article], params: StoryPa
 
 
 def report_for_run(store: Store, run_id: int, params: StoryParams | None = None,
-                   settings: Settings | None = None, *, reports: StoryReports = story_reports) -> dict[str, Any]:
+                   settings: Settings | None = None, *, reports: StoryReports | None = None) -> dict[str, Any]:
     """The report document of a stored run: articles and rejections in input order, and
     the stories of the run's articles from the story index, with their analyses (read
     from the store where current, else computed and saved: `analyse_stories`)."""

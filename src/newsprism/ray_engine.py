@@ -43,7 +43,7 @@ from newsprism.stories import Story, StoryParams
 
 __all__ = ["clean_on_ray", "connect", "process_on_ray", "story_reports_on_ray"]
 
-# Documents per Ray Data block: about a second of cleaning (26 articles/s per core in
+# Documents per Ray Data block: a few seconds of cleaning (21-26 articles/s on 2 cores in
 # `make bench`), far above Ray's per-task overhead of milliseconds.
 BLOCK = 32
 # Documents read ahead and cleaned as one dataset: bounds what the driver and the object
@@ -57,7 +57,7 @@ def connect(address: str | None = None, *, num_cpus: int | None = None,
     `num_cpus` and `object_store_memory`, Ray's defaults when None); `auto` joins the
     cluster started on this machine with `ray start`, `ray://host:10001` a remote one
     through Ray Client. A process already connected keeps its connection. True when this
-    call connected (the caller then calls `ray.shutdown()`)."""
+    call connected (Ray disconnects at exit; a caller that goes on calls `ray.shutdown()`)."""
     if ray.is_initialized():
         return False
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # a line per dataset and progress every 10 s
