@@ -17,8 +17,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
@@ -92,6 +93,26 @@ InputsArg = Annotated[
 WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes for cleaning.")]
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+def _ray_engine(address: str | None) -> ModuleType:
+    """The Ray engine, connected to Ray at `address` (None: a new local instance)."""
+    try:
+        from newsprism import ray_engine
+    except ModuleNotFoundError as exc:
+        console.print("[red]error:[/] " + escape(f"--engine ray needs Ray Data: pip install 'newsprism[ray]' ({exc})"))
+        raise typer.Exit(EXIT_USAGE) from exc
+    try:
+        ray_engine.connect(address)  # Ray disconnects (and stops an instance it started) at exit
+    except (ConnectionError, ValueError) as exc:
+        console.print(f"[red]error:[/] could not connect to Ray at {address}: {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    return ray_engine
+
+
 def _open_store(db: str | None) -> Store:
     settings = load_settings(db=db or os.environ.get("NEWSPRISM_DB"))
     try:
@@ -101,7 +122,8 @@ def _open_store(db: str | None) -> Store:
         raise typer.Exit(EXIT_STORE) from exc
 
 
-def _run(inputs: list[str], db: str | None, workers: int) -> tuple[Store, RunResult]:
+def _run(inputs: list[str], db: str | None, workers: int,
+         ray_engine: ModuleType | None = None) -> tuple[Store, RunResult]:
     store = _open_store(db)
     settings = load_settings(db=store.url)
     with Progress(
@@ -118,7 +140,10 @@ def _run(inputs: list[str], db: str | None, workers: int) -> tuple[Store, RunRes
             bar.update(task, completed=done, total=total)
 
         try:
-            result = process(inputs, store=store, settings=settings, workers=workers, progress=advance)
+            if ray_engine is None:
+                result = process(inputs, store=store, settings=settings, workers=workers, progress=advance)
+            else:
+                result = ray_engine.process_on_ray(inputs, store=store, settings=settings, progress=advance)
         except BaseException:
             store.close()  # the run is marked ended; no connection outlives a crash
             raise
@@ -167,14 +192,28 @@ def analyze(
                                                   "contradictions as CSV files into this directory.")] = None,
     db: DbOption = None,
     workers: WorkersOption = 1,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="local: this process (and --workers processes for cleaning); ray: cleaning on Ray "
+        "Data and one Ray task per story analysis, the database written by this process only.")] = Engine.local,
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="With --engine ray: the Ray cluster to join: 'auto' (started here by `ray "
+        "start`) or ray://HOST:10001. Default: a new local Ray instance.")] = None,
 ) -> None:
     """Read, clean and store INPUTS, then write the report."""
-    store, result = _run(inputs, db, workers)
+    if engine is Engine.local and ray_address is not None:
+        console.print("[red]error:[/] --ray-address needs --engine ray")
+        raise typer.Exit(EXIT_USAGE)
+    if engine is Engine.ray and workers != 1:
+        console.print("[red]error:[/] --workers is for --engine local; Ray decides how many tasks run")
+        raise typer.Exit(EXIT_USAGE)
+    ray_engine = _ray_engine(ray_address) if engine is Engine.ray else None
+    store, result = _run(inputs, db, workers, ray_engine)
     _index(store)
     from newsprism.nlp.pipeline import NLPModelError
 
     try:
-        report = report_for_run(store, result.run.id)
+        report = report_for_run(store, result.run.id,
+                                reports=None if ray_engine is None else ray_engine.story_reports_on_ray)
     except (EncoderError, NLPModelError) as exc:
         console.print(f"[red]error:[/] no report: {exc}")
         raise typer.Exit(EXIT_MODEL) from exc

@@ -47,7 +47,7 @@ from newsprism.stories.records import ArticleFacts, ArticleStatus
 from newsprism.stories.restore import LoadedIndex, expected_meta, new_members, restore_index
 
 __all__ = [
-    "Analysed", "IndexUpdate", "RunResult", "analyse_stories", "analysis_models", "clean_inputs", "clean_safely",
+    "Analysed", "IndexUpdate", "RunResult", "StoryReports", "analyse_stories", "analysis_models", "clean_inputs", "clean_safely",
     "index_stories", "indexed_stories", "load_story_index", "process", "report_for_run", "run_index_stories",
     "run_stories", "story_from_stored",
 ]
@@ -62,6 +62,8 @@ INDEX_RETRIES = 3  # index updates tried again after a unique violation (a write
 log = logging.getLogger("newsprism.pipeline")
 
 Progress = Callable[[int, int], None]  # (sources done, sources total)
+# computes the report entries of stories from their articles: `story_reports`, or the Ray engine's
+StoryReports = Callable[[Sequence[Article], Sequence[Story], StoryParams, Settings], list[dict[str, Any]]]
 
 
 @dataclass(slots=True)
@@ -90,7 +92,7 @@ def _clean_chunk(args: tuple[list[RawDocument], Settings]) -> list[Article | Rej
 
 
 def _cleaned(
-    raw: Iterable[RawDocument | Rejection],
+    raw: Iterable[RawDocument | Article | Rejection],
     settings: Settings,
     workers: int,
 ) -> Iterator[Article | Rejection]:
@@ -136,12 +138,13 @@ def process(
     workers: int = 1,
     progress: Progress | None = None,
     client: httpx.Client | None = None,
-    documents: Iterable[RawDocument | Rejection] | None = None,
+    documents: Iterable[RawDocument | Article | Rejection] | None = None,
 ) -> RunResult:
     """Ingest, clean and store `inputs` as one run; every input item ends stored or rejected
     (`rejected` also lists the articles the database refused, reason `store-error`). With
     `documents` (already read, e.g. a feed's new entries), those are cleaned instead and
-    `inputs` only names them in the run."""
+    `inputs` only names them in the run; articles among them (cleaned elsewhere, e.g. on
+    Ray) are stored as they are."""
     settings = settings or load_settings()
     run_id = store.begin_run(inputs)
     rejected: list[Rejection] = []
@@ -390,10 +393,11 @@ def _with_facts(stories: Sequence[Story], by_id: dict[str, Article], params: Sto
 
 def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence[Story], *,
                     params: StoryParams | None = None, settings: Settings | None = None,
-                    reuse: bool = True) -> Analysed:
+                    reuse: bool = True, reports: StoryReports | None = None) -> Analysed:
     """The report entries of `stories` (`story_reports`), read from the store for every
     story whose version (its articles and their texts) was analysed by the current models,
-    computed and saved for the others (all of them with `reuse=False`)."""
+    computed by `reports` (default `story_reports`) and saved for the others (all of them
+    with `reuse=False`)."""
     params = params or load_story_params()
     settings = settings or load_settings()
     models = analysis_models(params, settings)
@@ -413,7 +417,7 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
             todo.append((i, st, version))
     if todo:
         started = time.perf_counter()
-        computed = story_reports(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
+        computed = (reports or story_reports)(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
         seconds = (time.perf_counter() - started) / len(todo)
         for (i, st, version), entry in zip(todo, computed, strict=True):
             analyses[i] = StoryAnalysis.from_report(entry, version=version, models=models)
@@ -464,7 +468,7 @@ def run_index_stories(store: Store, articles: Sequence[Article], params: StoryPa
 
 
 def report_for_run(store: Store, run_id: int, params: StoryParams | None = None,
-                   settings: Settings | None = None) -> dict[str, Any]:
+                   settings: Settings | None = None, *, reports: StoryReports | None = None) -> dict[str, Any]:
     """The report document of a stored run: articles and rejections in input order, and
     the stories of the run's articles from the story index, with their analyses (read
     from the store where current, else computed and saved: `analyse_stories`)."""
@@ -476,7 +480,7 @@ def report_for_run(store: Store, run_id: int, params: StoryParams | None = None,
     stories = run_index_stories(store, articles, params)
     return build_report(
         items,
-        stories=analyse_stories(store, articles, stories, params=params, settings=settings).entries,
+        stories=analyse_stories(store, articles, stories, params=params, settings=settings, reports=reports).entries,
         run={
             "id": run.id,
             "inputs": run.inputs,
