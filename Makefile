@@ -50,6 +50,7 @@ bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench_claims.py --json $(OUT)/bench_claims.json
 	$(BIN)/python scripts/bench_contradictions.py --json $(OUT)/bench_contradictions.json
 	$(BIN)/python scripts/bench_nlp.py --json $(OUT)/bench_nlp.json
+	$(BIN)/python scripts/bench_ner.py --json $(OUT)/bench_ner.json
 	$(BIN)/python scripts/bench_entities.py --json $(OUT)/bench_entities.json
 
 .PHONY: train-nlp
@@ -60,6 +61,14 @@ train-nlp: $(STAMP)  ## re-train the shipped syntax and NER models from ../share
 	nice $(BIN)/python -m newsprism.nlp.training.ner --seed 0 --out build/nlp/ner-seed0
 	nice $(BIN)/python -m newsprism.nlp.training.ner --seed 2 --extra btc --out build/nlp/ner-btc-seed2
 	nice $(BIN)/python -m newsprism.nlp.training.ner_ensemble build/nlp/ner-seed0 build/nlp/ner-btc-seed2
+
+.PHONY: train-ner-student
+train-ner-student: $(STAMP)  ## the 3-layer distilled NER candidate (not shipped; README of nlp/models) into build/nlp/ner-student (~25 min on 2 loaded cores)
+	$(BIN)/python -c "import transformers" 2>/dev/null || $(BIN)/pip install -q -e '.[dev,train]'
+	test -f build/nlp/ner-btc-seed2/ner.onnx || nice $(BIN)/python -m newsprism.nlp.training.ner --seed 2 --extra btc --out build/nlp/ner-btc-seed2
+	nice $(BIN)/python -m newsprism.nlp.training.ner_distil --init build/nlp/ner-btc-seed2 --layers 3 --epochs 1 \
+		--max-steps 220 --news-limit 3000 --out build/nlp/ner-student
+	$(BIN)/python scripts/bench_ner.py shipped shipped:1 build/nlp/ner-student --json $(OUT)/bench_ner.json
 
 .PHONY: train-nli
 train-nli: $(STAMP)  ## re-train the shipped NLI cross-encoder from ../shared/data/nli (~40 min on 2 cores) and print its figures

@@ -84,18 +84,30 @@ def build_model(minilm: Path, case: bool, train_embeddings: bool = False):
     return CasedTagger()
 
 
-def make_batches(tokenizer, sents: list[Sentence], batch_size: int) -> list[dict[str, np.ndarray]]:  # noqa: ANN001
-    """Padded batches of similar length; labels on each word's first piece, -100 elsewhere."""
+def make_batches(tokenizer, sents: list[Sentence], batch_size: int,  # noqa: ANN001
+                 soft: list[np.ndarray | None] | None = None) -> list[dict[str, np.ndarray]]:
+    """Padded batches of similar length; labels on each word's first piece, -100 elsewhere.
+
+    With `soft` (one [n_words, n_labels] probability array per sentence, or None for a gold one), the
+    batches also carry `soft` targets per piece: the given probabilities, or the gold label one-hot.
+    """
     label_id = {lab: i for i, lab in enumerate(LABELS)}
     encs = encode_words(tokenizer, [s.words for s in sents])
     rows = []
-    for s, e in zip(sents, encs, strict=True):
+    for k, (s, e) in enumerate(zip(sents, encs, strict=True)):
         n = min(len(e.ids), MAX_PIECES - 2)
         lab = [-100] * (n + 2)
+        target = np.zeros((n + 2, len(LABELS)), dtype=np.float32) if soft is not None else None
         for w, p in enumerate(e.first):
             if 0 <= p < n:
                 lab[p + 1] = label_id[s.tags[w]]
-        rows.append(([101, *e.ids[:n], 102], [0, *e.shapes[:n], 0], lab))
+                if target is not None:
+                    probs = soft[k]  # type: ignore[index]
+                    if probs is None:
+                        target[p + 1, lab[p + 1]] = 1.0
+                    else:
+                        target[p + 1] = probs[w]
+        rows.append(([101, *e.ids[:n], 102], [0, *e.shapes[:n], 0], lab, target))
     order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
     batches = []
     for b in range(0, len(order), batch_size):
@@ -103,12 +115,16 @@ def make_batches(tokenizer, sents: list[Sentence], batch_size: int) -> list[dict
         width = max(len(rows[i][0]) for i in idx)
         arr = {k: np.zeros((len(idx), width), dtype=np.int64) for k in ("input_ids", "attention_mask", "shape_ids")}
         arr["labels"] = np.full((len(idx), width), -100, dtype=np.int64)
+        if soft is not None:
+            arr["soft"] = np.zeros((len(idx), width, len(LABELS)), dtype=np.float32)
         for r, i in enumerate(idx):
-            ids, shapes, lab = rows[i]
+            ids, shapes, lab, target = rows[i]
             arr["input_ids"][r, :len(ids)] = ids
             arr["attention_mask"][r, :len(ids)] = 1
             arr["shape_ids"][r, :len(ids)] = shapes
             arr["labels"][r, :len(ids)] = lab
+            if target is not None:
+                arr["soft"][r, :len(ids)] = target
         batches.append(arr)
     return batches
 
@@ -134,12 +150,72 @@ def torch_forward(model, bf16: bool = True):  # noqa: ANN001, ANN201
     return forward
 
 
+def train_loop(model, batches: list[dict[str, np.ndarray]], tokenizer, dev: list[Sentence],  # noqa: ANN001
+               args: argparse.Namespace, bf16: bool) -> list[dict]:
+    """AdamW (encoder `args.lr`, case embedding and classifier `args.head_lr`), linear warm-up and decay over
+    `args.epochs` passes (or `args.max_steps` steps), gradients clipped at 1; dev figures after the last epoch
+    (every epoch with `args.eval_each_epoch`). A batch with `soft` targets is trained on their cross-entropy
+    (distillation), otherwise on the labels'."""
+    import torch
+
+    head = [p for n, p in model.named_parameters() if not n.startswith("bert.") and p.requires_grad]
+    body = [p for n, p in model.named_parameters() if n.startswith("bert.") and p.requires_grad]
+    opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}],
+                            weight_decay=0.01)
+    steps = args.epochs * len(batches)
+    if getattr(args, "max_steps", 0):
+        steps = min(steps, args.max_steps)
+    warm = max(1, steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm))))
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=args.label_smoothing)
+    ner = NerModel(tokenizer, LABELS, torch_forward(model, bf16), max_pieces=MAX_PIECES)
+    rng = random.Random(args.seed)
+    t0, step, history = time.time(), 0, []
+    for epoch in range(args.epochs):
+        model.train()
+        rng.shuffle(batches)
+        for b in batches:
+            if step >= steps:
+                break
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                logits = model(*(torch.from_numpy(b[k]) for k in ("input_ids", "attention_mask", "shape_ids")))
+            if "soft" in b:
+                keep = torch.from_numpy(b["labels"]) != -100
+                logp = torch.log_softmax(logits.float(), -1)
+                loss = -(torch.from_numpy(b["soft"]) * logp).sum(-1)[keep].mean()
+            else:
+                loss = loss_fn(logits.float().flatten(0, 1), torch.from_numpy(b["labels"]).flatten())
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % args.log_every == 0:
+                print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s", flush=True)
+        model.eval()
+        last = epoch == args.epochs - 1 or step >= steps
+        if args.eval_each_epoch or last:
+            figures = evaluate(ner, dev)
+            history.append({"epoch": epoch + 1, "steps": step, "seconds": round(time.time() - t0), "dev": figures})
+            print(f"epoch {epoch + 1} dev {json.dumps(figures)} {time.time() - t0:.0f}s", flush=True)
+        if last:
+            break
+    return history
+
+
 def evaluate(ner: NerModel, sents: list[Sentence]) -> dict[str, dict[str, float]]:
     return score(sents, ner.predict([s.words for s in sents])).table()
 
 
-def export(model, out: Path, tokenizer_json: Path, meta: dict) -> None:  # noqa: ANN001
-    """fp32 ONNX graph, then dynamic int8 quantisation with per-channel weight scales."""
+def export(model, out: Path, tokenizer_json: Path, meta: dict, *, fused: bool = False) -> None:  # noqa: ANN001
+    """fp32 ONNX graph, then dynamic int8 quantisation with per-channel weight scales.
+
+    With `fused`, ONNX Runtime's transformer optimiser first fuses each layer's attention, bias + GELU and
+    residual + LayerNorm into single operators (a 3-layer student on PUD, one thread: 4.4k against 3.8k
+    words/s unfused, same F within 0.001).
+    """
+    import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -152,7 +228,16 @@ def export(model, out: Path, tokenizer_json: Path, meta: dict) -> None:  # noqa:
                       dynamic_axes={k: {0: "batch", 1: "pieces"} for k in
                                     ("input_ids", "attention_mask", "shape_ids", "logits")},
                       opset_version=17, dynamo=False)
-    quantize_dynamic(str(fp32), str(out / "ner.onnx"), per_channel=True, weight_type=QuantType.QInt8)
+    options = {}
+    if fused:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        config = model.bert.config
+        optimize_model(str(fp32), model_type="bert", num_heads=config.num_attention_heads,
+                       hidden_size=config.hidden_size, opt_level=1).save_model_to_file(str(fp32))
+        options["DefaultTensorType"] = onnx.TensorProto.FLOAT  # the fused operators have no shape inference
+    quantize_dynamic(str(fp32), str(out / "ner.onnx"), per_channel=True, weight_type=QuantType.QInt8,
+                     extra_options=options)
     fp32.unlink()
     shutil.copyfile(tokenizer_json, out / "tokenizer.json")
     (out / "ner.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -200,39 +285,10 @@ def main() -> None:
 
     model = build_model(minilm, case=not args.no_case, train_embeddings=args.train_embeddings)
     batches = make_batches(tokenizer, train, args.batch_size)
-    head = [p for n, p in model.named_parameters() if not n.startswith("bert.") and p.requires_grad]
-    body = [p for n, p in model.named_parameters() if n.startswith("bert.") and p.requires_grad]
-    opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}],
-                            weight_decay=0.01)
-    steps = args.epochs * len(batches)
-    warm = max(1, steps // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm))))
-    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=args.label_smoothing)
     bf16 = use_bf16(args.precision)
     print(f"precision {'bf16 autocast' if bf16 else 'fp32'} ({torch.backends.cpu.get_cpu_capability()})", flush=True)
-    ner = NerModel(tokenizer, LABELS, torch_forward(model, bf16), max_pieces=MAX_PIECES)
-    rng = random.Random(args.seed)
-    t0, step, history = time.time(), 0, []
-    for epoch in range(args.epochs):
-        model.train()
-        rng.shuffle(batches)
-        for b in batches:
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                logits = model(*(torch.from_numpy(b[k]) for k in ("input_ids", "attention_mask", "shape_ids")))
-            loss = loss_fn(logits.float().flatten(0, 1), torch.from_numpy(b["labels"]).flatten())
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            step += 1
-            if step % args.log_every == 0:
-                print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s", flush=True)
-        model.eval()
-        if args.eval_each_epoch or epoch == args.epochs - 1:
-            figures = evaluate(ner, dev)
-            history.append({"epoch": epoch + 1, "seconds": round(time.time() - t0), "dev": figures})
-            print(f"epoch {epoch + 1} dev {json.dumps(figures)} {time.time() - t0:.0f}s", flush=True)
+    t0 = time.time()
+    history = train_loop(model, batches, tokenizer, dev, args, bf16)
 
     meta = {
         "model_file": "ner.onnx",
