@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from itertools import islice
-from typing import Any, cast
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING, Any, cast
+from weakref import WeakKeyDictionary, WeakSet
 
 import httpx
 import numpy as np
@@ -45,6 +45,9 @@ from newsprism.stories.embed import MODEL_SHA256, Encoder
 from newsprism.stories.index import valid_date
 from newsprism.stories.records import ArticleFacts, ArticleStatus
 from newsprism.stories.restore import LoadedIndex, expected_meta, new_members, restore_index
+
+if TYPE_CHECKING:
+    from newsprism.nlp.stored import StoredParses
 
 __all__ = [
     "Analysed", "IndexUpdate", "RunResult", "analyse_stories", "analysis_models", "clean_inputs", "clean_safely",
@@ -306,15 +309,18 @@ def _renamed(a: Assignment, names: dict[str, str]) -> Assignment:
 
 
 def story_reports(articles: Sequence[Article], stories: Sequence[Story],
-                  params: StoryParams | None = None, settings: Settings | None = None) -> list[dict[str, Any]]:
+                  params: StoryParams | None = None, settings: Settings | None = None, *,
+                  parses: StoredParses | None = None) -> list[dict[str, Any]]:
     """The report entries of `stories`, with entities, claims, contradictions, per-source framing
     and the brief for every story that has at least two independent origins (one voice has
-    nothing to compare). The brief is rewritten for fluency only when `settings.llm_url` is set."""
+    nothing to compare). The brief is rewritten for fluency only when `settings.llm_url` is set.
+    With `parses`, an article's parse is read from it where it holds one, and the parses made
+    are added to it (`nlp.stored.parse_articles`) for the caller to keep."""
     from newsprism.brief import compose_brief, rewrite_brief
     from newsprism.claims import story_claims
     from newsprism.entities import report_entities, resolve_entities
     from newsprism.framing import frame_story
-    from newsprism.nlp import annotate_parsed
+    from newsprism.nlp.stored import parse_articles
 
     params = params or load_story_params()
     settings = settings or load_settings()
@@ -326,7 +332,7 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
         origin_of = {aid: group[0] for group in story.origins for aid in group}
         # one parse per article, read by every stage (framing reads the parse itself); a
         # story's parses are dropped once it is analysed, so memory stays flat on long runs
-        story_docs, parsed = map(list, zip(*annotate_parsed([by_id[a] for a in story.articles]), strict=True))
+        story_docs, parsed = map(list, zip(*parse_articles([by_id[a] for a in story.articles], parses), strict=True))
         roster = resolve_entities(story_docs, [by_id[a] for a in story.articles])
         result = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params), roster=roster)
         claims = result.to_report()
@@ -363,6 +369,31 @@ def _model_descriptors() -> dict[str, str]:
     return out
 
 
+def _parse_version() -> str:
+    from newsprism.nlp.stored import parse_version
+
+    models = _model_descriptors()
+    return parse_version(models["syntax"], models["ner"])
+
+
+# Stores whose parses of other versions this process has deleted (once per store: two
+# processes of different versions sharing a database would otherwise delete each other's).
+_pruned: WeakSet[Store] = WeakSet()
+
+
+def _stored_parses(store: Store, articles: Sequence[Article]) -> StoredParses:
+    """The stored parses of `articles` made by the current NLP models, for `story_reports`
+    to read instead of parsing (it adds the ones it makes, which the caller saves)."""
+    from newsprism.nlp.stored import StoredParses, text_key
+
+    version = _parse_version()
+    if store not in _pruned:
+        _pruned.add(store)
+        if pruned := store.prune_parses(keep=version):
+            log.info("deleted %d stored parses of other NLP model versions", pruned)
+    return StoredParses(version, store.parses([text_key(a) for a in articles], version=version))
+
+
 @dataclass(slots=True)
 class Analysed:
     entries: list[dict[str, Any]]  # report story entries, in the order of the stories given
@@ -393,7 +424,10 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
                     reuse: bool = True) -> Analysed:
     """The report entries of `stories` (`story_reports`), read from the store for every
     story whose version (its articles and their texts) was analysed by the current models,
-    computed and saved for the others (all of them with `reuse=False`)."""
+    computed and saved for the others (all of them with `reuse=False`). Their articles'
+    parses are read from the store too where the current NLP models made them; the others
+    are parsed and kept (by clean-text hash), so a story that gained an article parses
+    only that one."""
     params = params or load_story_params()
     settings = settings or load_settings()
     models = analysis_models(params, settings)
@@ -413,7 +447,10 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
             todo.append((i, st, version))
     if todo:
         started = time.perf_counter()
-        computed = story_reports(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
+        stale = _with_facts([st for _, st, _ in todo], by_id, params)
+        parses = _stored_parses(store, [by_id[aid] for st in stale if len(st.origins) >= 2 for aid in st.articles])
+        computed = story_reports(articles, stale, params, settings, parses=parses)
+        store.save_parses(parses.made, version=parses.version, replacing=parses.unreadable)
         seconds = (time.perf_counter() - started) / len(todo)
         for (i, st, version), entry in zip(todo, computed, strict=True):
             analyses[i] = StoryAnalysis.from_report(entry, version=version, models=models)
