@@ -25,6 +25,7 @@ from newsprism.pipeline import analyse_stories, story_from_stored
 from newsprism.store import Store
 from newsprism.store.tables import ParseRow
 from newsprism.stories import Story
+from tests.store_support import article, synthetic_text
 
 from .conftest import SAMPLE
 
@@ -136,3 +137,15 @@ def test_other_nlp_models_miss_every_stored_parse(analysed: tuple[str, Path, str
         assert done.computed == [sid] and sorted(texts) == sorted(a.text for a in articles)
         assert store.parse_sizes(version=old) == (0, 0)  # the old models' parses are deleted
         assert store.parse_sizes(version=new)[0] == len(articles)
+
+
+def test_stories_are_analysed_in_chunks_and_come_back_in_order(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "ANALYSIS_CHUNK", 2)
+    arts = [article(f"s{i}", synthetic_text(i)) for i in range(5)]
+    stories = [Story(id=f"story-{i}", title=a.title, articles=[a.id], origins=[[a.id]]) for i, a in enumerate(arts)]
+    with Store(f"sqlite:///{tmp_path / 'c.db'}") as store:
+        done = analyse_stories(store, arts, stories)
+        assert done.computed == [s.id for s in stories]
+        assert [e["articles"] for e in done.entries] == [[a.id] for a in arts]
+        assert all(store.analysis(s.id) is not None for s in stories)

@@ -61,6 +61,10 @@ __all__ = [
 BATCH_SIZE = 200
 INDEX_BATCH = 200  # articles per story-index transaction when catching up
 INDEX_RETRIES = 3  # index updates tried again after a unique violation (a writer without the lock)
+# Stories per `story_reports` call in `analyse_stories`: their stored parses (16 kB per
+# article on the sample) are read before it and the new ones saved after it, so memory
+# stays bounded on a large run and a crash loses at most one chunk's work.
+ANALYSIS_CHUNK = 100
 
 log = logging.getLogger("newsprism.pipeline")
 
@@ -445,14 +449,15 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
             out.reused.append(st.id)
         else:
             todo.append((i, st, version))
-    if todo:
+    for at in range(0, len(todo), ANALYSIS_CHUNK):
+        chunk = todo[at:at + ANALYSIS_CHUNK]
         started = time.perf_counter()
-        stale = _with_facts([st for _, st, _ in todo], by_id, params)
+        stale = _with_facts([st for _, st, _ in chunk], by_id, params)
         parses = _stored_parses(store, [by_id[aid] for st in stale if len(st.origins) >= 2 for aid in st.articles])
         computed = story_reports(articles, stale, params, settings, parses=parses)
         store.save_parses(parses.made, version=parses.version, replacing=parses.unreadable)
-        seconds = (time.perf_counter() - started) / len(todo)
-        for (i, st, version), entry in zip(todo, computed, strict=True):
+        seconds = (time.perf_counter() - started) / len(chunk)
+        for (i, st, version), entry in zip(chunk, computed, strict=True):
             analyses[i] = StoryAnalysis.from_report(entry, version=version, models=models)
             store.save_analysis(analyses[i], seconds=seconds)
             entries[i] = entry
