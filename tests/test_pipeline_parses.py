@@ -74,7 +74,7 @@ def test_analyze_keeps_one_parse_per_article(analysed: tuple[str, Path, str]) ->
     db, _, sid = analysed
     with Store(db) as store:
         story, articles = _story(store, sid)
-        stored = store.parses([a.content_hash for a in articles], version=pipeline._parse_version())
+        stored = store.parses([a.content_hash for a in articles], version=pipeline.parse_version())
     assert len(articles) == 5 and set(stored) == {a.content_hash for a in articles}
 
 
@@ -92,7 +92,7 @@ def test_a_story_that_gained_an_article_parses_only_that_one(
         done = analyse_stories(store, articles, [story])
         assert len(articles) == 6 and done.computed == [sid]
         assert texts == [a.text for a in articles if a.id == "wire-copy"]
-        assert len(store.parses([a.content_hash for a in articles], version=pipeline._parse_version())) == 6
+        assert len(store.parses([a.content_hash for a in articles], version=pipeline.parse_version())) == 6
     texts.clear()
     with Store(f"sqlite:///{tmp / 'empty.db'}") as empty:
         fresh = analyse_stories(empty, articles, [story])
@@ -103,7 +103,7 @@ def test_a_story_that_gained_an_article_parses_only_that_one(
 def test_a_damaged_stored_parse_is_parsed_again_and_replaced(
         analysed: tuple[str, Path, str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     db, _, sid = analysed
-    version = pipeline._parse_version()
+    version = pipeline.parse_version()
     with Store(db) as store:
         story, articles = _story(store, sid)
         before = analyse_stories(store, articles, [story])
@@ -125,10 +125,10 @@ def test_a_damaged_stored_parse_is_parsed_again_and_replaced(
 def test_other_nlp_models_miss_every_stored_parse(analysed: tuple[str, Path, str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     db, _, sid = analysed
-    old = pipeline._parse_version()
+    old = pipeline.parse_version()
     models = pipeline._model_descriptors()
     monkeypatch.setattr(pipeline, "_model_descriptors", lambda: {**models, "ner": "a-retrained-recogniser"})
-    new = pipeline._parse_version()
+    new = pipeline.parse_version()
     assert new != old
     texts = _parsed_texts(monkeypatch)
     with Store(db) as store:

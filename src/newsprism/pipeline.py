@@ -51,8 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Analysed", "IndexUpdate", "RunResult", "analyse_stories", "analysis_models", "clean_inputs", "clean_safely",
-    "index_stories", "indexed_stories", "load_story_index", "process", "report_for_run", "run_index_stories",
-    "run_stories", "story_from_stored",
+    "index_stories", "indexed_stories", "load_story_index", "parse_version", "process", "report_for_run",
+    "run_index_stories", "run_stories", "story_from_stored",
 ]
 
 # One transaction per batch: large enough to amortise SQLite's per-commit sync, small
@@ -373,11 +373,12 @@ def _model_descriptors() -> dict[str, str]:
     return out
 
 
-def _parse_version() -> str:
-    from newsprism.nlp.stored import parse_version
+def parse_version() -> str:
+    """The version the current NLP models' parses are stored under (`nlp.stored.parse_version`)."""
+    from newsprism.nlp.stored import parse_version as version_of
 
     models = _model_descriptors()
-    return parse_version(models["syntax"], models["ner"])
+    return version_of(models["syntax"], models["ner"])
 
 
 # Stores whose parses of other versions this process has deleted (once per store: two
@@ -390,7 +391,7 @@ def _stored_parses(store: Store, articles: Sequence[Article]) -> StoredParses:
     to read instead of parsing (it adds the ones it makes, which the caller saves)."""
     from newsprism.nlp.stored import StoredParses, text_key
 
-    version = _parse_version()
+    version = parse_version()
     if store not in _pruned:
         _pruned.add(store)
         if pruned := store.prune_parses(keep=version):
