@@ -52,6 +52,7 @@ bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench_nlp.py --json $(OUT)/bench_nlp.json
 	$(BIN)/python scripts/bench_ner.py --json $(OUT)/bench_ner.json
 	$(BIN)/python scripts/bench_entities.py --json $(OUT)/bench_entities.json
+	$(BIN)/python scripts/bench_parses.py --json $(OUT)/bench_parses.json
 
 .PHONY: train-nlp
 train-nlp: $(STAMP)  ## re-train the shipped syntax and NER models from ../shared/data/nlp (under 90 min on 2 cores)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from itertools import islice
-from typing import Any, cast
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING, Any, cast
+from weakref import WeakKeyDictionary, WeakSet
 
 import httpx
 import numpy as np
@@ -46,10 +46,13 @@ from newsprism.stories.index import valid_date
 from newsprism.stories.records import ArticleFacts, ArticleStatus
 from newsprism.stories.restore import LoadedIndex, expected_meta, new_members, restore_index
 
+if TYPE_CHECKING:
+    from newsprism.nlp.stored import StoredParses
+
 __all__ = [
-    "Analysed", "IndexUpdate", "RunResult", "StoryReports", "analyse_stories", "analysis_models", "clean_inputs", "clean_safely",
-    "index_stories", "indexed_stories", "load_story_index", "process", "report_for_run", "run_index_stories",
-    "run_stories", "story_from_stored",
+    "Analysed", "IndexUpdate", "RunResult", "StoryReports", "analyse_stories", "analysis_models", "clean_inputs",
+    "clean_safely", "index_stories", "indexed_stories", "load_story_index", "parse_version", "process",
+    "report_for_run", "run_index_stories", "run_stories", "story_from_stored",
 ]
 
 # One transaction per batch: large enough to amortise SQLite's per-commit sync, small
@@ -58,12 +61,17 @@ __all__ = [
 BATCH_SIZE = 200
 INDEX_BATCH = 200  # articles per story-index transaction when catching up
 INDEX_RETRIES = 3  # index updates tried again after a unique violation (a writer without the lock)
+# Stories per `story_reports` call in `analyse_stories`: their stored parses (16 kB per
+# article on the sample) are read before it and the new ones saved after it, so memory
+# stays bounded on a large run and a crash loses at most one chunk's work.
+ANALYSIS_CHUNK = 100
 
 log = logging.getLogger("newsprism.pipeline")
 
 Progress = Callable[[int, int], None]  # (sources done, sources total)
 # computes the report entries of stories from their articles: `story_reports`, or the Ray engine's
-StoryReports = Callable[[Sequence[Article], Sequence[Story], StoryParams, Settings], list[dict[str, Any]]]
+# (articles, stories, params, settings, *, parses=StoredParses | None) -> report entries
+StoryReports = Callable[..., list[dict[str, Any]]]
 
 
 @dataclass(slots=True)
@@ -309,15 +317,18 @@ def _renamed(a: Assignment, names: dict[str, str]) -> Assignment:
 
 
 def story_reports(articles: Sequence[Article], stories: Sequence[Story],
-                  params: StoryParams | None = None, settings: Settings | None = None) -> list[dict[str, Any]]:
+                  params: StoryParams | None = None, settings: Settings | None = None, *,
+                  parses: StoredParses | None = None) -> list[dict[str, Any]]:
     """The report entries of `stories`, with entities, claims, contradictions, per-source framing
     and the brief for every story that has at least two independent origins (one voice has
-    nothing to compare). The brief is rewritten for fluency only when `settings.llm_url` is set."""
+    nothing to compare). The brief is rewritten for fluency only when `settings.llm_url` is set.
+    With `parses`, an article's parse is read from it where it holds one, and the parses made
+    are added to it (`nlp.stored.parse_articles`) for the caller to keep."""
     from newsprism.brief import compose_brief, rewrite_brief
     from newsprism.claims import story_claims
     from newsprism.entities import report_entities, resolve_entities
     from newsprism.framing import frame_story
-    from newsprism.nlp import annotate_parsed
+    from newsprism.nlp.stored import parse_articles
 
     params = params or load_story_params()
     settings = settings or load_settings()
@@ -329,7 +340,7 @@ def story_reports(articles: Sequence[Article], stories: Sequence[Story],
         origin_of = {aid: group[0] for group in story.origins for aid in group}
         # one parse per article, read by every stage (framing reads the parse itself); a
         # story's parses are dropped once it is analysed, so memory stays flat on long runs
-        story_docs, parsed = map(list, zip(*annotate_parsed([by_id[a] for a in story.articles]), strict=True))
+        story_docs, parsed = map(list, zip(*parse_articles([by_id[a] for a in story.articles], parses), strict=True))
         roster = resolve_entities(story_docs, [by_id[a] for a in story.articles])
         result = story_claims(story_docs, origins=origin_of, encoder=story_encoder(params), roster=roster)
         claims = result.to_report()
@@ -366,6 +377,32 @@ def _model_descriptors() -> dict[str, str]:
     return out
 
 
+def parse_version() -> str:
+    """The version the current NLP models' parses are stored under (`nlp.stored.parse_version`)."""
+    from newsprism.nlp.stored import parse_version as version_of
+
+    models = _model_descriptors()
+    return version_of(models["syntax"], models["ner"])
+
+
+# Stores whose parses of other versions this process has deleted (once per store: two
+# processes of different versions sharing a database would otherwise delete each other's).
+_pruned: WeakSet[Store] = WeakSet()
+
+
+def _stored_parses(store: Store, articles: Sequence[Article]) -> StoredParses:
+    """The stored parses of `articles` made by the current NLP models, for `story_reports`
+    to read instead of parsing (it adds the ones it makes, which the caller saves)."""
+    from newsprism.nlp.stored import StoredParses, text_key
+
+    version = parse_version()
+    if store not in _pruned:
+        _pruned.add(store)
+        if pruned := store.prune_parses(keep=version):
+            log.info("deleted %d stored parses of other NLP model versions", pruned)
+    return StoredParses(version, store.parses([text_key(a) for a in articles], version=version))
+
+
 @dataclass(slots=True)
 class Analysed:
     entries: list[dict[str, Any]]  # report story entries, in the order of the stories given
@@ -397,7 +434,9 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
     """The report entries of `stories` (`story_reports`), read from the store for every
     story whose version (its articles and their texts) was analysed by the current models,
     computed by `reports` (default `story_reports`) and saved for the others (all of them
-    with `reuse=False`)."""
+    with `reuse=False`). Their articles' parses are read from the store too where the
+    current NLP models made them; the others are parsed and kept (by clean-text hash), so
+    a story that gained an article parses only that one."""
     params = params or load_story_params()
     settings = settings or load_settings()
     models = analysis_models(params, settings)
@@ -415,11 +454,15 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
             out.reused.append(st.id)
         else:
             todo.append((i, st, version))
-    if todo:
+    for at in range(0, len(todo), ANALYSIS_CHUNK):
+        chunk = todo[at:at + ANALYSIS_CHUNK]
         started = time.perf_counter()
-        computed = (reports or story_reports)(articles, _with_facts([st for _, st, _ in todo], by_id, params), params, settings)
-        seconds = (time.perf_counter() - started) / len(todo)
-        for (i, st, version), entry in zip(todo, computed, strict=True):
+        stale = _with_facts([st for _, st, _ in chunk], by_id, params)
+        parses = _stored_parses(store, [by_id[aid] for st in stale if len(st.origins) >= 2 for aid in st.articles])
+        computed = (reports or story_reports)(articles, stale, params, settings, parses=parses)
+        store.save_parses(parses.made, version=parses.version, replacing=parses.unreadable)
+        seconds = (time.perf_counter() - started) / len(chunk)
+        for (i, st, version), entry in zip(chunk, computed, strict=True):
             analyses[i] = StoryAnalysis.from_report(entry, version=version, models=models)
             store.save_analysis(analyses[i], seconds=seconds)
             entries[i] = entry

@@ -37,6 +37,7 @@ from ray.data import DataContext
 from newsprism.config import Settings, load_settings
 from newsprism.ingest import ingest
 from newsprism.models import Article, RawDocument, Rejection
+from newsprism.nlp.stored import StoredParses, text_key
 from newsprism.pipeline import Progress, RunResult, clean_safely, process, story_reports
 from newsprism.store import Store
 from newsprism.stories import Story, StoryParams
@@ -105,15 +106,29 @@ def process_on_ray(inputs: Sequence[str], *, store: Store, settings: Settings | 
 
 
 @ray.remote(num_cpus=1)
-def _story_report(articles: list[Article], story: Story, params: StoryParams,
-                  settings: Settings) -> dict[str, Any]:
-    return story_reports(articles, [story], params, settings)[0]
+def _story_report(articles: list[Article], story: Story, params: StoryParams, settings: Settings,
+                  parses: StoredParses | None) -> tuple[dict[str, Any], StoredParses | None]:
+    entry = story_reports(articles, [story], params, settings, parses=parses)[0]
+    return entry, parses
 
 
 def story_reports_on_ray(articles: Sequence[Article], stories: Sequence[Story], params: StoryParams,
-                         settings: Settings) -> list[dict[str, Any]]:
-    """`pipeline.story_reports`, one Ray task per story (each gets its own articles only)."""
+                         settings: Settings, *, parses: StoredParses | None = None) -> list[dict[str, Any]]:
+    """`pipeline.story_reports`, one Ray task per story (each gets its own articles only, and
+    of `parses` the stored parses of those; the parses a task makes come back to `parses`
+    for the driver to save)."""
     by_id = {a.id: a for a in articles}
     params_ref, settings_ref = ray.put(params), ray.put(settings)
-    return ray.get([_story_report.remote([by_id[aid] for aid in st.articles], st, params_ref, settings_ref)
-                    for st in stories])
+    calls = []
+    for st in stories:
+        mine = [by_id[aid] for aid in st.articles]
+        sub = None if parses is None else StoredParses(
+            parses.version, {k: parses.found[k] for a in mine if (k := text_key(a)) in parses.found})
+        calls.append(_story_report.remote(mine, st, params_ref, settings_ref, sub))
+    entries = []
+    for entry, sub in ray.get(calls):
+        entries.append(entry)
+        if parses is not None and sub is not None:
+            parses.made.update(sub.made)
+            parses.unreadable.extend(k for k in sub.unreadable if k not in parses.unreadable)
+    return entries

@@ -2,7 +2,7 @@
 
 Every `start`/`end` is a character offset into `AnnotatedDocument.text`, the article's
 clean text, so later stages can cite the exact span. `to_json()` is the shape
-`newsprism annotate FILE --json OUT` writes (see DESIGN.md).
+`newsprism annotate FILE --json OUT` writes (see DESIGN.md); `from_json` reads it back.
 """
 
 from __future__ import annotations
@@ -90,3 +90,13 @@ class AnnotatedDocument:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnnotatedDocument:
+        """The document `to_json` wrote; raises `KeyError`/`TypeError` on another shape."""
+        return cls(id=data["id"], text=data["text"], published=data["published"],
+                   sentences=[Sentence(**x) for x in data["sentences"]],
+                   mentions=[Mention(**x) for x in data["mentions"]],
+                   quotes=[Quote(**x) for x in data["quotes"]],
+                   numbers=[Number(**x) for x in data["numbers"]],
+                   dates=[DateExpr(**x) for x in data["dates"]])

@@ -15,8 +15,8 @@ others are stored. Several processes may share one database (see `newsprism.stor
 The store loads and saves; it runs no stage. Beyond runs and articles (here): the story
 index's members (`stories`), pages of stories and articles (`browse`), full-text search
 (`search`), stored analyses per story version (`analyses`), the queue of stories to
-analyse (`queue`), feed-watching state (`feeds`) and alerts (`alerts`), each a mixin of
-`Store` in its own module.
+analyse (`queue`), feed-watching state (`feeds`), alerts (`alerts`) and articles' parses
+per model version (`parses`), each a mixin of `Store` in its own module.
 
 Errors:
 
@@ -46,6 +46,7 @@ from newsprism.store.browse import BrowseMixin, StoredStory, StoryMemberView
 from newsprism.store.db import DATABASE_ERRORS, StoreError, create_db_engine, migrate, writer
 from newsprism.store.feeds import FeedsMixin
 from newsprism.store.liveness import Heartbeat, is_dead, this_process
+from newsprism.store.parses import ParsesMixin
 from newsprism.store.queue import QueueEntry, QueueMixin
 from newsprism.store.stories import IndexConflict, StoredIndex, StoryIndexMixin
 from newsprism.store.tables import ArticleRow, RunItemRow, RunRow
@@ -174,7 +175,7 @@ def _row_to_article(row: ArticleRow, article_id: str | None = None) -> Article:
     )
 
 
-class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin, FeedsMixin, AlertsMixin):
+class Store(StoryIndexMixin, BrowseMixin, AnalysesMixin, QueueMixin, FeedsMixin, AlertsMixin, ParsesMixin):
     """Typed access to the database; nothing outside this package issues SQL."""
 
     def __init__(self, url: str) -> None:

@@ -221,3 +221,16 @@ class AlertRow(Base):
     details: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# -- stored parses (newsprism.store.parses) -------------------------------------------------
+class ParseRow(Base):
+    """An article's parse (`newsprism.nlp.stored`'s bytes) by the hash of the clean text it
+    was made from and the version of what made it; one row per pair."""
+
+    __tablename__ = "parses"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
