@@ -5,14 +5,13 @@ parse; `parse_articles` parses only what its `StoredParses` lacks."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from spacy.tokens import Doc, Token
 
 from newsprism.models import Article
-from newsprism.nlp import annotation, stored
+from newsprism.nlp import stored
 from newsprism.nlp.annotation import annotate_parsed, document_from_doc
 from newsprism.nlp.stored import (
     StoredParseError,
@@ -26,6 +25,7 @@ from newsprism.nlp.stored import (
 from tests.store_support import article
 
 from .conftest import SAMPLE
+from .parse_support import parsed_texts
 
 
 @pytest.fixture(scope="module")
@@ -42,21 +42,6 @@ def fresh(articles: list[Article]) -> list[tuple[Any, Doc]]:
 def _token(t: Token) -> tuple[object, ...]:
     return (t.idx, t.text, t.whitespace_, t.tag_, t.pos_, str(t.morph), t.lemma_, t.norm_, t.dep_, t.head.i,
             t.is_sent_start, t.ent_iob_, t.ent_type_, t.is_punct, t.is_space, t.like_num, t.is_stop, t.lower_)
-
-
-def _counting_parser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    texts: list[str] = []
-    original = annotation.parse_texts
-
-    def counted(items: Any, **kwargs: Any) -> Iterator[Doc]:
-        def seen() -> Iterator[str]:
-            for text in items:
-                texts.append(text)
-                yield text
-        return original(seen(), **kwargs)
-
-    monkeypatch.setattr(annotation, "parse_texts", counted)
-    return texts
 
 
 def test_a_restored_parse_is_the_fresh_one(articles: list[Article], fresh: list[tuple[Any, Doc]]) -> None:
@@ -98,7 +83,7 @@ def test_parse_articles_parses_only_what_it_lacks(articles: list[Article], fresh
                                                   caplog: pytest.LogCaptureFixture) -> None:
     parses = StoredParses("v", {text_key(a): parse_to_bytes(*p) for a, p in zip(articles[:3], fresh, strict=False)})
     parses.found[text_key(articles[2])] = b"damaged"
-    texts = _counting_parser(monkeypatch)
+    texts = parsed_texts(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="newsprism.nlp.stored"):
         got = parse_articles(articles, parses)
     assert texts == [a.text for a in articles[2:]]
@@ -112,7 +97,7 @@ def test_parse_articles_parses_only_what_it_lacks(articles: list[Article], fresh
 def test_one_text_under_two_ids_is_parsed_once(articles: list[Article], fresh: list[tuple[Any, Doc]],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     twin = article("twin", articles[0].text, published=articles[0].published)
-    texts = _counting_parser(monkeypatch)
+    texts = parsed_texts(monkeypatch)
     parses = StoredParses("v")
     (first, doc), (second, twin_doc) = parse_articles([articles[0], twin], parses)
     assert texts == [articles[0].text] and list(parses.made) == [text_key(twin)]

@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from spacy.tokens import Doc
 from sqlalchemy import update
 from typer.testing import CliRunner
 
 from newsprism import pipeline
 from newsprism.cli import app
 from newsprism.models import Article
-from newsprism.nlp import annotation
 from newsprism.nlp.stored import parse_from_bytes
 from newsprism.pipeline import analyse_stories, story_from_stored
 from newsprism.store import Store
@@ -28,6 +24,7 @@ from newsprism.stories import Story
 from tests.store_support import article, synthetic_text
 
 from .conftest import SAMPLE
+from .parse_support import parsed_texts
 
 runner = CliRunner()
 
@@ -36,22 +33,6 @@ def _cli(*args: str) -> str:
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def _parsed_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts the parser is given from now on."""
-    texts: list[str] = []
-    original = annotation.parse_texts
-
-    def counted(items: Any, **kwargs: Any) -> Iterator[Doc]:
-        def seen() -> Iterator[str]:
-            for text in items:
-                texts.append(text)
-                yield text
-        return original(seen(), **kwargs)
-
-    monkeypatch.setattr(annotation, "parse_texts", counted)
-    return texts
 
 
 def _story(store: Store, story_id: str) -> tuple[Story, list[Article]]:
@@ -86,7 +67,7 @@ def test_a_story_that_gained_an_article_parses_only_that_one(
     text = (SAMPLE / "clean" / "002_905a684dd6f29ba4.txt").read_text("utf-8")
     (new / "wire-copy.txt").write_text(text.replace("Istanbul", "Istanbul,", 1), encoding="utf-8")
     _cli("add", str(new), "--db", db)
-    texts = _parsed_texts(monkeypatch)
+    texts = parsed_texts(monkeypatch)
     with Store(db) as store:
         story, articles = _story(store, sid)
         done = analyse_stories(store, articles, [story])
@@ -112,7 +93,7 @@ def test_a_damaged_stored_parse_is_parsed_again_and_replaced(
         with store.engine.begin() as conn:
             conn.execute(update(ParseRow).where(ParseRow.content_hash == damaged.content_hash)
                          .values(data=b"\x78\x9c not a parse"))
-        texts = _parsed_texts(monkeypatch)
+        texts = parsed_texts(monkeypatch)
         with caplog.at_level(logging.WARNING, logger="newsprism.nlp.stored"):
             again = analyse_stories(store, articles, [story], reuse=False)
         assert texts == [damaged.text]
@@ -130,7 +111,7 @@ def test_other_nlp_models_miss_every_stored_parse(analysed: tuple[str, Path, str
     monkeypatch.setattr(pipeline, "_model_descriptors", lambda: {**models, "ner": "a-retrained-recogniser"})
     new = pipeline.parse_version()
     assert new != old
-    texts = _parsed_texts(monkeypatch)
+    texts = parsed_texts(monkeypatch)
     with Store(db) as store:
         story, articles = _story(store, sid)
         done = analyse_stories(store, articles, [story])
