@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.claims.align import Alignment, AlignParams, align
+from newsprism.claims.attributions import attribution_contradictions, attributions
 from newsprism.claims.contradictions import HEADLINE, find_contradictions
 from newsprism.claims.facts import QuantityFact, quantity_facts
 from newsprism.claims.frames import quantity_contradictions
@@ -123,7 +124,8 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         + quantity_contradictions(units, facts, vectors, frame_vectors, published, aligned=_aligned(alignment))
         + time_contradictions(units, time_facts(units), vectors, published)
         + state_contradictions(units, state_facts(units), vectors, published)
-        + initiator_contradictions(units, initiator_facts(units), vectors, published),
+        + initiator_contradictions(units, initiator_facts(units), vectors, published)
+        + attribution_contradictions(units, attributions(units), published),
         key=lambda c: -c.confidence)
     disputed = _overlapping(units, contradictions)
     claims = []
