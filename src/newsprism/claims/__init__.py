@@ -19,6 +19,7 @@ from newsprism.claims.align import Alignment, AlignParams, align
 from newsprism.claims.attributions import attribution_contradictions, attributions
 from newsprism.claims.contradictions import HEADLINE, find_contradictions
 from newsprism.claims.facts import QuantityFact, quantity_facts
+from newsprism.claims.firsts import first_contradictions, first_facts
 from newsprism.claims.frames import quantity_contradictions
 from newsprism.claims.initiators import initiator_contradictions, initiator_facts
 from newsprism.claims.records import ClaimGroup, ClaimUnit, Contradiction, Statement
@@ -125,7 +126,8 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         + time_contradictions(units, time_facts(units), vectors, published)
         + state_contradictions(units, state_facts(units), vectors, published)
         + initiator_contradictions(units, initiator_facts(units), vectors, published)
-        + attribution_contradictions(units, attributions(units), published),
+        + attribution_contradictions(units, attributions(units), published)
+        + first_contradictions(units, first_facts(units, published), vectors, published),
         key=lambda c: -c.confidence)
     disputed = _overlapping(units, contradictions)
     claims = []
