@@ -64,3 +64,20 @@ def test_a_company_name_kept_against_one_changed() -> None:
     )
     (c,) = _states(result)
     assert c.frame == "name"
+
+
+def test_a_cause_stated_against_the_same_cause_not_found() -> None:
+    stated = ("a", "The blackout, reportedly triggered by a rare atmospheric phenomenon, has disrupted daily life "
+                   "across major cities such as Madrid, Lisbon, Barcelona, and Seville.", "2025-04-28")
+    not_found = ("b", "Spain's Meteorological Agency said in a post on X that no unusual meteorological or atmospheric "
+                      "phenomena were detected in Spain on April 28.", "2025-04-29")
+    (c,) = [x for x in _states(claims_of(stated, not_found)) if x.frame == "cause"]
+    assert "triggered by a rare atmospheric phenomenon" in c.explanation and "were detected" in c.explanation
+    # another cause, or a cause only asked about, says nothing
+    gas = ("c", "The explosion at the depot was caused by a gas leak, the fire brigade said.", None)
+    explosives = ("d", "No traces of explosives were found at the depot after the explosion, police said.", None)
+    assert [x for x in _states(claims_of(gas, explosives)) if x.frame == "cause"] == []
+    asked = ("e", "Spain's authorities promised to investigate the outages to see if they were caused by a "
+                  "cyberattack.", None)
+    ruled = ("f", "Authorities have ruled out a cyber attack, but concerns remain over the grid.", None)
+    assert [x for x in _states(claims_of(asked, ruled)) if x.frame == "cause"] == []

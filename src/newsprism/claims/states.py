@@ -3,7 +3,8 @@
 A state fact is one unit saying that something is in one of two opposite states: a
 museum open or closed, a deal agreed or not (only proposed, no agreement), a cause ruled
 out or still investigated, a name changed or kept, a verdict guilty or not, a patient in
-critical or stable condition, an event held or called off. ("Confirmed" / "denied" is
+critical or stable condition, an event held or called off, a cause stated ("triggered by a
+rare atmospheric phenomenon") or not found / ruled out. ("Confirmed" / "denied" is
 left out: on the dev stories it paired what one side confirmed with what the other denied.)
 Each state is read from a small table of the phrases news uses for it, with "not", "no"
 and "never" before the phrase flipping it ("not to change" keeps the name).
@@ -47,7 +48,17 @@ STATES: list[tuple[str, str, str]] = [
     ("verdict", r"found guilty|convicted", r"acquitted|found not guilty"),
     ("condition", r"critical condition|in critical", r"stable condition|in stable"),
     ("held", r"went ahead|took place|was held|were held", r"postponed|called off|cancell?ed"),
+    # a cause stated against the same cause not found or ruled out; compared on the cause's own
+    # words only (`_NARROW`): "caused by a gas leak" says nothing of "no explosives were found"
+    ("cause", r"(?:triggered|caused|sparked) by",
+     r"no (?:[\w-]+ ){1,5}(?:was|were|has been|have been|had been) (?:detected|found|observed|recorded)"
+     r"|ruled out (?:a |an |any )?"),
 ]
+_NARROW = {"cause": 4}  # state: words after the phrase that name what is in that state (none before it)
+# narrow rows name the thing itself: two of its words in common stand in for most of the sentence
+# cosine ("no unusual meteorological or atmospheric phenomena" / "a rare atmospheric phenomenon": 0.36)
+NARROW_SHARED, NARROW_CONTEXT_MIN = 2, 0.3
+_ASKED = re.compile(r"\b(?:whether|if|investigat\w*|probe|examin\w*|look(?:ing)? into)\b(?:\W+\w+){0,6}\W*$")
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|without)\s+(?:\w+\s+){0,2}$")
 # a forecast's own words just before a state phrase; a sentence marked as a forecast for another
 # of its clauses ("there was no agreement ..., he said the truce would take effect") still reports
@@ -85,12 +96,19 @@ def state_facts(units: Sequence[ClaimUnit]) -> list[StateFact]:
         for state, value, phrase in _PHRASES:
             for m in phrase.finditer(text):
                 if u.expected and _MODAL.search(text[max(0, m.start() - 40):m.start()]):
-                    continue  # "will retain its name": a forecast (the sentence may report more)
+                    continue
+                if state in _NARROW and value and _ASKED.search(text[max(0, m.start() - 60):m.start()]):
+                    continue  # "to see if they were caused by a cyberattack": asked, not stated  # "will retain its name": a forecast (the sentence may report more)
                 flipped = _NEGATION.search(text[max(0, m.start() - 25):m.start()]) is not None
-                before = _WORD.findall(text[:m.start()])[-5:]
-                after = _WORD.findall(text[m.end():])[:WINDOW]
+                before = _WORD.findall(text[:m.start()])[-5:] if state not in _NARROW else []
+                after = _WORD.findall(text[m.end():])[:_NARROW.get(state, WINDOW)]
+                if state in _NARROW and m.group(0).startswith("no "):
+                    after = []  # "no unusual atmospheric phenomena were detected": the phrase names it
                 own = _WORD.findall(m.group(0))  # "change US Steel's company name": what changes
-                out.append(StateFact(unit=i, state=state, value=value != flipped, phrase=u.text[m.start():m.end()],
+                end = m.end()
+                if state in _NARROW and after:  # "triggered by a rare atmospheric phenomenon": say what
+                    end += re.match(rf"(?:\W*\w+){{{len(after)}}}", text[m.end():]).end()
+                out.append(StateFact(unit=i, state=state, value=value != flipped, phrase=u.text[m.start():end],
                                      about=_about(before + own + after)))
     return out
 
@@ -113,11 +131,15 @@ def state_contradictions(units: Sequence[ClaimUnit], facts: Sequence[StateFact],
             if a.state != b.state or a.value == b.value or ua.origin == ub.origin or not a.about & b.about:
                 continue
             context = float(uv[a.unit] @ uv[b.unit])
-            if context < CONTEXT_MIN:
+            narrow = a.state in _NARROW
+            if context < (NARROW_CONTEXT_MIN if narrow else CONTEXT_MIN) or (
+                    narrow and len(a.about & b.about) < NARROW_SHARED):
                 continue
             rx, ry = root(x), root(y)
             sets.link(rx, ry)
-            best[rx] = max(best.get(rx, 0.0), best.pop(ry, 0.0), CONFIDENCE * min(1.0, 0.5 + context))
+            # a narrow finding rests on the shared words of the thing itself, not on the sentences
+            sure = CONFIDENCE if narrow else CONFIDENCE * min(1.0, 0.5 + context)
+            best[rx] = max(best.get(rx, 0.0), best.pop(ry, 0.0), sure)
     groups: dict[int, list[int]] = {}
     for i in range(len(facts)):
         if root(i) in best:
