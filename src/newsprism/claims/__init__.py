@@ -17,6 +17,7 @@ import numpy as np
 
 from newsprism.claims.align import Alignment, AlignParams, align
 from newsprism.claims.contradictions import HEADLINE, find_contradictions
+from newsprism.claims.drift import drift_contradictions
 from newsprism.claims.facts import QuantityFact, quantity_facts
 from newsprism.claims.frames import quantity_contradictions
 from newsprism.claims.initiators import initiator_contradictions, initiator_facts
@@ -104,6 +105,17 @@ def _overlapping(units: Sequence[ClaimUnit], contradictions: Sequence[Contradict
     return {(u.article, u.start) for u in units if any(a < u.end and b > u.start for a, b in spans.get(u.article, ()))}
 
 
+def _new_pairs(found: Sequence[Contradiction], known: Sequence[Contradiction]) -> list[Contradiction]:
+    """Findings of `found` whose statements no headline finding of `known` already cites together
+    (a toll changed in a copied sentence is also a figure frame's conflict: report it once)."""
+    cited = [{(s.article, s.start) for s in c.statements} for c in known if c.confidence >= HEADLINE]
+    return [c for c in found if not any({(s.article, s.start) for s in c.statements} <= k for k in cited)]
+
+
+def _merge_sorted(a: Sequence[Contradiction], b: Sequence[Contradiction]) -> list[Contradiction]:
+    return sorted([*a, *b], key=lambda c: -c.confidence)
+
+
 def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str] | None = None,
                  encoder: Any = None, params: AlignParams | None = None, roster: Any = None) -> StoryClaims:
     """Claims and contradictions of one story. `origins` maps article id → near-duplicate
@@ -125,6 +137,7 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         + state_contradictions(units, state_facts(units), vectors, published)
         + initiator_contradictions(units, initiator_facts(units), vectors, published),
         key=lambda c: -c.confidence)
+    contradictions = _merge_sorted(contradictions, _new_pairs(drift_contradictions(units, published), contradictions))
     disputed = _overlapping(units, contradictions)
     claims = []
     for idx, cohesion, primary in zip(alignment.groups, alignment.cohesion, alignment.primary, strict=True):
