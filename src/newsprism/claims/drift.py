@@ -12,8 +12,10 @@ give different values, the outlets tell different things in the same words:
 
 Kinds of fact, read from the changed span and the words right next to it: a figure
 ("at least 144" / "1,002 people"), a time span ("decades", "two weeks"; "two weeks" and
-"14 days" are one span), a date ("March 28" / "March 29"; a weekday against a date is
-two ways of saying one day, not a change), a time of day ("12:50" / "12:51"). A span
+"14 days" are one span), a date ("March 28" / "March 29"), a time of day ("12:50" /
+"12:51", in one zone). Never compared: weekdays and "yesterday" (each rests on its own
+article's date: copies a day apart say "Tuesday" and "Wednesday" for one day, and a weekday
+against a date is one day said two ways) and a change of zone ("10:33 GMT" / "12:33 CEST"). A span
 with facts of different kinds on its two sides, or facts on one side only (an added
 "at least"), is not a finding. Wire updates that change a toll are real differences;
 the articles' dates are shown when they differ, since reporting time may explain them.
@@ -27,8 +29,10 @@ from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 
 from newsprism.claims.frames import dates_note
+from newsprism.claims.quantities import compare_numbers, same_unit
 from newsprism.claims.records import ClaimUnit, Contradiction
-from newsprism.nlp.news.dates import MONTHS, WEEKDAYS
+from newsprism.nlp.document import Number
+from newsprism.nlp.news.dates import MONTHS, WEEKDAYS, ZONE_OFFSETS
 from newsprism.nlp.news.numbers import word_value
 
 __all__ = ["copy_drift", "drift_contradictions"]
@@ -52,7 +56,15 @@ _NUMBER_WORD = re.compile(r"(?:zero|one|two|three|four|five|six|seven|eight|nine
                           r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|"
                           r"hundreds|thousands|millions)")
 _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
-_MERIDIEM = frozenset({"am", "pm", "gmt", "utc", "cet"})
+_ZONES = frozenset(z.lower() for z in ZONE_OFFSETS) | {"local"}
+_MERIDIEM = frozenset({"am", "pm"}) | _ZONES
+_RELATIVE = frozenset(WEEKDAYS) | {"yesterday", "today", "tomorrow", "tonight"}
+_UNCOMPARED = frozenset({"relative", "zone"})
+# words a changed fact may hold besides numbers, months and time units: qualifiers and articles
+# ("in decades" / "in over a century", "at least 144" / "more than 1,000")
+_FACT_WORDS = (frozenset("a an the of over more than less fewer under at least most about around nearly almost "
+                         "some roughly approximately up to in on".split()) | _MERIDIEM | frozenset(MONTHS)
+               | frozenset(WEEKDAYS) | {"yesterday", "today", "tomorrow", "tonight"})
 # a time span's unit in days: "decades" and "a century" differ, "two weeks" and "14 days" do not
 SPAN_DAYS = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365,
              "decade": 3650, "century": 36500, "centurie": 36500}
@@ -76,8 +88,9 @@ def _number(word: str) -> float | None:
 
 def _fact(words: Sequence[str], before: str, after: str) -> tuple[str, tuple] | None:
     """The kind and value of the fact a changed span states, with the words just outside it
-    (`before`, `after`) telling which kind a bare number is ("March | 28", "144 | people")."""
-    if not words:
+    (`before`, `after`) telling which kind a bare number is ("March | 28", "144 | people").
+    None when the span says no fact or also changes other words ("five Thai" / "six Cambodian")."""
+    if not words or any(not _factual(w) for w in words):
         return None
     around = {before, after, *words}
     numbers = tuple(v for w in words if (v := _number(w)) is not None and not _YEAR.fullmatch(w))
@@ -85,10 +98,11 @@ def _fact(words: Sequence[str], before: str, after: str) -> tuple[str, tuple] | 
     # "may" is a month only next to a number of the span ("May 28", "on May 20" / "on June 20")
     months = tuple(MONTHS[w] for w in words if w in _MONTH_NAMES and (w != "may" or numbers or years))
     beside = ({before, after} & (_MONTH_NAMES - {"may"})) or ({before} & {"may"})
+    if any(w in _RELATIVE for w in words):
+        return "relative", ()  # rests on each article's date: copies a day apart say "Tuesday" and "Wednesday"
     if any(":" in w for w in words) or (numbers and around & _MERIDIEM):
-        return "time of day", tuple(words)
-    if any(w in WEEKDAYS for w in words):
-        return "weekday", tuple(w for w in words if w in WEEKDAYS)
+        # a zone in the change ("10:33 GMT" / "12:33 CEST") may be the same time: only a changed clock
+        return ("zone", ()) if set(words) & _ZONES else ("time of day", tuple(words))
     if months or years or (numbers and beside):
         return "date", months + years + numbers
     units = [u for w in (*words, after) if (u := _span_unit(w))]
@@ -102,19 +116,41 @@ def _fact(words: Sequence[str], before: str, after: str) -> tuple[str, tuple] | 
     return None
 
 
-def copy_drift(a: str, b: str) -> list[tuple[str, str, str]] | None:
+def _factual(word: str) -> bool:
+    """A word a changed fact may consist of: a number, a month, a time unit, a qualifier."""
+    return (word[0].isdigit() or word in _FACT_WORDS or _NUMBER_WORD.fullmatch(word) is not None
+            or _span_unit(word) is not None)
+
+
+def _figure(u: ClaimUnit, start: int, end: int) -> Number | None:
+    """The one figure of `u` that holds the changed characters [start, end)."""
+    found = [n for n in u.numbers if n.start <= start and end <= n.end]
+    return found[0] if len(found) == 1 else None
+
+
+def _figures_differ(a: ClaimUnit, b: ClaimUnit, span_a: tuple[int, int], span_b: tuple[int, int]) -> bool:
+    """The changed figure is one quantity of one unit on both sides, and the two cannot both be
+    right (`compare_numbers`: "$15 billion" admits "$14.9 billion"; "10 km" and "6 miles" are
+    left to the figure frames, which convert)."""
+    na, nb = _figure(a, *span_a), _figure(b, *span_b)
+    if na is None or nb is None or (na.unit or nb.unit) and not same_unit(na, nb):
+        return False
+    return compare_numbers(na, nb).verdict in ("conflict", "differ")
+
+
+def copy_drift(a: ClaimUnit, b: ClaimUnit) -> list[tuple[str, str, str]] | None:
     """(kind, wording in `a`, wording in `b`) of each fact that copy `b` of sentence `a` changes;
     None when the two are not copies.
 
-        >>> copy_drift("It was the biggest quake to hit Myanmar in decades, according to geologists.",
-        ...            "It was the biggest quake to hit Myanmar in over a century, according to US geologists.")
+        >>> copy_drift(unit("It was the biggest quake to hit Myanmar in decades, according to geologists."),
+        ...            unit("It was the biggest quake to hit Myanmar in over a century, according to US "
+        ...                 "geologists."))  # doctest: +SKIP
         [('time span', 'in decades', 'in over a century')]
     """
-    ta, tb = _tokens(a), _tokens(b)
-    return _drift(a, b, ta, tb)
+    return _drift(a, b, _tokens(a.text), _tokens(b.text))
 
 
-def _drift(a: str, b: str, ta: list[tuple[str, int, int]], tb: list[tuple[str, int, int]]
+def _drift(a: ClaimUnit, b: ClaimUnit, ta: list[tuple[str, int, int]], tb: list[tuple[str, int, int]]
            ) -> list[tuple[str, str, str]] | None:
     if min(len(ta), len(tb)) < MIN_WORDS:
         return None
@@ -132,10 +168,14 @@ def _drift(a: str, b: str, ta: list[tuple[str, int, int]], tb: list[tuple[str, i
             continue  # an added or dropped word ("US geologists", "at least") changes no value
         fa = _fact(wa[i1:i2], wa[i1 - 1] if i1 else "", wa[i2] if i2 < len(wa) else "")
         fb = _fact(wb[j1:j2], wb[j1 - 1] if j1 else "", wb[j2] if j2 < len(wb) else "")
-        if fa is None or fb is None or fa[0] != fb[0] or fa[1] == fb[1]:
+        if fa is None or fb is None or fa[0] != fb[0] or fa[1] == fb[1] or fa[0] in _UNCOMPARED:
+            continue
+        chars_a = (a.start + ta[i1][1], a.start + ta[i2 - 1][2])
+        chars_b = (b.start + tb[j1][1], b.start + tb[j2 - 1][2])
+        if fa[0] == "figure" and not _figures_differ(a, b, chars_a, chars_b):
             continue
         after = fa[0] == "figure"  # "144 people": a figure with what it counts; "in decades"
-        out.append((fa[0], _wording(a, ta, i1, i2, after), _wording(b, tb, j1, j2, after)))
+        out.append((fa[0], _wording(a.text, ta, i1, i2, after), _wording(b.text, tb, j1, j2, after)))
     return out
 
 
@@ -175,7 +215,7 @@ def drift_contradictions(units: Sequence[ClaimUnit], published: Mapping[str, str
     out = []
     for i, j in _candidates(units, tokens):
         a, b = units[i], units[j]
-        changed = _drift(a.text, b.text, tokens[i], tokens[j])
+        changed = _drift(a, b, tokens[i], tokens[j])
         if not changed:
             continue
         kind = changed[0][0]
