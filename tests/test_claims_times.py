@@ -163,3 +163,36 @@ def test_one_numbered_occasion_has_one_date() -> None:
     )
     (c,) = _times(result)
     assert {s.article for s in c.statements} == {"a", "b"}
+
+
+# google-search-remedies (dev-stories) 04 (Express Gazette) and 05 (Real News Hub): gold C3
+APRIL_HEARINGS = "The decision concluded the remedy phase of a trial that included three weeks of hearings in April."
+MAY_HEARING = ("Judge Mehta’s 226-page decision, issued after a nine-week trial in 2023 and a 15-day remedies hearing "
+               "in May 2025, addressed Google’s monopolistic practices in general search services and related "
+               "advertising.")
+
+
+def test_months_of_one_event_noun_conflict_a_bare_month_in_its_articles_year() -> None:
+    result = claims_of(("04", APRIL_HEARINGS, "2025-09-04"), ("05", MAY_HEARING, "2025-09-04"))
+    (c,) = [c for c in _times(result) if c.frame and c.frame.startswith("month")]
+    assert {s.article for s in c.statements} == {"04", "05"}
+    assert "hearings in April" in c.explanation and "hearing in May 2025" in c.explanation
+
+
+def test_a_bare_month_is_not_set_against_another_years_month_nor_a_bare_month() -> None:
+    # published in 2025, "in April" is April 2025: a hearing in May 2024 may be another one
+    result = claims_of(("04", APRIL_HEARINGS, "2025-09-04"), ("05", MAY_HEARING.replace("May 2025", "May 2024"),
+                                                               "2025-09-04"))
+    assert not [c for c in _times(result) if c.frame and c.frame.startswith("month")]
+    result = claims_of(("04", APRIL_HEARINGS, "2025-09-04"), ("05", MAY_HEARING.replace("May 2025", "May"),
+                                                               "2025-09-04"))
+    assert not [c for c in _times(result) if c.frame and c.frame.startswith("month")]
+
+
+def test_a_month_after_a_name_has_no_event_noun() -> None:
+    from newsprism.claims.times import time_facts
+
+    result = claims_of(("01", "Nippon Steel first announced its proposed acquisition of U.S. Steel in December "
+                              "2023.", "2025-06-19"), ("04", APRIL_HEARINGS, "2025-09-04"))
+    nouns = {f.text: f.noun for f in time_facts(result.units) if f.scale == "month"}
+    assert nouns == {"December 2023": None, "hearings in April": "hearin"}

@@ -80,6 +80,40 @@ def test_sentence_split_in_a_paragraph(sample_docs: list[tuple[str, AnnotatedDoc
     assert text[sent.end - 1] == "." and text[sent.start:sent.end].count(". ") == 0
 
 
+@pytest.mark.parametrize(("text", "sentences"), [
+    # nippon-us-steel (dev-conflicts) 02 and 06: a title or "U.S." before a name ends nothing
+    ("The two companies filed a lawsuit requesting the court to cancel the order and re-investigate the case. "
+     "On June 14, U.S. President Donald Trump issued an executive order to permit the merger under given conditions.",
+     ["The two companies filed a lawsuit requesting the court to cancel the order and re-investigate the case.",
+      "On June 14, U.S. President Donald Trump issued an executive order to permit the merger under given "
+      "conditions."]),
+    ('On June 13, Mr. Trump cleared the sale of U.S. Steel to Nippon Steel. The companies say they have "now '
+     'completed the transaction as contemplated by their merger agreement."',
+     ["On June 13, Mr. Trump cleared the sale of U.S. Steel to Nippon Steel.",
+      'The companies say they have "now completed the transaction as contemplated by their merger agreement."']),
+    # UD PUD: an abbreviation that can end a sentence, then a word that opens one
+    ("It contains a monument to Martin Luther King, Jr. Since the 1960s, the city's economy has been in steep "
+     "decline.",
+     ["It contains a monument to Martin Luther King, Jr.", "Since the 1960s, the city's economy has been in steep "
+                                                          "decline."]),
+    ("The plant was built in the U.S. The next day it closed.", ["The plant was built in the U.S.",
+                                                                 "The next day it closed."]),
+    # straight quote marks stay with their sentence: istanbul-talks 06, myanmar-earthquake 06
+    ('Recall that after the first round of negotiations in Istanbul (on May 16, 2025), the sides agreed on a '
+     'prisoner exchange in the format of "1000 for 1000." The exchange took place on Belarusian territory, with '
+     'Belarus providing all necessary conditions and treating the people with care.',
+     ['Recall that after the first round of negotiations in Istanbul (on May 16, 2025), the sides agreed on a '
+      'prisoner exchange in the format of "1000 for 1000."',
+      'The exchange took place on Belarusian territory, with Belarus providing all necessary conditions and '
+      'treating the people with care.']),
+    ('"It has been closed since yesterday," said one. "The ceiling collapsed but no-one was hurt.',
+     ['"It has been closed since yesterday," said one.', '"The ceiling collapsed but no-one was hurt.']),
+])
+def test_sentences_around_abbreviations_and_quote_marks(text: str, sentences: list[str]) -> None:
+    doc = annotate(_article(text))
+    assert [text[s.start:s.end] for s in doc.sentences] == sentences
+
+
 def test_annotate_one_equals_many(sample_docs: list[tuple[str, AnnotatedDocument]]) -> None:
     text, many = sample_docs[1]
     one = annotate(_article(text, many.id))

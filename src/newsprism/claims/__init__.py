@@ -18,6 +18,7 @@ import numpy as np
 from newsprism.claims.align import Alignment, AlignParams, align
 from newsprism.claims.attributions import attribution_contradictions, attributions
 from newsprism.claims.contradictions import HEADLINE, find_contradictions
+from newsprism.claims.drift import drift_contradictions
 from newsprism.claims.facts import QuantityFact, quantity_facts
 from newsprism.claims.firsts import first_contradictions, first_facts
 from newsprism.claims.frames import quantity_contradictions
@@ -106,6 +107,17 @@ def _overlapping(units: Sequence[ClaimUnit], contradictions: Sequence[Contradict
     return {(u.article, u.start) for u in units if any(a < u.end and b > u.start for a, b in spans.get(u.article, ()))}
 
 
+def _new_pairs(found: Sequence[Contradiction], known: Sequence[Contradiction]) -> list[Contradiction]:
+    """Findings of `found` whose statements no headline finding of `known` already cites together
+    (a toll changed in a copied sentence is also a figure frame's conflict: report it once)."""
+    cited = [{(s.article, s.start) for s in c.statements} for c in known if c.confidence >= HEADLINE]
+    return [c for c in found if not any({(s.article, s.start) for s in c.statements} <= k for k in cited)]
+
+
+def _merge_sorted(a: Sequence[Contradiction], b: Sequence[Contradiction]) -> list[Contradiction]:
+    return sorted([*a, *b], key=lambda c: -c.confidence)
+
+
 def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str] | None = None,
                  encoder: Any = None, params: AlignParams | None = None, roster: Any = None) -> StoryClaims:
     """Claims and contradictions of one story. `origins` maps article id → near-duplicate
@@ -129,6 +141,7 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         + attribution_contradictions(units, attributions(units), published)
         + first_contradictions(units, first_facts(units, published), vectors, published),
         key=lambda c: -c.confidence)
+    contradictions = _merge_sorted(contradictions, _new_pairs(drift_contradictions(units, published), contradictions))
     disputed = _overlapping(units, contradictions)
     claims = []
     for idx, cohesion, primary in zip(alignment.groups, alignment.cohesion, alignment.primary, strict=True):
