@@ -4,9 +4,9 @@ sentences from the dev stories; the edited variants change one thing of a real s
 from __future__ import annotations
 
 from newsprism.claims import HEADLINE
-from newsprism.claims.drift import copy_drift
+from newsprism.claims.drift import copy_drift, drift_contradictions
 
-from .claims_support import claims_of, headline
+from .claims_support import claims_of
 
 
 def copy_drift_of(a: str, b: str) -> list[tuple[str, str, str]] | None:
@@ -74,12 +74,14 @@ def test_rewrites_are_not_copies() -> None:
 
 def test_copy_drift_is_a_headline_contradiction_naming_both_wordings() -> None:
     result = claims_of(("06", DECADES, "2025-03-28"), ("07", CENTURY, "2025-03-28"))
-    (c,) = [c for c in headline(result, "time") if c.frame == "copy: time span"]
-    assert {s.article for s in c.statements} == {"06", "07"}
+    (c,) = drift_contradictions(result.units, {"06": "2025-03-28", "07": "2025-03-28"})
+    assert c.confidence >= HEADLINE and {s.article for s in c.statements} == {"06", "07"}
     assert "in decades" in c.explanation and "in over a century" in c.explanation and not c.published
-    result = claims_of(("06", DECADES, "2025-03-28"), ("07", CENTURY, "2025-03-30"))
-    (c,) = [c for c in headline(result, "time") if c.frame == "copy: time span"]
+    (c,) = drift_contradictions(result.units, {"06": "2025-03-28", "07": "2025-03-30"})
     assert c.published == {"06": "2025-03-28", "07": "2025-03-30"} and "reporting time" in c.explanation
+    # the record rule (`firsts`) finds this pair too: the story reports it once
+    (c,) = [c for c in result.contradictions if c.confidence >= HEADLINE]
+    assert {s.article for s in c.statements} == {"06", "07"}
 
 
 def test_a_changed_toll_that_the_figures_find_is_reported_once() -> None:

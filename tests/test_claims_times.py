@@ -195,4 +195,4 @@ def test_a_month_after_a_name_has_no_event_noun() -> None:
     result = claims_of(("01", "Nippon Steel first announced its proposed acquisition of U.S. Steel in December "
                               "2023.", "2025-06-19"), ("04", APRIL_HEARINGS, "2025-09-04"))
     nouns = {f.text: f.noun for f in time_facts(result.units) if f.scale == "month"}
-    assert nouns == {"December 2023": None, "hearings in April": "hearin"}
+    assert nouns == {"December 2023": None, "three weeks of hearings in April": "hearin"}

@@ -89,6 +89,10 @@ _GOAL = re.compile(r"\b(opener|opening goal|first|second|third|fourth|fifth|sixt
 # a month alone that dates an event ("in April", "in early May"); "since April", "by April" do not
 _BARE_MONTH = re.compile(r"(?:in\s+)?(?:(?:early|mid|late)[\s-]+)?(?:" + "|".join(k for k in MONTHS if len(k) > 3)
                          + r")", re.I)
+# what the explanation quotes before the event noun: its count or article and up to two words
+# ("three weeks of hearings in April", "a 15-day remedies hearing in May 2025")
+_MEASURE = re.compile(r"\b(?:an?|\d[\w.,-]*|one|two|three|four|five|six|seven|eight|nine|ten|several|few)"
+                      r"(?:\s+[\w-]+){0,2}?\s+(?:of\s+)?$", re.I)
 _HEAD = re.compile(r"([^\W\d_]+)\s+(?:(?:in|during)\s+)?(?:(?:early|mid|late)[\s-]+)?$")
 _ORDINALS = re.compile(r"\b(first|second|third|fourth|initial|latest|next|previous|final|last)\b", re.I)
 
@@ -174,7 +178,8 @@ def _head_noun(u: ClaimUnit, d: DateExpr) -> tuple[str, str] | None:
     word = stem(m.group(1))
     if word in _about(d.about) or (d.predicate and m.group(1).endswith(("ing", "ings"))
                                    and word == stem(d.predicate + "ing")):
-        return word, u.text[m.start():d.end - u.start]
+        lead = _MEASURE.search(u.text[max(0, m.start() - 40):m.start()])
+        return word, u.text[m.start() - (len(lead.group(0)) if lead else 0):d.end - u.start]
     return None
 
 
