@@ -239,3 +239,30 @@ def test_how_long_a_thing_took_is_compared_whatever_the_verb_and_when_is_not() -
         ("b", "Ten minutes later, the thieves were inside the Louvre for under four minutes.", None),
     )
     assert _numbers(result) == []
+
+
+def test_a_total_followed_by_its_breakdown_is_compared_with_another_total() -> None:
+    # "14 dead, 13 civilians and one soldier": 14 is the total (13 + 1), counted as the dead
+    result = claims_of(
+        ("a", "Thai authorities reported 14 dead, 13 civilians and one soldier with 46 wounded, after Cambodian "
+              "rocket attacks struck a gas station, homes, and a hospital in Thailand's Sisaket and Surin provinces.",
+         None),
+        ("b", "Thailand said there were 12 fatalities in three Thai provinces, 11 of them civilians, including an "
+              "eight-year-old boy.", None),
+    )
+    found = [c for c in _numbers(result) if "12 fatalities" in c.explanation]
+    assert found and "14" in found[0].explanation
+    facts = {f.number.text: f for f in quantity_facts(result.units)}
+    assert facts["14"].counted == "dead" and facts["14"].outcome == "dead" and not facts["14"].part
+    assert facts["13 civilians"].part
+
+
+def test_the_verb_right_before_a_figure_names_its_outcome() -> None:
+    result = claims_of(
+        ("a", "Thailand scrambled an F-16 fighter jet to bomb targets in Cambodia on Thursday after artillery "
+              "volleys from both sides killed at least 11 civilians, as border tension boiled over.", None),
+        ("b", "A Thai F-16 fighter jet bombed targets in Cambodia early on Thursday, resulting in the deaths of at "
+              "least two civilians.", None),
+    )
+    facts = {f.number.text: f for f in quantity_facts(result.units)}
+    assert facts["at least 11 civilians"].outcome == "dead"

@@ -175,14 +175,34 @@ def nearest_person(u: ClaimUnit, start: int, end: int, names: Collection[str] = 
 
 def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
     """Words near the figure that may say which outcome it tallies, surest first: its
-    predicate, a toll named just before it ("death toll to six"), the few words right after
-    it ("over 730 injured", "six dead")."""
+    predicate, a toll named just before it ("death toll to six"), the verb it is the object of
+    ("volleys killed at least 11 civilians": the parse may hang it elsewhere), the few words
+    right after it ("over 730 injured", "six dead")."""
     words = _TOKEN.findall(n.predicate or "")
     before = u.text[max(0, n.start - u.start - 25):n.start - u.start]
     words += [w for w in _TOKEN.findall(before)[-3:] if stem(w).startswith(("toll", "death"))]
+    words += [w for w in re.findall(r"([^\W\d_]+(?:ed|ing))\s+$", before)]
     after = re.split(r"\d", u.text[n.end - u.start:n.end - u.start + 45])[0]  # the next figure's words are its own
     words += _TOKEN.findall(after)[:5]
     return words
+
+
+def _counted(u: ClaimUnit, n: Number) -> str | None:
+    """The parse's counted noun, unless an outcome word right after the figure is not followed
+    by it: "14 dead, 13 civilians" counts the dead (the parse hangs "14" on "civilians"),
+    "12 dead bodies" counts bodies."""
+    after = u.text[n.end - u.start:n.end - u.start + 40].split()[:2]
+    word = after[0].strip(",;:.") if after else ""
+    if n.counted and _TOKEN.fullmatch(word) and outcome_class([word]) and stem(n.counted.split()[-1]) not in {
+            stem(w.strip(",;:.")) for w in after}:
+        return word.lower()
+    return n.counted
+
+
+def _is_total(u: ClaimUnit, n: Number) -> bool:
+    """The figure is followed by its breakdown: "14 dead, 13 civilians and one soldier" (13 + 1)."""
+    later = [m.value or 0.0 for m in u.numbers if n.end <= m.start < n.end + 40]
+    return any(sum(later[:k]) == n.value for k in range(2, len(later) + 1))
 
 
 def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
@@ -194,7 +214,7 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
             if n.value is None or u.text[n.end - u.start:n.end - u.start + 2].lower() in ("st", "nd", "rd", "th"):
                 continue  # "the 73rd minute": an ordinal is a position, not an amount (see `times`)
             measure = measure_of(n)
-            counted = n.counted
+            counted = _counted(u, n)
             if measure is None and counted is None and n.unit is None and n.predicate is None:
                 continue  # a bare figure ("the 19", "Two") with nothing to say what it counts
             # the counted noun says it first ("thieves stole": thieves), then the words around
@@ -210,7 +230,7 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
             ))
         mine = out[first:]
         for a in mine:
-            a.part = any(b is not a and b.key == a.key and (b.outcome or b.measure) and abs(b.number.start - a.number.end) < 40
+            a.part = not _is_total(u, a.number) and any(b is not a and b.key == a.key and (b.outcome or b.measure) and abs(b.number.start - a.number.end) < 40
                          for b in mine)
     return out
 
