@@ -46,7 +46,7 @@ class Comparison:
 _VAGUE = re.compile(r"(?:hundreds|thousands|millions|billions|dozens|tens of thousands)\b", re.I)
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
                 "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
-_FIGURE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?\s*([a-z]+)?", re.I)
+_FIGURE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?[\s-]*([a-z]+)?", re.I)
 
 
 def precision(n: Number) -> float:
