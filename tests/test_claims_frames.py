@@ -61,6 +61,8 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "The deal is worth $14.9 billion, the company said on Wednesday."),  # rounded against precise
     ("The quake struck at a depth of 10 km, the survey said.",
      "The quake struck at a depth of 6 miles, the survey said."),  # one depth in two units
+    ("Nippon Steel completed the acquisition on Wednesday, paying approximately $14.1 billion for U.S. Steel.",
+     "Nippon Steel has committed to invest approximately $11 billion in U.S. Steel by 2028."),  # price, investment
     ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
      "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
 ])
@@ -82,6 +84,7 @@ def test_a_precise_approximation_is_narrower_than_a_round_one() -> None:
 
     assert precision(num("$14.1 billion", 14.1e9)) == pytest.approx(1e8)
     assert precision(num("$15 billion", 15e9)) == pytest.approx(1e9)
+    assert precision(num("14.9-billion-U.S.-dollar", 14.9e9)) == pytest.approx(1e8)
     assert compare_numbers(num("$15 billion", 15e9), num("$14.9 billion", 14.9e9)).verdict == "compatible"
     assert compare_numbers(num("about $14.1 billion", 14.1e9, "about"),
                            num("$14.9 billion", 14.9e9)).verdict == "conflict"
@@ -266,3 +269,16 @@ def test_the_verb_right_before_a_figure_names_its_outcome() -> None:
     )
     facts = {f.number.text: f for f in quantity_facts(result.units)}
     assert facts["at least 11 civilians"].outcome == "dead"
+
+
+def test_sums_of_one_kind_are_compared_whatever_word_names_them() -> None:
+    # "the 14.9-billion-U.S.-dollar purchase" and "paying $14.1 billion": both the price of the deal
+    result = claims_of(
+        ("a", "Nippon Steel announced on Wednesday that it had finalized the 14.9-billion-U.S.-dollar purchase of "
+              "U.S. Steel, turning the U.S. company into its wholly owned subsidiary.", None),
+        ("b", "Nippon Steel completed the acquisition of all shares of US Steel on the same day, paying "
+              "approximately $14.1 billion as the acquisition cost.", None),
+    )
+    [c] = _numbers(result)
+    assert "14.9" in c.explanation and "14.1" in c.explanation
+

@@ -63,6 +63,16 @@ SUBGROUPS = frozenset(stem(w) for w in """soldier soldiers civilian civilians ch
 man men girl girls boy boys police policeman policemen officer officers troop troops militant militants fighter
 fighters student students tourist tourists foreigner foreigners citizen citizens national nationals resident
 residents pilgrim pilgrims prisoner prisoners hostage hostages journalist journalists crew""".split())
+CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "UAH", "RUB", "CNY"})
+# What a sum of money is, when it is one of the sums business and crime news report: two sums of
+# one kind are one quantity whatever verb or noun each uses ("paying $14.1 billion" / "the
+# 14.9-billion-dollar purchase"; "valued at $70,000" / "worth 600,000 euros"), two of different
+# kinds ("invest $11 billion" / "the $14.1 billion transaction") never.
+_SUMS = {
+    "price": re.compile(r"acqui|purchas|buy|bought|takeover|transaction|merger|pa(?:y|id)\b|paying|price", re.I),
+    "investment": re.compile(r"invest", re.I),
+    "value": re.compile(r"worth|valu", re.I),
+}
 _OUTCOME_STEMS = {s: name for name, stems in _OUTCOMES.items() for s in stems}
 _TOKEN = re.compile(r"[^\W\d_]+", re.U)
 
@@ -119,6 +129,7 @@ class QuantityFact:
     frame: str  # plain words: what the figure is about
     part: bool = False  # one figure of a breakdown ("24 civilians and seven soldiers"): not a total
     duration: bool = False  # how long something took ("lasting just seven minutes", "for under four minutes")
+    money: str | None = None  # what a sum of money is: "price", "investment", "value" (see `_SUMS`)
 
     @property
     def key(self) -> tuple[str | None, str | None]:
@@ -187,6 +198,17 @@ def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
     return words
 
 
+def money_class(u: ClaimUnit, n: Number, counted: str | None) -> str | None:
+    """What a sum of money is, from the first word that says: its predicate, its noun, the four
+    words before it, nearest first ("the transaction came to about $14.1 billion": price)."""
+    before = _TOKEN.findall(u.text[max(0, n.start - u.start - 40):n.start - u.start])[-4:]
+    for w in [*_TOKEN.findall(n.predicate or ""), *reversed(_TOKEN.findall(counted or "")), *reversed(before)]:
+        found = {k for k, pat in _SUMS.items() if pat.match(w)}
+        if found:
+            return found.pop() if len(found) == 1 else None
+    return None
+
+
 def _counted(u: ClaimUnit, n: Number) -> str | None:
     """The parse's counted noun, unless an outcome word right after the figure is not followed
     by it: "14 dead, 13 civilians" counts the dead (the parse hangs "14" on "civilians"),
@@ -227,6 +249,7 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
                 unit=i, number=n, measure=measure, counted=counted, predicate=n.predicate, outcome=outcome,
                 people=nearest_person(u, n.start, n.end), places=_names(u, n, ("GPE", "LOC", "FAC")),
                 frame="how long it took" if duration else (frame or "figure"), duration=duration,
+                money=money_class(u, n, counted) if measure in CURRENCIES else None,
             ))
         mine = out[first:]
         for a in mine:

@@ -12,7 +12,9 @@ quantity facts are about the same thing when
   goal minute is not another's; a toll in Thailand is not one in Myanmar);
 - they count the same thing: the same tallied outcome ("killed", "stolen", "thieves" in any
   wording), else the same counted noun; a measure needs the same predicate or noun
-  ("valued at $70,000" and "$102 million" of the loot are not one amount);
+  ("valued at $70,000" and "$102 million" of the loot are not one amount), or for a sum of
+  money the same kind of sum (`facts.money_class`: "paying $14.1 billion" and "the
+  14.9-billion-dollar purchase" are both the price);
 - their sentences are related (cosine at least `CONTEXT_MIN`); when alignment put the two
   sentences together (they say the same thing), the counted noun may differ ("the two-hour
   discussion" / "the talks lasted less than two hours");
@@ -171,7 +173,8 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
             return False
     if a.measure is not None:
         own_a, own_b = _own_stems(a, ua), _own_stems(b, ub)
-        if not aligned and not own_a & own_b and not _same_predicate(a, b) and not (a.duration and b.duration):
+        if not aligned and not own_a & own_b and not _same_predicate(a, b) and not (a.duration and b.duration) \
+                and not (a.money and a.money == b.money):
             return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
     return True
 
