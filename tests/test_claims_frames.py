@@ -61,6 +61,8 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "The deal is worth $14.9 billion, the company said on Wednesday."),  # rounded against precise
     ("The quake struck at a depth of 10 km, the survey said.",
      "The quake struck at a depth of 6 miles, the survey said."),  # one depth in two units
+    ("The stolen jewels are worth 88 million euros, the Paris prosecutor said on Tuesday.",
+     "The stolen jewels are worth $102 million, the Paris prosecutor said on Tuesday."),  # one sum in two currencies
     ("Nippon Steel completed the acquisition on Wednesday, paying approximately $14.1 billion for U.S. Steel.",
      "Nippon Steel has committed to invest approximately $11 billion in U.S. Steel by 2028."),  # price, investment
     ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
@@ -282,3 +284,13 @@ def test_sums_of_one_kind_are_compared_whatever_word_names_them() -> None:
     [c] = _numbers(result)
     assert "14.9" in c.explanation and "14.1" in c.explanation
 
+
+def test_sums_in_two_currencies_conflict_only_beyond_any_exchange_rate() -> None:
+    result = claims_of(
+        ("a", "The incident comes just weeks after the Museum of Natural History in Paris reported a separate "
+              "theft of gold specimens valued at $70,000.", None),
+        ("b", "In mid-September, gold nuggets worth 600,000 euros were stolen from the National Museum of Natural "
+              "History.", None),
+    )
+    [c] = _numbers(result)
+    assert "$70,000" in c.explanation and "600,000 euros" in c.explanation and "two currencies" in c.explanation

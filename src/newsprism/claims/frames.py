@@ -6,7 +6,8 @@ so figures are compared here across all units of a story, not only aligned ones.
 quantity facts are about the same thing when
 
 - they come from different origins and neither is an expectation (a forecast is not an outcome);
-- they are given in the same measure (never "10 km" against "6 miles"), and a head count
+- they are given in the same measure (never "10 km" against "6 miles"; sums in two stable
+  currencies only for a gap no exchange rate explains, see `USD_RATES`), and a head count
   tallies the same outcome (never "people killed" against "people injured" or "on board");
 - the people and the places their sentences name do not exclude each other (one player's
   goal minute is not another's; a toll in Thailand is not one in Myanmar);
@@ -68,7 +69,27 @@ DIMENSIONS = {w: d for d, ws in {
     "southeast southwest northern southern eastern western off", "speed": "speed winds gusts", "weight": "weigh weight",
 }.items() for w in ws.split()}
 _TOKEN = re.compile(r"[a-z]+")
+# Rough dollars per unit of the currencies whose rate against the dollar has stayed within a
+# factor of about two since 2000 (EUR 0.83-1.60, GBP 1.04-2.11, JPY 1/160-1/75, CNY 1/8.3-1/6.1;
+# not RUB or UAH). Sums in two of them are compared only for a gap that no rate could explain:
+# one side is widened by `RATE_SLACK` either way after converting ("€88 million" and "$102
+# million" agree; "valued at $70,000" and "worth 600,000 euros" do not).
+USD_RATES = {"USD": 1.0, "EUR": 1.1, "GBP": 1.3, "JPY": 0.007, "CNY": 0.14}
+RATE_SLACK = 3.0
 BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "differ": 0.55}
+
+
+def _key(f: QuantityFact) -> tuple[str | None, str | None]:
+    """The facts that may be compared: one measure and outcome, one sum of money in any currency of `USD_RATES`."""
+    return ("money", f.outcome) if f.measure in USD_RATES else f.key
+
+
+def _in_measure_of(f: QuantityFact, g: QuantityFact, iv: tuple[float, float, bool]) -> tuple[float, float, bool]:
+    """`iv`, the values `g` admits, in the currency of `f`, widened by `RATE_SLACK` when it is another."""
+    if f.measure == g.measure or f.measure not in USD_RATES or g.measure not in USD_RATES:
+        return iv
+    rate = USD_RATES[g.measure] / USD_RATES[f.measure]
+    return iv[0] * rate / RATE_SLACK, iv[1] * rate * RATE_SLACK, False
 
 
 def unit_norm(v: np.ndarray) -> np.ndarray:
@@ -146,7 +167,7 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     `aligned`: the two sentences say the same thing) people that do not exclude each other,
     for head counts of no tallied outcome the same counted noun, for measures the same
     predicate or noun."""
-    if ua.origin == ub.origin or ua.expected or ub.expected or a.key != b.key or a.part or b.part:
+    if ua.origin == ub.origin or ua.expected or ub.expected or _key(a) != _key(b) or a.part or b.part:
         return False
     if a.people and b.people and not a.people & b.people and not aligned:
         return False  # one figure written twice is still two players' ("under 20 minutes" / "opening 20 minutes")
@@ -168,7 +189,8 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     if a.outcome is None:
         # a count of no tallied outcome, or an amount, ten times another is another thing:
         # "1.7 million people" (a city) / "30 people"; "$70,000" (an earlier theft) / "$60 million"
-        x, y = abs(a.number.value or 0.0), abs(b.number.value or 0.0)
+        x, y = abs(a.number.value or 0.0), abs(b.number.value or 0.0) * USD_RATES.get(b.measure or "", 1.0) \
+            / USD_RATES.get(a.measure or "", 1.0)
         if min(x, y) == 0 or max(x, y) / min(x, y) > MAX_RATIO:
             return False
     if a.measure is not None:
@@ -192,7 +214,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
     uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
     by_key: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
     for i, f in enumerate(facts):
-        by_key[f.key].append(i)
+        by_key[_key(f)].append(i)
     related: set[tuple[int, int]] = set()
     intervals = [_admits(f) for f in facts]
     edges: list[Finding] = []
@@ -209,7 +231,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             fs, cs = float(frame_sims[x, y]), float(ctx_sims[x, y])
             # one figure in one measure with qualifiers that exclude each other ("two-hour"
             # / "less than two hours") is itself a sign that both speak of one quantity
-            same_figure = a.measure is not None and a.number.value == b.number.value
+            same_figure = a.measure is not None and a.measure == b.measure and a.number.value == b.number.value
             if cs < (SAME_FIGURE_CONTEXT_MIN if same_figure else context_min):
                 continue
             # alignment says the sentences state the same thing and the frames are alike
@@ -220,8 +242,8 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             if not comparable(a, b, units[a.unit], units[b.unit], together, same_figure):
                 continue
             related.add((idx[x], idx[y]))
-            cmp = compare_numbers(a.number, b.number, intervals[idx[x]], intervals[idx[y]])
-            if cmp.verdict not in ("conflict", "differ"):
+            cmp = compare_numbers(a.number, b.number, intervals[idx[x]], _in_measure_of(a, b, intervals[idx[y]]))
+            if cmp.verdict not in ("conflict", "differ") or cmp.verdict == "differ" and a.measure != b.measure:
                 continue
             kind = cmp.kind or "exact"  # compare_numbers names the kind of every conflict and difference
             edges.append((idx[x], idx[y], BASE[kind] * min(1.0, 0.6 + cs), kind))
@@ -285,5 +307,7 @@ def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
     else:
         what = "the figures cannot all be right" + (
             f"; reporting time may explain part of it ({when})" if dates else "")
+    if len({facts[i].measure for i in members}) > 1:
+        what += f" (two currencies, apart by more than {RATE_SLACK:g} times at rough exchange rates)"
     return Contradiction(kind="number", explanation=f"{frame}: {sides}: {what}.", statements=statements,
                          confidence=max(e[2] for e in edges), frame=frame, published=dates)
