@@ -294,3 +294,26 @@ def test_sums_in_two_currencies_conflict_only_beyond_any_exchange_rate() -> None
     )
     [c] = _numbers(result)
     assert "$70,000" in c.explanation and "600,000 euros" in c.explanation and "two currencies" in c.explanation
+
+
+def test_two_estimates_each_outside_the_others_range_conflict() -> None:
+    def num(text: str, value: float, qualifier: str | None = None) -> Number:
+        return Number(text=text, value=value, unit="people", qualifier=qualifier, start=0, end=len(text))
+
+    fifty, sixty = num("50 million", 50e6), num("about 60 million", 60e6, "about")
+    fifty_five = num("around 55 million", 55e6, "about")
+    assert compare_numbers(fifty, sixty).kind == "apart"  # 45-55 million against 54-66 million
+    assert compare_numbers(fifty, fifty_five).verdict == "compatible"  # 55 rounds to 50 at one digit
+    assert compare_numbers(sixty, fifty_five).verdict == "compatible"
+
+
+def test_the_population_of_one_place_is_compared_in_any_words() -> None:
+    result = claims_of(
+        ("a", "A blackout brought much of Spain and Portugal to a standstill Monday, halting subway trains and "
+              "shutting down traffic lights for the 50 million people who live across the Iberian Peninsula.", None),
+        ("b", "The Iberian Peninsula has a combined population of about 60 million people.", None),
+        ("c", "The blackout hit Spain, home to 48 million people, on Monday, halting subway trains and shutting "
+              "down traffic lights.", None),
+    )
+    [c] = _numbers(result)
+    assert c.frame == "population" and {s.article for s in c.statements} == {"a", "b"}

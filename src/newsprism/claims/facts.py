@@ -129,6 +129,7 @@ class QuantityFact:
     frame: str  # plain words: what the figure is about
     part: bool = False  # one figure of a breakdown ("24 civilians and seven soldiers"): not a total
     duration: bool = False  # how long something took ("lasting just seven minutes", "for under four minutes")
+    residents: frozenset[str] = frozenset()  # the place whose population the figure is (`_residence`)
     money: str | None = None  # what a sum of money is: "price", "investment", "value" (see `_SUMS`)
 
     @property
@@ -209,6 +210,26 @@ def money_class(u: ClaimUnit, n: Number, counted: str | None) -> str | None:
     return None
 
 
+# a head count of the people who live somewhere: "X, which is home to N people", "X has a
+# population of N", "the N people who live across X"
+_RESIDENTS_BEFORE = re.compile(r"\b(?:home to|population of|populated by|inhabited by)\s+$", re.I)
+_RESIDENTS_AFTER = re.compile(r"\s*(?:who\s+)?(?:live|living|reside|residing)\s+(?:in|across|on|throughout)\b", re.I)
+
+
+def _residence(u: ClaimUnit, n: Number) -> frozenset[str]:
+    """Stems of the place whose population the figure is: the place named nearest before "home
+    to N", nearest after "N people who live in"; empty for any other figure."""
+    at, end = n.start - u.start, n.end - u.start
+    places = [m for m in u.mentions if m.label in ("GPE", "LOC")]
+    if _RESIDENTS_BEFORE.search(u.text[max(0, at - 30):at]):
+        m = max((m for m in places if m.end <= n.start), key=lambda m: m.end, default=None)
+    elif _RESIDENTS_AFTER.match(u.text[end:end + 40]):
+        m = min((m for m in places if m.start >= n.end), key=lambda m: m.start, default=None)
+    else:
+        return frozenset()
+    return frozenset(stem(w) for w in m.text.split()) if m else frozenset()
+
+
 def _counted(u: ClaimUnit, n: Number) -> str | None:
     """The parse's counted noun, unless an outcome word right after the figure is not followed
     by it: "14 dead, 13 civilians" counts the dead (the parse hangs "14" on "civilians"),
@@ -245,10 +266,12 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
             what = measure if measure else (counted or n.unit or "")
             frame = " ".join(x for x in (what, n.predicate) if x)
             duration = _is_duration(u, n, measure)
+            residents = _residence(u, n) if measure is None else frozenset()
             out.append(QuantityFact(
                 unit=i, number=n, measure=measure, counted=counted, predicate=n.predicate, outcome=outcome,
                 people=nearest_person(u, n.start, n.end), places=_names(u, n, ("GPE", "LOC", "FAC")),
-                frame="how long it took" if duration else (frame or "figure"), duration=duration,
+                frame="how long it took" if duration else ("population" if residents else frame or "figure"),
+                duration=duration, residents=residents,
                 money=money_class(u, n, counted) if measure in CURRENCIES else None,
             ))
         mine = out[first:]

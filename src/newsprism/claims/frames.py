@@ -20,6 +20,8 @@ quantity facts are about the same thing when
   sentences together (they say the same thing), the counted noun may differ ("the two-hour
   discussion" / "the talks lasted less than two hours");
 - neither is one figure of a breakdown ("24 civilians and seven soldiers were wounded").
+- the population of a place ("home to N people", "N people who live across X") is compared
+  only with the population of the same place, in any words, and never with another count.
 - a head count of no tallied outcome, or an amount, is never compared with one ten times
   larger: "1.7 million people" (a city) and "30 people" (bodies recovered), "$70,000" (an
   earlier theft) and "$60 million" (the loot) are not one quantity. Tolls may grow a
@@ -76,7 +78,7 @@ _TOKEN = re.compile(r"[a-z]+")
 # million" agree; "valued at $70,000" and "worth 600,000 euros" do not).
 USD_RATES = {"USD": 1.0, "EUR": 1.1, "GBP": 1.3, "JPY": 0.007, "CNY": 0.14}
 RATE_SLACK = 3.0
-BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "differ": 0.55}
+BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "apart": 0.6, "differ": 0.55}
 
 
 def _key(f: QuantityFact) -> tuple[str | None, str | None]:
@@ -172,7 +174,11 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     if a.people and b.people and not a.people & b.people and not aligned:
         return False  # one figure written twice is still two players' ("under 20 minutes" / "opening 20 minutes")
     aligned = aligned or same_figure
-    if a.places and b.places and not a.places & b.places:
+    if a.residents or b.residents:  # the people living in one place, in any words; never another count
+        if a.residents != b.residents:
+            return False
+        aligned = True
+    if a.places and b.places and not a.places & b.places and not a.residents:
         return False
     if _groups_apart(a, b, ua, ub):
         return False
@@ -231,7 +237,8 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             fs, cs = float(frame_sims[x, y]), float(ctx_sims[x, y])
             # one figure in one measure with qualifiers that exclude each other ("two-hour"
             # / "less than two hours") is itself a sign that both speak of one quantity
-            same_figure = a.measure is not None and a.measure == b.measure and a.number.value == b.number.value
+            same_figure = a.measure is not None and a.measure == b.measure and a.number.value == b.number.value \
+                or bool(a.residents) and a.residents == b.residents  # or the population of one named place
             if cs < (SAME_FIGURE_CONTEXT_MIN if same_figure else context_min):
                 continue
             # alignment says the sentences state the same thing and the frames are alike
@@ -243,7 +250,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
                 continue
             related.add((idx[x], idx[y]))
             cmp = compare_numbers(a.number, b.number, intervals[idx[x]], _in_measure_of(a, b, intervals[idx[y]]))
-            if cmp.verdict not in ("conflict", "differ") or cmp.verdict == "differ" and a.measure != b.measure:
+            if cmp.verdict not in ("conflict", "differ") or cmp.kind in ("differ", "apart") and a.measure != b.measure:
                 continue
             kind = cmp.kind or "exact"  # compare_numbers names the kind of every conflict and difference
             edges.append((idx[x], idx[y], BASE[kind] * min(1.0, 0.6 + cs), kind))

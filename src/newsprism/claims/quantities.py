@@ -6,7 +6,8 @@ A number with a qualifier is a range of values: "less than two hours" is [0, 2),
 figure of three digits or more ("1,000", "$15 billion") stands for what rounds to it:
 "$15 billion" and "$14.9 billion" agree, "30-storey" and "33-storey" do not.
 Two statements about the same quantity (same unit) conflict when their ranges cannot
-both hold; when both are open bounds that can both hold but name different figures
+both hold, or (a softer conflict) when two estimates each name a figure outside the other's
+range ("50 million", 45-55 million, and "about 60 million", 54-66 million); when both are open bounds that can both hold but name different figures
 ("at least 6 dead" vs "at least 43 dead", typically reports from different times) they
 differ: a weaker finding, reported with lower confidence.
 """
@@ -120,6 +121,11 @@ def compare_numbers(a: Number, b: Number, ia: tuple[float, float, bool] | None =
     if _VAGUE.match(a.text or "") or _VAGUE.match(b.text or ""):
         return Comparison("compatible", 0.0)  # "hundreds" names no figure to differ from
     open_bound = math.isinf(ha) or math.isinf(hb) or (la == 0 < ha) or (lb == 0 < hb)
+    if not open_bound and a.upper is None and b.upper is None and not la <= b.value <= ha \
+            and not lb <= a.value <= hb:
+        # two estimates whose ranges touch, each figure outside the other's: "50 million" (45-55
+        # million) and "about 60 million" (54-66 million) cannot both be what the writers meant
+        return Comparison("conflict", 0.6, "apart")
     if open_bound and a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (
         abs(a.value - b.value) / max(abs(a.value), abs(b.value)) > APPROX
     ):
