@@ -317,3 +317,14 @@ def test_the_population_of_one_place_is_compared_in_any_words() -> None:
     )
     [c] = _numbers(result)
     assert c.frame == "population" and {s.article for s in c.statements} == {"a", "b"}
+
+
+def test_a_noun_after_the_figure_is_kept_and_a_rate_is_no_sum() -> None:
+    result = claims_of(
+        ("a", "At least 20 people perished at the Shwe Pho Shing Mosque in Mandalay when it collapsed.", None),
+        ("b", "With gold prices soaring above $4,100 an ounce, one fear is that the items could be melted down "
+              "after Nippon Steel paid $14.1 billion.", None),
+    )
+    facts = {f.number.text: f for f in quantity_facts(result.units)}
+    assert facts["At least 20 people"].counted == "people"  # not "perished": a noun follows the figure
+    assert facts["$4,100"].money is None and facts["$14.1 billion"].money == "price"

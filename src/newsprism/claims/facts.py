@@ -68,6 +68,7 @@ CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "UAH", "RUB", "CNY"})
 # one kind are one quantity whatever verb or noun each uses ("paying $14.1 billion" / "the
 # 14.9-billion-dollar purchase"; "valued at $70,000" / "worth 600,000 euros"), two of different
 # kinds ("invest $11 billion" / "the $14.1 billion transaction") never.
+_RATE = re.compile(r"\s*(?:an?|per|each)\s+[^\W\d_]", re.I)
 _SUMS = {
     "price": re.compile(r"acqui|purchas|buy|bought|takeover|transaction|merger|pa(?:y|id)\b|paying|price", re.I),
     "investment": re.compile(r"invest", re.I),
@@ -201,7 +202,10 @@ def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
 
 def money_class(u: ClaimUnit, n: Number, counted: str | None) -> str | None:
     """What a sum of money is, from the first word that says: its predicate, its noun, the four
-    words before it, nearest first ("the transaction came to about $14.1 billion": price)."""
+    words before it, nearest first ("the transaction came to about $14.1 billion": price); none
+    for a rate ("$4,100 an ounce", "$55 per share")."""
+    if _RATE.match(u.text[n.end - u.start:n.end - u.start + 20]):
+        return None
     before = _TOKEN.findall(u.text[max(0, n.start - u.start - 40):n.start - u.start])[-4:]
     for w in [*_TOKEN.findall(n.predicate or ""), *reversed(_TOKEN.findall(counted or "")), *reversed(before)]:
         found = {k for k, pat in _SUMS.items() if pat.match(w)}
@@ -236,7 +240,7 @@ def _counted(u: ClaimUnit, n: Number) -> str | None:
     "12 dead bodies" counts bodies."""
     after = u.text[n.end - u.start:n.end - u.start + 40].split()[:2]
     word = after[0].strip(",;:.") if after else ""
-    if n.counted and _TOKEN.fullmatch(word) and outcome_class([word]) and stem(n.counted.split()[-1]) not in {
+    if n.counted and n.unit is None and _TOKEN.fullmatch(word) and outcome_class([word]) and stem(n.counted.split()[-1]) not in {
             stem(w.strip(",;:.")) for w in after}:
         return word.lower()
     return n.counted
