@@ -282,7 +282,7 @@ def test_sums_of_one_kind_are_compared_whatever_word_names_them() -> None:
               "approximately $14.1 billion as the acquisition cost.", None),
     )
     [c] = _numbers(result)
-    assert "14.9" in c.explanation and "14.1" in c.explanation
+    assert "14.9" in c.explanation and "14.1" in c.explanation and c.frame == "price"
 
 
 def test_sums_in_two_currencies_conflict_only_beyond_any_exchange_rate() -> None:
@@ -294,6 +294,7 @@ def test_sums_in_two_currencies_conflict_only_beyond_any_exchange_rate() -> None
     )
     [c] = _numbers(result)
     assert "$70,000" in c.explanation and "600,000 euros" in c.explanation and "two currencies" in c.explanation
+    assert c.frame == "value"
 
 
 def test_two_estimates_each_outside_the_others_range_conflict() -> None:

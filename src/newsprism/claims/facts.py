@@ -194,7 +194,7 @@ def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
     words = _TOKEN.findall(n.predicate or "")
     before = u.text[max(0, n.start - u.start - 25):n.start - u.start]
     words += [w for w in _TOKEN.findall(before)[-3:] if stem(w).startswith(("toll", "death"))]
-    words += [w for w in re.findall(r"([^\W\d_]+(?:ed|ing))\s+$", before)]
+    words += re.findall(r"([^\W\d_]+(?:ed|ing))\s+$", before)
     after = re.split(r"\d", u.text[n.end - u.start:n.end - u.start + 45])[0]  # the next figure's words are its own
     words += _TOKEN.findall(after)[:5]
     return words
@@ -271,12 +271,14 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
             frame = " ".join(x for x in (what, n.predicate) if x)
             duration = _is_duration(u, n, measure)
             residents = _residence(u, n) if measure is None else frozenset()
+            money = money_class(u, n, counted) if measure in CURRENCIES else None
             out.append(QuantityFact(
                 unit=i, number=n, measure=measure, counted=counted, predicate=n.predicate, outcome=outcome,
                 people=nearest_person(u, n.start, n.end), places=_names(u, n, ("GPE", "LOC", "FAC")),
-                frame="how long it took" if duration else ("population" if residents else frame or "figure"),
+                frame="how long it took" if duration else (
+                    "population" if residents else money or frame or "figure"),
                 duration=duration, residents=residents,
-                money=money_class(u, n, counted) if measure in CURRENCIES else None,
+                money=money,
             ))
         mine = out[first:]
         for a in mine:
