@@ -65,6 +65,10 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "The stolen jewels are worth $102 million, the Paris prosecutor said on Tuesday."),  # one sum in two currencies
     ("Nippon Steel completed the acquisition on Wednesday, paying approximately $14.1 billion for U.S. Steel.",
      "Nippon Steel has committed to invest approximately $11 billion in U.S. Steel by 2028."),  # price, investment
+    ("The thieves left behind the colossal 140-carat Regent Diamond, valued at $60 million, the museum said.",
+     "The stolen jewels are worth $88 million, the museum said on Monday."),  # the values of two things
+    ("Boeing agreed on Monday to pay a $5 billion fine to the Justice Department over the crashes.",
+     "Boeing paid $4 billion on Monday to settle the claims of airlines over the crashes."),  # a fine is no price
     ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
      "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
 ])

@@ -68,6 +68,9 @@ CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "UAH", "RUB", "CNY"})
 # one kind are one quantity whatever verb or noun each uses ("paying $14.1 billion" / "the
 # 14.9-billion-dollar purchase"; "valued at $70,000" / "worth 600,000 euros"), two of different
 # kinds ("invest $11 billion" / "the $14.1 billion transaction") never.
+_CURRENCY_NAMES = frozenset({"dollar", "euro", "pound", "yen", "yuan", "ruble", "rouble", "hryvnia", "ringgit"})
+_NOT_NOUNS = frozenset("""in to for of and or a an the as from by on at with was were is are be been will would
+has have had that which who this last next over into after before since per each more less than""".split())
 _RATE = re.compile(r"\s*(?:an?|per|each)\s+[^\W\d_]", re.I)
 _SUMS = {
     "price": re.compile(r"acqui|purchas|buy|bought|takeover|transaction|merger|pa(?:y|id)\b|paying|price", re.I),
@@ -201,13 +204,19 @@ def _outcome_words(u: ClaimUnit, n: Number) -> list[str]:
 
 
 def money_class(u: ClaimUnit, n: Number, counted: str | None) -> str | None:
-    """What a sum of money is, from the first word that says: its predicate, its noun, the four
-    words before it, nearest first ("the transaction came to about $14.1 billion": price); none
-    for a rate ("$4,100 an ounce", "$55 per share")."""
+    """What a sum of money is: its noun's kind ("the $14.9 billion purchase": price; "a $5 billion
+    fine": none), else the first word that says among its predicate and the four words before
+    it, nearest first ("the transaction came to about $14.1 billion": price); none for a rate
+    ("$4,100 an ounce", "$55 per share")."""
     if _RATE.match(u.text[n.end - u.start:n.end - u.start + 20]):
         return None
+    noun = (_TOKEN.findall(counted or "") or [""])[-1]
+    if not noun and (after := re.match(r"\s+([a-z]+)\b", u.text[n.end - u.start:])) \
+            and after.group(1) not in _NOT_NOUNS:
+        noun = after.group(1)  # "a $5 billion fine": the parse may not hang the figure on its noun
     before = _TOKEN.findall(u.text[max(0, n.start - u.start - 40):n.start - u.start])[-4:]
-    for w in [*_TOKEN.findall(n.predicate or ""), *reversed(_TOKEN.findall(counted or "")), *reversed(before)]:
+    words = [*_TOKEN.findall(n.predicate or ""), *reversed(before)]
+    for w in [noun] if noun and noun.lower() not in _CURRENCY_NAMES else words:
         found = {k for k, pat in _SUMS.items() if pat.match(w)}
         if found:
             return found.pop() if len(found) == 1 else None

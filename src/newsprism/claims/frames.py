@@ -162,6 +162,19 @@ def _dimensions(f: QuantityFact, u: ClaimUnit) -> frozenset[str]:
     return frozenset(DIMENSIONS[w] for w in words if w in DIMENSIONS)
 
 
+_VALUE_WORDS = frozenset({"worth", "value", "valued", "estimated", "about", "around", "some", "nearly", "approximately",
+                          "were", "was", "are", "is", "the", "with", "from", "that", "which"})
+
+
+def _valued(f: QuantityFact, u: ClaimUnit) -> set[str]:
+    """Stems of the words naming what a value is of, the four before the figure: "gold specimens
+    valued at $70,000" and "gold nuggets worth 600,000 euros" share "gold"; "the Regent Diamond,
+    valued at $60 million" and "jewels worth €88 million" share nothing."""
+    at = f.number.start - u.start
+    words = _TOKEN.findall(u.text[max(0, at - 40):at].lower())[-4:]
+    return {stem(w) for w in words if len(w) > 2 and w not in _VALUE_WORDS}
+
+
 def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, aligned: bool = False,
                same_figure: bool = False) -> bool:
     """The structural tests: same measure and outcome, different origins, no expectation,
@@ -202,7 +215,7 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     if a.measure is not None:
         own_a, own_b = _own_stems(a, ua), _own_stems(b, ub)
         if not aligned and not own_a & own_b and not _same_predicate(a, b) and not (a.duration and b.duration) \
-                and not (a.money and a.money == b.money):
+                and not (a.money and a.money == b.money and (a.money != "value" or _valued(a, ua) & _valued(b, ub))):
             return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
     return True
 
