@@ -310,6 +310,9 @@ def test_two_estimates_each_outside_the_others_range_conflict() -> None:
     assert compare_numbers(fifty, sixty).kind == "apart"  # 45-55 million against 54-66 million
     assert compare_numbers(fifty, fifty_five).verdict == "compatible"  # 55 rounds to 50 at one digit
     assert compare_numbers(sixty, fifty_five).verdict == "compatible"
+    # "about" never narrows a figure rounded to whole millions: "about 2 million" admits 2.3 million
+    assert compare_numbers(num("about 2 million", 2e6, "about"), num("2.3 million", 2.3e6)).verdict == "compatible"
+    assert compare_numbers(num("about 100", 100, "about"), num("115", 115)).verdict == "conflict"
 
 
 def test_the_population_of_one_place_is_compared_in_any_words() -> None:

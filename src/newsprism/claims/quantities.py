@@ -2,7 +2,8 @@
 
 A number with a qualifier is a range of values: "less than two hours" is [0, 2),
 "at least 13" is [13, ∞), "about 100" is [90, 110] (±10 % for a round figure; a precise one,
-"about $14.1 billion", admits less: ±3 % or its last digit), a range is [low, high]. A round
+"about $14.1 billion", admits less: ±3 % or its last digit; one rounded to whole millions,
+"about 2 million", no less than "2 million"), a range is [low, high]. A round
 figure of three digits or more ("1,000", "$15 billion") stands for what rounds to it:
 "$15 billion" and "$14.9 billion" agree, "30-storey" and "33-storey" do not.
 Two statements about the same quantity (same unit) conflict when their ranges cannot
@@ -91,7 +92,10 @@ def interval(n: Number) -> tuple[float, float, bool]:
         # "nearly/almost x" reads as just under x
         return (v * (1 - APPROX) if q.startswith(("nearly", "almost")) else 0.0), v, q.startswith(_STRICT)
     if any(q.startswith(x) for x in _ABOUT):
-        tol = min(APPROX * abs(v), max(precision(n), APPROX_PRECISE * abs(v)))
+        p = precision(n)
+        tol = min(APPROX * abs(v), max(p, APPROX_PRECISE * abs(v)))
+        if p >= ROUND_MIN and (m := _FIGURE.search(n.text or "")) and p == _SCALE_WORDS.get((m.group(3) or "").lower()):
+            tol = max(tol, p / 2)  # "about 2 million" admits what "2 million" does: 1.5 to 2.5 million
         return v - tol, v + tol, False
     p = precision(n)
     if p >= ROUND_MIN:
