@@ -69,6 +69,10 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "The stolen jewels are worth $88 million, the museum said on Monday."),  # the values of two things
     ("Boeing agreed on Monday to pay a $5 billion fine to the Justice Department over the crashes.",
      "Boeing paid $4 billion on Monday to settle the claims of airlines over the crashes."),  # a fine is no price
+    ("Salesforce bought Slack for $27.7 billion in 2021, its largest deal.",
+     "Salesforce completed its purchase of Informatica for $8 billion on Tuesday, its largest deal since Slack."),
+    ("Salesforce paid $27.7 billion for Slack in 2021.",
+     "Salesforce paid $8 billion for Informatica on Tuesday."),  # two deals: one dated to another year
     ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
      "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
 ])

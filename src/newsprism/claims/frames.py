@@ -15,7 +15,8 @@ quantity facts are about the same thing when
   wording), else the same counted noun; a measure needs the same predicate or noun
   ("valued at $70,000" and "$102 million" of the loot are not one amount), or for a sum of
   money the same kind of sum (`facts.money_class`: "paying $14.1 billion" and "the
-  14.9-billion-dollar purchase" are both the price);
+  14.9-billion-dollar purchase" are both the price), and a sum whose sentence names a year the
+  other's does not is another sum (an earlier deal, the price agreed in 2023);
 - their sentences are related (cosine at least `CONTEXT_MIN`); when alignment put the two
   sentences together (they say the same thing), the counted noun may differ ("the two-hour
   discussion" / "the talks lasted less than two hours");
@@ -162,6 +163,11 @@ def _dimensions(f: QuantityFact, u: ClaimUnit) -> frozenset[str]:
     return frozenset(DIMENSIONS[w] for w in words if w in DIMENSIONS)
 
 
+def _years(u: ClaimUnit) -> set[str]:
+    """The years the unit's text names ("in December 2023"); none for days it names relative to publication."""
+    return {d.value[:4] for d in u.dates if d.value and not d.relative and d.value[:4].isdigit()}
+
+
 _VALUE_WORDS = frozenset({"worth", "value", "valued", "estimated", "about", "around", "some", "nearly", "approximately",
                           "were", "was", "are", "is", "the", "with", "from", "that", "which"})
 
@@ -212,6 +218,8 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
             / USD_RATES.get(a.measure or "", 1.0)
         if min(x, y) == 0 or max(x, y) / min(x, y) > MAX_RATIO:
             return False
+    if a.measure in USD_RATES and _years(ua) != _years(ub):
+        return False  # "bought Slack for $27.7 billion in 2021" / "paid $8 billion on Tuesday": two deals
     if a.measure is not None:
         own_a, own_b = _own_stems(a, ua), _own_stems(b, ub)
         if not aligned and not own_a & own_b and not _same_predicate(a, b) and not (a.duration and b.duration) \
