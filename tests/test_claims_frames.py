@@ -73,6 +73,10 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "Salesforce completed its purchase of Informatica for $8 billion on Tuesday, its largest deal since Slack."),
     ("Salesforce paid $27.7 billion for Slack in 2021.",
      "Salesforce paid $8 billion for Informatica on Tuesday."),  # two deals: one dated to another year
+    ("The quake hit Mandalay, home to 1.5 million people, on Friday afternoon.",
+     "The quake on Friday afternoon hit the Mandalay region, home to 6 million people."),  # a city, its region
+    ("The floods hit the 9 million people who live in the Paris region on Tuesday.",
+     "The floods hit Paris, home to 2.1 million people, on Tuesday."),
     ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
      "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
 ])

@@ -229,9 +229,13 @@ _RESIDENTS_BEFORE = re.compile(r"\b(?:home to|population of|populated by|inhabit
 _RESIDENTS_AFTER = re.compile(r"\s*(?:who\s+)?(?:live|living|reside|residing)\s+(?:in|across|on|throughout)\b", re.I)
 
 
+_AREA = r"(?:region|area|metropolitan area|metro area|metro|province|state|county|district|prefecture|valley)"
+
+
 def _residence(u: ClaimUnit, n: Number) -> frozenset[str]:
     """Stems of the place whose population the figure is: the place named nearest before "home
-    to N", nearest after "N people who live in"; empty for any other figure."""
+    to N", nearest after "N people who live in", with the area word that makes it another place
+    ("the Mandalay region" is not Mandalay); empty for any other figure."""
     at, end = n.start - u.start, n.end - u.start
     places = [m for m in u.mentions if m.label in ("GPE", "LOC")]
     if _RESIDENTS_BEFORE.search(u.text[max(0, at - 30):at]):
@@ -240,7 +244,12 @@ def _residence(u: ClaimUnit, n: Number) -> frozenset[str]:
         m = min((m for m in places if m.start >= n.end), key=lambda m: m.start, default=None)
     else:
         return frozenset()
-    return frozenset(stem(w) for w in m.text.split()) if m else frozenset()
+    if m is None:
+        return frozenset()
+    area = re.match(rf"\s+({_AREA})\b", u.text[m.end - u.start:]) or re.search(
+        rf"\b({_AREA})\s+of\s+(?:the\s+)?$", u.text[max(0, m.start - u.start - 30):m.start - u.start])
+    words = m.text.split() + (area.group(1).split() if area else [])
+    return frozenset(stem(w) for w in words)
 
 
 def _counted(u: ClaimUnit, n: Number) -> str | None:
