@@ -77,6 +77,8 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "The quake on Friday afternoon hit the Mandalay region, home to 6 million people."),  # a city, its region
     ("The floods hit the 9 million people who live in the Paris region on Tuesday.",
      "The floods hit Paris, home to 2.1 million people, on Tuesday."),
+    ("Customs officers seized 2,000 pounds of cocaine at the port on Monday.",
+     "Customs officers seized $20,000 of cocaine at the port on Monday."),  # "pounds": a weight, not sterling
     ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
      "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
 ])

@@ -82,14 +82,22 @@ RATE_SLACK = 3.0
 BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "apart": 0.6, "differ": 0.55}
 
 
+def _converts(f: QuantityFact) -> bool:
+    """A sum in a currency of `USD_RATES` written unambiguously: not "¥" (yen or yuan), not
+    "pounds" (sterling or weight)."""
+    text = f.number.text.lower()
+    return f.measure in USD_RATES and "¥" not in text and not (f.measure == "GBP" and "pound" in text)
+
+
 def _key(f: QuantityFact) -> tuple[str | None, str | None]:
-    """The facts that may be compared: one measure and outcome, one sum of money in any currency of `USD_RATES`."""
+    """The facts that may be compared: one measure and outcome; sums of money in the currencies
+    of `USD_RATES` (in two of them only when both `_converts`, see `comparable`)."""
     return ("money", f.outcome) if f.measure in USD_RATES else f.key
 
 
 def _in_measure_of(f: QuantityFact, g: QuantityFact, iv: tuple[float, float, bool]) -> tuple[float, float, bool]:
     """`iv`, the values `g` admits, in the currency of `f`, widened by `RATE_SLACK` when it is another."""
-    if f.measure == g.measure or f.measure not in USD_RATES or g.measure not in USD_RATES:
+    if f.measure == g.measure or not _converts(f) or not _converts(g):
         return iv
     rate = USD_RATES[g.measure] / USD_RATES[f.measure]
     return iv[0] * rate / RATE_SLACK, iv[1] * rate * RATE_SLACK, False
@@ -189,6 +197,8 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     for head counts of no tallied outcome the same counted noun, for measures the same
     predicate or noun."""
     if ua.origin == ub.origin or ua.expected or ub.expected or _key(a) != _key(b) or a.part or b.part:
+        return False
+    if a.measure != b.measure and not (_converts(a) and _converts(b)):
         return False
     if a.people and b.people and not a.people & b.people and not aligned:
         return False  # one figure written twice is still two players' ("under 20 minutes" / "opening 20 minutes")
