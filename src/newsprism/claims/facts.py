@@ -20,7 +20,7 @@ from newsprism.claims.keys import stem
 from newsprism.claims.records import ClaimUnit
 from newsprism.nlp.document import Number
 
-__all__ = ["GENERIC", "SUBGROUPS", "QuantityFact", "counted_stems", "head_noun", "measure_of", "measure_words", "nearest_person", "outcome_class", "quantity_facts"]
+__all__ = ["CURRENCIES", "GENERIC", "SUBGROUPS", "QuantityFact", "counted_stems", "head_noun", "measure_of", "measure_words", "money_class", "nearest_person", "outcome_class", "quantity_facts"]
 
 # Measures a figure can be given in, by the unit word the NLP stage reads after it. A figure in
 # one measure is never compared with one in another ("10 km" and "6 miles", "€88m" and "$102m"
@@ -64,14 +64,14 @@ man men girl girls boy boys police policeman policemen officer officers troop tr
 fighters student students tourist tourists foreigner foreigners citizen citizens national nationals resident
 residents pilgrim pilgrims prisoner prisoners hostage hostages journalist journalists crew""".split())
 CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "UAH", "RUB", "CNY"})
+_CURRENCY_NAMES = frozenset({"dollar", "euro", "pound", "yen", "yuan", "ruble", "rouble", "hryvnia", "ringgit"})
+_NOT_NOUNS = frozenset("""in to for of and or a an the as from by on at with was were is are be been will would
+has have had that which who this last next over into after before since per each more less than""".split())
+_RATE = re.compile(r"\s*(?:an?|per|each)\s+[^\W\d_]", re.I)  # "$4,100 an ounce", "$55 per share"
 # What a sum of money is, when it is one of the sums business and crime news report: two sums of
 # one kind are one quantity whatever verb or noun each uses ("paying $14.1 billion" / "the
 # 14.9-billion-dollar purchase"; "valued at $70,000" / "worth 600,000 euros"), two of different
 # kinds ("invest $11 billion" / "the $14.1 billion transaction") never.
-_CURRENCY_NAMES = frozenset({"dollar", "euro", "pound", "yen", "yuan", "ruble", "rouble", "hryvnia", "ringgit"})
-_NOT_NOUNS = frozenset("""in to for of and or a an the as from by on at with was were is are be been will would
-has have had that which who this last next over into after before since per each more less than""".split())
-_RATE = re.compile(r"\s*(?:an?|per|each)\s+[^\W\d_]", re.I)
 _SUMS = {
     "price": re.compile(r"acqui|purchas|buy|bought|takeover|transaction|merger|pa(?:y|id)\b|paying|price", re.I),
     "investment": re.compile(r"invest", re.I),
@@ -227,8 +227,6 @@ def money_class(u: ClaimUnit, n: Number, counted: str | None) -> str | None:
 # population of N", "the N people who live across X"
 _RESIDENTS_BEFORE = re.compile(r"\b(?:home to|population of|populated by|inhabited by)\s+$", re.I)
 _RESIDENTS_AFTER = re.compile(r"\s*(?:who\s+)?(?:live|living|reside|residing)\s+(?:in|across|on|throughout)\b", re.I)
-
-
 _AREA = r"(?:region|area|metropolitan area|metro area|metro|province|state|county|district|prefecture|valley)"
 
 
@@ -258,8 +256,8 @@ def _counted(u: ClaimUnit, n: Number) -> str | None:
     "12 dead bodies" counts bodies."""
     after = u.text[n.end - u.start:n.end - u.start + 40].split()[:2]
     word = after[0].strip(",;:.") if after else ""
-    if n.counted and n.unit is None and _TOKEN.fullmatch(word) and outcome_class([word]) and stem(n.counted.split()[-1]) not in {
-            stem(w.strip(",;:.")) for w in after}:
+    if n.counted and n.unit is None and _TOKEN.fullmatch(word) and outcome_class([word]) \
+            and stem(n.counted.split()[-1]) not in {stem(w.strip(",;:.")) for w in after}:
         return word.lower()
     return n.counted
 
@@ -295,13 +293,13 @@ def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
                 people=nearest_person(u, n.start, n.end), places=_names(u, n, ("GPE", "LOC", "FAC")),
                 frame="how long it took" if duration else (
                     "population" if residents else money or frame or "figure"),
-                duration=duration, residents=residents,
-                money=money,
+                duration=duration, residents=residents, money=money,
             ))
         mine = out[first:]
         for a in mine:
-            a.part = not _is_total(u, a.number) and any(b is not a and b.key == a.key and (b.outcome or b.measure) and abs(b.number.start - a.number.end) < 40
-                         for b in mine)
+            a.part = not _is_total(u, a.number) and any(
+                b is not a and b.key == a.key and (b.outcome or b.measure) and abs(b.number.start - a.number.end) < 40
+                for b in mine)
     return out
 
 

@@ -46,7 +46,15 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
-from newsprism.claims.facts import GENERIC, SUBGROUPS, QuantityFact, counted_stems, head_noun, measure_words
+from newsprism.claims.facts import (
+    CURRENCIES,
+    GENERIC,
+    SUBGROUPS,
+    QuantityFact,
+    counted_stems,
+    head_noun,
+    measure_words,
+)
 from newsprism.claims.keys import stem
 from newsprism.claims.quantities import compare_numbers, interval, precision
 from newsprism.claims.records import ClaimUnit, Contradiction, Statement
@@ -228,7 +236,7 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
             / USD_RATES.get(a.measure or "", 1.0)
         if min(x, y) == 0 or max(x, y) / min(x, y) > MAX_RATIO:
             return False
-    if a.measure in USD_RATES and _years(ua) != _years(ub):
+    if a.measure in CURRENCIES and _years(ua) != _years(ub):
         return False  # "bought Slack for $27.7 billion in 2021" / "paid $8 billion on Tuesday": two deals
     if a.measure is not None:
         own_a, own_b = _own_stems(a, ua), _own_stems(b, ub)
@@ -345,7 +353,7 @@ def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
     else:
         what = "the figures cannot all be right" + (
             f"; reporting time may explain part of it ({when})" if dates else "")
-    if len({facts[i].measure for i in members}) > 1:
+    if len({facts[i].measure for i in members}) > 1:  # see `USD_RATES`
         what += f" (two currencies, apart by more than {RATE_SLACK:g} times at rough exchange rates)"
     return Contradiction(kind="number", explanation=f"{frame}: {sides}: {what}.", statements=statements,
                          confidence=max(e[2] for e in edges), frame=frame, published=dates)

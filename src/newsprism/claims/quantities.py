@@ -8,9 +8,10 @@ figure of three digits or more ("1,000", "$15 billion") stands for what rounds t
 "$15 billion" and "$14.9 billion" agree, "30-storey" and "33-storey" do not.
 Two statements about the same quantity (same unit) conflict when their ranges cannot
 both hold, or (a softer conflict) when two estimates each name a figure outside the other's
-range ("50 million", 45-55 million, and "about 60 million", 54-66 million); when both are open bounds that can both hold but name different figures
-("at least 6 dead" vs "at least 43 dead", typically reports from different times) they
-differ: a weaker finding, reported with lower confidence.
+range ("50 million", 45-55 million, and "about 60 million", 54-66 million); when both are
+open bounds that can both hold but name different figures ("at least 6 dead" vs "at least
+43 dead", typically reports from different times) they differ: a weaker finding, reported
+with lower confidence.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def interval(n: Number) -> tuple[float, float, bool]:
     if any(q.startswith(x) for x in _ABOUT):
         p = precision(n)
         tol = min(APPROX * abs(v), max(p, APPROX_PRECISE * abs(v)))
-        if p >= ROUND_MIN and (m := _FIGURE.search(n.text or "")) and p == _SCALE_WORDS.get((m.group(3) or "").lower()):
+        m = _FIGURE.search(n.text or "")
+        if p >= ROUND_MIN and m and p == _SCALE_WORDS.get((m.group(3) or "").lower()):
             tol = max(tol, p / 2)  # "about 2 million" admits what "2 million" does: 1.5 to 2.5 million
         return v - tol, v + tol, False
     p = precision(n)
@@ -127,7 +129,7 @@ def compare_numbers(a: Number, b: Number, ia: tuple[float, float, bool] | None =
     open_bound = math.isinf(ha) or math.isinf(hb) or (la == 0 < ha) or (lb == 0 < hb)
     if not open_bound and a.upper is None and b.upper is None and not la <= b.value <= ha \
             and not lb <= a.value <= hb:
-        # two estimates whose ranges touch, each figure outside the other's: "50 million" (45-55
+        # two estimates whose ranges overlap, each figure outside the other's: "50 million" (45-55
         # million) and "about 60 million" (54-66 million) cannot both be what the writers meant
         return Comparison("conflict", 0.6, "apart")
     if open_bound and a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (
