@@ -346,3 +346,15 @@ def test_a_noun_after_the_figure_is_kept_and_a_rate_is_no_sum() -> None:
     facts = {f.number.text: f for f in quantity_facts(result.units)}
     assert facts["At least 20 people"].counted == "people"  # not "perished": a noun follows the figure
     assert facts["$4,100"].money is None and facts["$14.1 billion"].money == "price"
+
+
+@pytest.mark.parametrize(("pair", "totals"), [
+    (("The storm killed 14 people, 10 of them children, officials said on Sunday.",
+      "Officials said on Sunday the storm killed 12 people in the region."), ("14 people", "12 people")),
+    (("As of Saturday, at least 32 people, including 14 children, have died in Kerr County.",
+      "As of Saturday, at least 43 people have died in Kerr County, officials said."),
+     ("at least 32 people", "at least 43 people")),
+])
+def test_a_total_named_with_a_part_of_it_is_still_a_total(pair: tuple[str, str], totals: tuple[str, str]) -> None:
+    [c] = _numbers(claims_of(("a", pair[0], None), ("b", pair[1], None)))
+    assert all(t in c.explanation for t in totals)

@@ -262,10 +262,17 @@ def _counted(u: ClaimUnit, n: Number) -> str | None:
     return n.counted
 
 
+_PART_OF = re.compile(r"[\s,(—–-]*(?:including|among them|of whom)\s+$|\s+of them\b", re.I)
+
+
 def _is_total(u: ClaimUnit, n: Number) -> bool:
-    """The figure is followed by its breakdown: "14 dead, 13 civilians and one soldier" (13 + 1)."""
-    later = [m.value or 0.0 for m in u.numbers if n.end <= m.start < n.end + 40]
-    return any(sum(later[:k]) == n.value for k in range(2, len(later) + 1))
+    """The figure is followed by its breakdown: "14 dead, 13 civilians and one soldier" (13 + 1),
+    "at least 32 people, including 14 children", "killed 14 people, 10 of them children"."""
+    later = [m for m in u.numbers if n.end <= m.start < n.end + 40]
+    if later and (_PART_OF.match(u.text[n.end - u.start:later[0].start - u.start])
+                  or _PART_OF.match(u.text[later[0].end - u.start:later[0].end - u.start + 10])):
+        return later[0].value is not None and n.value is not None and later[0].value < n.value
+    return any(sum(m.value or 0.0 for m in later[:k]) == n.value for k in range(2, len(later) + 1))
 
 
 def quantity_facts(units: Sequence[ClaimUnit]) -> list[QuantityFact]:
