@@ -61,6 +61,24 @@ def test_tolls_from_different_times_differ_and_show_the_dates() -> None:
      "The deal is worth $14.9 billion, the company said on Wednesday."),  # rounded against precise
     ("The quake struck at a depth of 10 km, the survey said.",
      "The quake struck at a depth of 6 miles, the survey said."),  # one depth in two units
+    ("The stolen jewels are worth 88 million euros, the Paris prosecutor said on Tuesday.",
+     "The stolen jewels are worth $102 million, the Paris prosecutor said on Tuesday."),  # one sum in two currencies
+    ("Nippon Steel completed the acquisition on Wednesday, paying approximately $14.1 billion for U.S. Steel.",
+     "Nippon Steel has committed to invest approximately $11 billion in U.S. Steel by 2028."),  # price, investment
+    ("The thieves left behind the colossal 140-carat Regent Diamond, valued at $60 million, the museum said.",
+     "The stolen jewels are worth $88 million, the museum said on Monday."),  # the values of two things
+    ("Boeing agreed on Monday to pay a $5 billion fine to the Justice Department over the crashes.",
+     "Boeing paid $4 billion on Monday to settle the claims of airlines over the crashes."),  # a fine is no price
+    ("Salesforce bought Slack for $27.7 billion in 2021, its largest deal.",
+     "Salesforce completed its purchase of Informatica for $8 billion on Tuesday, its largest deal since Slack."),
+    ("Salesforce paid $27.7 billion for Slack in 2021.",
+     "Salesforce paid $8 billion for Informatica on Tuesday."),  # two deals: one dated to another year
+    ("The quake hit Mandalay, home to 1.5 million people, on Friday afternoon.",
+     "The quake on Friday afternoon hit the Mandalay region, home to 6 million people."),  # a city, its region
+    ("The floods hit the 9 million people who live in the Paris region on Tuesday.",
+     "The floods hit Paris, home to 2.1 million people, on Tuesday."),
+    ("Customs officers seized 2,000 pounds of cocaine at the port on Monday.",
+     "Customs officers seized $20,000 of cocaine at the port on Monday."),  # "pounds": a weight, not sterling
     ("Desire Doue scored his second goal in the 63rd minute, Luis Enrique said.",
      "Senny Mayulu scored the fifth goal in the 86th minute, Luis Enrique said."),  # two goals, two players
 ])
@@ -82,6 +100,7 @@ def test_a_precise_approximation_is_narrower_than_a_round_one() -> None:
 
     assert precision(num("$14.1 billion", 14.1e9)) == pytest.approx(1e8)
     assert precision(num("$15 billion", 15e9)) == pytest.approx(1e9)
+    assert precision(num("14.9-billion-U.S.-dollar", 14.9e9)) == pytest.approx(1e8)
     assert compare_numbers(num("$15 billion", 15e9), num("$14.9 billion", 14.9e9)).verdict == "compatible"
     assert compare_numbers(num("about $14.1 billion", 14.1e9, "about"),
                            num("$14.9 billion", 14.9e9)).verdict == "conflict"
@@ -239,3 +258,103 @@ def test_how_long_a_thing_took_is_compared_whatever_the_verb_and_when_is_not() -
         ("b", "Ten minutes later, the thieves were inside the Louvre for under four minutes.", None),
     )
     assert _numbers(result) == []
+
+
+def test_a_total_followed_by_its_breakdown_is_compared_with_another_total() -> None:
+    # "14 dead, 13 civilians and one soldier": 14 is the total (13 + 1), counted as the dead
+    result = claims_of(
+        ("a", "Thai authorities reported 14 dead, 13 civilians and one soldier with 46 wounded, after Cambodian "
+              "rocket attacks struck a gas station, homes, and a hospital in Thailand's Sisaket and Surin provinces.",
+         None),
+        ("b", "Thailand said there were 12 fatalities in three Thai provinces, 11 of them civilians, including an "
+              "eight-year-old boy.", None),
+    )
+    found = [c for c in _numbers(result) if "12 fatalities" in c.explanation]
+    assert found and "14" in found[0].explanation
+    facts = {f.number.text: f for f in quantity_facts(result.units)}
+    assert facts["14"].counted == "dead" and facts["14"].outcome == "dead" and not facts["14"].part
+    assert facts["13 civilians"].part
+
+
+def test_the_verb_right_before_a_figure_names_its_outcome() -> None:
+    result = claims_of(
+        ("a", "Thailand scrambled an F-16 fighter jet to bomb targets in Cambodia on Thursday after artillery "
+              "volleys from both sides killed at least 11 civilians, as border tension boiled over.", None),
+        ("b", "A Thai F-16 fighter jet bombed targets in Cambodia early on Thursday, resulting in the deaths of at "
+              "least two civilians.", None),
+    )
+    facts = {f.number.text: f for f in quantity_facts(result.units)}
+    assert facts["at least 11 civilians"].outcome == "dead"
+
+
+def test_sums_of_one_kind_are_compared_whatever_word_names_them() -> None:
+    # "the 14.9-billion-U.S.-dollar purchase" and "paying $14.1 billion": both the price of the deal
+    result = claims_of(
+        ("a", "Nippon Steel announced on Wednesday that it had finalized the 14.9-billion-U.S.-dollar purchase of "
+              "U.S. Steel, turning the U.S. company into its wholly owned subsidiary.", None),
+        ("b", "Nippon Steel completed the acquisition of all shares of US Steel on the same day, paying "
+              "approximately $14.1 billion as the acquisition cost.", None),
+    )
+    [c] = _numbers(result)
+    assert "14.9" in c.explanation and "14.1" in c.explanation and c.frame == "price"
+
+
+def test_sums_in_two_currencies_conflict_only_beyond_any_exchange_rate() -> None:
+    result = claims_of(
+        ("a", "The incident comes just weeks after the Museum of Natural History in Paris reported a separate "
+              "theft of gold specimens valued at $70,000.", None),
+        ("b", "In mid-September, gold nuggets worth 600,000 euros were stolen from the National Museum of Natural "
+              "History.", None),
+    )
+    [c] = _numbers(result)
+    assert "$70,000" in c.explanation and "600,000 euros" in c.explanation and "two currencies" in c.explanation
+    assert c.frame == "value"
+
+
+def test_two_estimates_each_outside_the_others_range_conflict() -> None:
+    def num(text: str, value: float, qualifier: str | None = None) -> Number:
+        return Number(text=text, value=value, unit="people", qualifier=qualifier, start=0, end=len(text))
+
+    fifty, sixty = num("50 million", 50e6), num("about 60 million", 60e6, "about")
+    fifty_five = num("around 55 million", 55e6, "about")
+    assert compare_numbers(fifty, sixty).kind == "apart"  # 45-55 million against 54-66 million
+    assert compare_numbers(fifty, fifty_five).verdict == "compatible"  # 55 rounds to 50 at one digit
+    assert compare_numbers(sixty, fifty_five).verdict == "compatible"
+    # "about" never narrows a figure rounded to whole millions: "about 2 million" admits 2.3 million
+    assert compare_numbers(num("about 2 million", 2e6, "about"), num("2.3 million", 2.3e6)).verdict == "compatible"
+    assert compare_numbers(num("about 100", 100, "about"), num("115", 115)).verdict == "conflict"
+
+
+def test_the_population_of_one_place_is_compared_in_any_words() -> None:
+    result = claims_of(
+        ("a", "A blackout brought much of Spain and Portugal to a standstill Monday, halting subway trains and "
+              "shutting down traffic lights for the 50 million people who live across the Iberian Peninsula.", None),
+        ("b", "The Iberian Peninsula has a combined population of about 60 million people.", None),
+        ("c", "The blackout hit Spain, home to 48 million people, on Monday, halting subway trains and shutting "
+              "down traffic lights.", None),
+    )
+    [c] = _numbers(result)
+    assert c.frame == "population" and {s.article for s in c.statements} == {"a", "b"}
+
+
+def test_a_noun_after_the_figure_is_kept_and_a_rate_is_no_sum() -> None:
+    result = claims_of(
+        ("a", "At least 20 people perished at the Shwe Pho Shing Mosque in Mandalay when it collapsed.", None),
+        ("b", "With gold prices soaring above $4,100 an ounce, one fear is that the items could be melted down "
+              "after Nippon Steel paid $14.1 billion.", None),
+    )
+    facts = {f.number.text: f for f in quantity_facts(result.units)}
+    assert facts["At least 20 people"].counted == "people"  # not "perished": a noun follows the figure
+    assert facts["$4,100"].money is None and facts["$14.1 billion"].money == "price"
+
+
+@pytest.mark.parametrize(("pair", "totals"), [
+    (("The storm killed 14 people, 10 of them children, officials said on Sunday.",
+      "Officials said on Sunday the storm killed 12 people in the region."), ("14 people", "12 people")),
+    (("As of Saturday, at least 32 people, including 14 children, have died in Kerr County.",
+      "As of Saturday, at least 43 people have died in Kerr County, officials said."),
+     ("at least 32 people", "at least 43 people")),
+])
+def test_a_total_named_with_a_part_of_it_is_still_a_total(pair: tuple[str, str], totals: tuple[str, str]) -> None:
+    [c] = _numbers(claims_of(("a", pair[0], None), ("b", pair[1], None)))
+    assert all(t in c.explanation for t in totals)

@@ -35,6 +35,10 @@ def _numbers(nlp, text):
     ("Tens of thousands of casualties.", [("Tens of thousands of casualties", 20000.0, "casualties", None, None)]),
     ("The warring sides met for barely an hour.", [("barely an hour", 1.0, "hour", "at most", None)]),
     ("The round concluded after a little over an hour.", [("over an hour", 1.0, "hour", "more than", None)]),
+    ("It had finalized the 14.9-billion-U.S.-dollar purchase of U.S. Steel.",
+     [("14.9-billion-U.S.-dollar", 14.9e9, "USD", None, None)]),
+    ("A 10-million-euro fine and a two-million-strong army.",
+     [("10-million-euro", 1e7, "EUR", None, None), ("two-million-strong", 2e6, "strongs", None, None)]),
     ("Winds of 60 miles an hour and pay of $5 an hour.",
      [("60 miles", 60.0, "miles", None, None), ("$5", 5.0, "USD", None, None)]),
 ])

@@ -6,17 +6,23 @@ so figures are compared here across all units of a story, not only aligned ones.
 quantity facts are about the same thing when
 
 - they come from different origins and neither is an expectation (a forecast is not an outcome);
-- they are given in the same measure (never "10 km" against "6 miles"), and a head count
+- they are given in the same measure (never "10 km" against "6 miles"; sums in two stable
+  currencies only for a gap no exchange rate explains, see `USD_RATES`), and a head count
   tallies the same outcome (never "people killed" against "people injured" or "on board");
 - the people and the places their sentences name do not exclude each other (one player's
   goal minute is not another's; a toll in Thailand is not one in Myanmar);
 - they count the same thing: the same tallied outcome ("killed", "stolen", "thieves" in any
   wording), else the same counted noun; a measure needs the same predicate or noun
-  ("valued at $70,000" and "$102 million" of the loot are not one amount);
+  ("valued at $70,000" and "$102 million" of the loot are not one amount), or for a sum of
+  money the same kind of sum (`facts.money_class`: "paying $14.1 billion" and "the
+  14.9-billion-dollar purchase" are both the price), and a sum whose sentence names a year the
+  other's does not is another sum (an earlier deal, the price agreed in 2023);
 - their sentences are related (cosine at least `CONTEXT_MIN`); when alignment put the two
   sentences together (they say the same thing), the counted noun may differ ("the two-hour
   discussion" / "the talks lasted less than two hours");
 - neither is one figure of a breakdown ("24 civilians and seven soldiers were wounded").
+- the population of a place ("home to N people", "N people who live across X") is compared
+  only with the population of the same place, in any words, and never with another count.
 - a head count of no tallied outcome, or an amount, is never compared with one ten times
   larger: "1.7 million people" (a city) and "30 people" (bodies recovered), "$70,000" (an
   earlier theft) and "$60 million" (the loot) are not one quantity. Tolls may grow a
@@ -40,7 +46,15 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
-from newsprism.claims.facts import GENERIC, SUBGROUPS, QuantityFact, counted_stems, head_noun, measure_words
+from newsprism.claims.facts import (
+    CURRENCIES,
+    GENERIC,
+    SUBGROUPS,
+    QuantityFact,
+    counted_stems,
+    head_noun,
+    measure_words,
+)
 from newsprism.claims.keys import stem
 from newsprism.claims.quantities import compare_numbers, interval, precision
 from newsprism.claims.records import ClaimUnit, Contradiction, Statement
@@ -66,7 +80,35 @@ DIMENSIONS = {w: d for d, ws in {
     "southeast southwest northern southern eastern western off", "speed": "speed winds gusts", "weight": "weigh weight",
 }.items() for w in ws.split()}
 _TOKEN = re.compile(r"[a-z]+")
-BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "differ": 0.55}
+# Rough dollars per unit of the currencies whose rate against the dollar has stayed within a
+# factor of about two since 2000 (EUR 0.83-1.60, GBP 1.04-2.11, JPY 1/160-1/75, CNY 1/8.3-1/6.1;
+# not RUB or UAH). Sums in two of them are compared only for a gap that no rate could explain:
+# one side is widened by `RATE_SLACK` either way after converting ("€88 million" and "$102
+# million" agree; "valued at $70,000" and "worth 600,000 euros" do not).
+USD_RATES = {"USD": 1.0, "EUR": 1.1, "GBP": 1.3, "JPY": 0.007, "CNY": 0.14}
+RATE_SLACK = 3.0
+BASE = {"exact": 0.9, "bounded": 0.75, "touching": 0.6, "apart": 0.6, "differ": 0.55}
+
+
+def _converts(f: QuantityFact) -> bool:
+    """A sum in a currency of `USD_RATES` written unambiguously: not "¥" (yen or yuan), not
+    "pounds" (sterling or weight)."""
+    text = f.number.text.lower()
+    return f.measure in USD_RATES and "¥" not in text and not (f.measure == "GBP" and "pound" in text)
+
+
+def _key(f: QuantityFact) -> tuple[str | None, str | None]:
+    """The facts that may be compared: one measure and outcome; sums of money in the currencies
+    of `USD_RATES` (in two of them only when both `_converts`, see `comparable`)."""
+    return ("money", f.outcome) if f.measure in USD_RATES else f.key
+
+
+def _in_measure_of(f: QuantityFact, g: QuantityFact, iv: tuple[float, float, bool]) -> tuple[float, float, bool]:
+    """`iv`, the values `g` admits, in the currency of `f`, widened by `RATE_SLACK` when it is another."""
+    if f.measure == g.measure or not _converts(f) or not _converts(g):
+        return iv
+    rate = USD_RATES[g.measure] / USD_RATES[f.measure]
+    return iv[0] * rate / RATE_SLACK, iv[1] * rate * RATE_SLACK, False
 
 
 def unit_norm(v: np.ndarray) -> np.ndarray:
@@ -137,6 +179,24 @@ def _dimensions(f: QuantityFact, u: ClaimUnit) -> frozenset[str]:
     return frozenset(DIMENSIONS[w] for w in words if w in DIMENSIONS)
 
 
+def _years(u: ClaimUnit) -> set[str]:
+    """The years the unit's text names ("in December 2023"); none for days it names relative to publication."""
+    return {d.value[:4] for d in u.dates if d.value and not d.relative and d.value[:4].isdigit()}
+
+
+_VALUE_WORDS = frozenset({"worth", "value", "valued", "estimated", "about", "around", "some", "nearly", "approximately",
+                          "were", "was", "are", "is", "the", "with", "from", "that", "which"})
+
+
+def _valued(f: QuantityFact, u: ClaimUnit) -> set[str]:
+    """Stems of the words naming what a value is of, the four before the figure: "gold specimens
+    valued at $70,000" and "gold nuggets worth 600,000 euros" share "gold"; "the Regent Diamond,
+    valued at $60 million" and "jewels worth €88 million" share nothing."""
+    at = f.number.start - u.start
+    words = _TOKEN.findall(u.text[max(0, at - 40):at].lower())[-4:]
+    return {stem(w) for w in words if len(w) > 2 and w not in _VALUE_WORDS}
+
+
 def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, aligned: bool = False,
                same_figure: bool = False) -> bool:
     """The structural tests: same measure and outcome, different origins, no expectation,
@@ -144,12 +204,18 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     `aligned`: the two sentences say the same thing) people that do not exclude each other,
     for head counts of no tallied outcome the same counted noun, for measures the same
     predicate or noun."""
-    if ua.origin == ub.origin or ua.expected or ub.expected or a.key != b.key or a.part or b.part:
+    if ua.origin == ub.origin or ua.expected or ub.expected or _key(a) != _key(b) or a.part or b.part:
+        return False
+    if a.measure != b.measure and not (_converts(a) and _converts(b)):
         return False
     if a.people and b.people and not a.people & b.people and not aligned:
         return False  # one figure written twice is still two players' ("under 20 minutes" / "opening 20 minutes")
     aligned = aligned or same_figure
-    if a.places and b.places and not a.places & b.places:
+    if a.residents or b.residents:  # the people living in one place, in any words; never another count
+        if a.residents != b.residents:
+            return False
+        aligned = True
+    if a.places and b.places and not a.places & b.places and not a.residents:
         return False
     if _groups_apart(a, b, ua, ub):
         return False
@@ -166,12 +232,16 @@ def comparable(a: QuantityFact, b: QuantityFact, ua: ClaimUnit, ub: ClaimUnit, a
     if a.outcome is None:
         # a count of no tallied outcome, or an amount, ten times another is another thing:
         # "1.7 million people" (a city) / "30 people"; "$70,000" (an earlier theft) / "$60 million"
-        x, y = abs(a.number.value or 0.0), abs(b.number.value or 0.0)
+        x, y = abs(a.number.value or 0.0), abs(b.number.value or 0.0) * USD_RATES.get(b.measure or "", 1.0) \
+            / USD_RATES.get(a.measure or "", 1.0)
         if min(x, y) == 0 or max(x, y) / min(x, y) > MAX_RATIO:
             return False
+    if a.measure in CURRENCIES and _years(ua) != _years(ub):
+        return False  # "bought Slack for $27.7 billion in 2021" / "paid $8 billion on Tuesday": two deals
     if a.measure is not None:
         own_a, own_b = _own_stems(a, ua), _own_stems(b, ub)
-        if not aligned and not own_a & own_b and not _same_predicate(a, b) and not (a.duration and b.duration):
+        if not aligned and not own_a & own_b and not _same_predicate(a, b) and not (a.duration and b.duration) \
+                and not (a.money and a.money == b.money and (a.money != "value" or _valued(a, ua) & _valued(b, ub))):
             return False  # "20 miles away" and "a depth of 6 miles": a measure says nothing of what is measured
     return True
 
@@ -189,7 +259,7 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
     uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
     by_key: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
     for i, f in enumerate(facts):
-        by_key[f.key].append(i)
+        by_key[_key(f)].append(i)
     related: set[tuple[int, int]] = set()
     intervals = [_admits(f) for f in facts]
     edges: list[Finding] = []
@@ -206,7 +276,8 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             fs, cs = float(frame_sims[x, y]), float(ctx_sims[x, y])
             # one figure in one measure with qualifiers that exclude each other ("two-hour"
             # / "less than two hours") is itself a sign that both speak of one quantity
-            same_figure = a.measure is not None and a.number.value == b.number.value
+            same_figure = a.measure is not None and a.measure == b.measure and a.number.value == b.number.value \
+                or bool(a.residents) and a.residents == b.residents  # or the population of one named place
             if cs < (SAME_FIGURE_CONTEXT_MIN if same_figure else context_min):
                 continue
             # alignment says the sentences state the same thing and the frames are alike
@@ -217,8 +288,8 @@ def quantity_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Quantity
             if not comparable(a, b, units[a.unit], units[b.unit], together, same_figure):
                 continue
             related.add((idx[x], idx[y]))
-            cmp = compare_numbers(a.number, b.number, intervals[idx[x]], intervals[idx[y]])
-            if cmp.verdict not in ("conflict", "differ"):
+            cmp = compare_numbers(a.number, b.number, intervals[idx[x]], _in_measure_of(a, b, intervals[idx[y]]))
+            if cmp.verdict not in ("conflict", "differ") or cmp.kind in ("differ", "apart") and a.measure != b.measure:
                 continue
             kind = cmp.kind or "exact"  # compare_numbers names the kind of every conflict and difference
             edges.append((idx[x], idx[y], BASE[kind] * min(1.0, 0.6 + cs), kind))
@@ -282,5 +353,7 @@ def _contradiction(units: Sequence[ClaimUnit], facts: Sequence[QuantityFact],
     else:
         what = "the figures cannot all be right" + (
             f"; reporting time may explain part of it ({when})" if dates else "")
+    if len({facts[i].measure for i in members}) > 1:  # see `USD_RATES`
+        what += f" (two currencies, apart by more than {RATE_SLACK:g} times at rough exchange rates)"
     return Contradiction(kind="number", explanation=f"{frame}: {sides}: {what}.", statements=statements,
                          confidence=max(e[2] for e in edges), frame=frame, published=dates)

@@ -2,13 +2,16 @@
 
 A number with a qualifier is a range of values: "less than two hours" is [0, 2),
 "at least 13" is [13, ∞), "about 100" is [90, 110] (±10 % for a round figure; a precise one,
-"about $14.1 billion", admits less: ±3 % or its last digit), a range is [low, high]. A round
+"about $14.1 billion", admits less: ±3 % or its last digit; one rounded to whole millions,
+"about 2 million", no less than "2 million"), a range is [low, high]. A round
 figure of three digits or more ("1,000", "$15 billion") stands for what rounds to it:
 "$15 billion" and "$14.9 billion" agree, "30-storey" and "33-storey" do not.
 Two statements about the same quantity (same unit) conflict when their ranges cannot
-both hold; when both are open bounds that can both hold but name different figures
-("at least 6 dead" vs "at least 43 dead", typically reports from different times) they
-differ: a weaker finding, reported with lower confidence.
+both hold, or (a softer conflict) when two estimates each name a figure outside the other's
+range ("50 million", 45-55 million, and "about 60 million", 54-66 million); when both are
+open bounds that can both hold but name different figures ("at least 6 dead" vs "at least
+43 dead", typically reports from different times) they differ: a weaker finding, reported
+with lower confidence.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ class Comparison:
 _VAGUE = re.compile(r"(?:hundreds|thousands|millions|billions|dozens|tens of thousands)\b", re.I)
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
                 "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
-_FIGURE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?\s*([a-z]+)?", re.I)
+_FIGURE = re.compile(r"(\d[\d,]*)(?:\.(\d+))?[\s-]*([a-z]+)?", re.I)
 
 
 def precision(n: Number) -> float:
@@ -90,7 +93,11 @@ def interval(n: Number) -> tuple[float, float, bool]:
         # "nearly/almost x" reads as just under x
         return (v * (1 - APPROX) if q.startswith(("nearly", "almost")) else 0.0), v, q.startswith(_STRICT)
     if any(q.startswith(x) for x in _ABOUT):
-        tol = min(APPROX * abs(v), max(precision(n), APPROX_PRECISE * abs(v)))
+        p = precision(n)
+        tol = min(APPROX * abs(v), max(p, APPROX_PRECISE * abs(v)))
+        m = _FIGURE.search(n.text or "")
+        if p >= ROUND_MIN and m and p == _SCALE_WORDS.get((m.group(3) or "").lower()):
+            tol = max(tol, p / 2)  # "about 2 million" admits what "2 million" does: 1.5 to 2.5 million
         return v - tol, v + tol, False
     p = precision(n)
     if p >= ROUND_MIN:
@@ -120,6 +127,11 @@ def compare_numbers(a: Number, b: Number, ia: tuple[float, float, bool] | None =
     if _VAGUE.match(a.text or "") or _VAGUE.match(b.text or ""):
         return Comparison("compatible", 0.0)  # "hundreds" names no figure to differ from
     open_bound = math.isinf(ha) or math.isinf(hb) or (la == 0 < ha) or (lb == 0 < hb)
+    if not open_bound and a.upper is None and b.upper is None and not la <= b.value <= ha \
+            and not lb <= a.value <= hb:
+        # two estimates whose ranges overlap, each figure outside the other's: "50 million" (45-55
+        # million) and "about 60 million" (54-66 million) cannot both be what the writers meant
+        return Comparison("conflict", 0.6, "apart")
     if open_bound and a.value != b.value and max(abs(a.value), abs(b.value)) > 0 and (
         abs(a.value - b.value) / max(abs(a.value), abs(b.value)) > APPROX
     ):

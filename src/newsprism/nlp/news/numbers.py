@@ -8,6 +8,7 @@
     "10 to 15 people"        -> 10.0, upper 15.0, qualifier "range"
     "less than two hours"    -> 2.0, "hours", "less than"
     "$3.5bn" / "40%"         -> 3.5e9 "USD" / 40.0 "%"
+    "a 14.9-billion-U.S.-dollar purchase" -> 1.49e10 "USD"
 
 Years, dates and clock times belong to `dates` and are skipped (the caller passes the
 date spans; a bare four-digit year is skipped on its own).
@@ -49,7 +50,7 @@ _WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
         r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)" \
         r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"(?:\s?(?:hundred|thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)\b)?"
+_SCALE = r"(?:[\s-]?(?:hundred|thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)\b)?"
 _CORE = (rf"(?P<cur>US\$|[$€£¥₴₽])?\s?(?P<num>{_DIGITS}|\b{_WORD}\b|\ba (?:hundred|thousand|million|billion)\b|"
          rf"\b(?:a|one) dozen\b|\b(?:hundreds|thousands|millions|billions|dozens|tens of thousands)(?= of)\b|"
          # "after barely an hour", "a little over a week": one of a unit of time, never a rate ("miles an hour")
@@ -58,6 +59,8 @@ _CORE = (rf"(?P<cur>US\$|[$€£¥₴₽])?\s?(?P<num>{_DIGITS}|\b{_WORD}\b|\ba 
 _NUMBER = re.compile(
     _CORE + rf"(?:\s?(?P<dash>[-–—]|to|and)\s?(?P<num2>{_DIGITS}|\b{_WORD}\b)(?P<scale2>{_SCALE}))?"
     r"(?P<pct>\s?%|\s(?:percent|per cent)\b)?"
+    # "the 14.9-billion-U.S.-dollar purchase": a currency written into the compound
+    r"(?:-(?:U\.?S\.?-)?(?P<curword>dollar|euro|pound|yen|yuan|ruble|rouble)\b)?"
     r"(?:-(?P<adj>[a-z]+))?",
     re.I,
 )
@@ -139,6 +142,9 @@ def find_numbers(doc: Doc, skip: list[tuple[int, int]] | None = None) -> list[Nu
             unit = "%"
         if m.group("adj") and end == m.end():
             unit = _plural(m.group("adj").lower())
+        if m.group("curword"):
+            word = m.group("curword").lower()
+            unit = CURRENCY_WORDS.get(word) or CURRENCY_WORDS[word + "s"]
         if unit is None:
             unit, end = _unit_after(text, end, value)
         bound, start = _qualifier_before(text, start)
@@ -202,7 +208,7 @@ def _frame(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
 def _scale(word: str | None) -> float:
     if not word:
         return 1.0
-    return float(SCALES.get(word.strip().lower(), 1.0))
+    return float(SCALES.get(word.strip(" -").lower(), 1.0))
 
 
 def _plural(word: str) -> str:
