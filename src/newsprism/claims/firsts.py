@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +27,7 @@ import numpy as np
 from newsprism.claims.frames import cite, dates_note, unit_norm
 from newsprism.claims.keys import stem
 from newsprism.claims.records import ClaimUnit, Contradiction
-from newsprism.disjoint import DisjointSets
+from newsprism.disjoint import linked_groups
 
 __all__ = ["FirstFact", "first_contradictions", "first_facts"]
 
@@ -115,30 +115,24 @@ def first_contradictions(units: Sequence[ClaimUnit], facts: Sequence[FirstFact],
     if len(facts) < 2 or not len(unit_vectors):
         return []
     uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
-    links = DisjointSets(len(facts))
-    root = links.find
-    best: dict[int, float] = {}
-    for x, a in enumerate(facts):
-        for y in range(x + 1, len(facts)):
-            b = facts[y]
-            ua, ub = units[a.unit], units[b.unit]
-            if a.word != b.word or ua.origin == ub.origin or (a.low <= b.high and b.low <= a.high):
-                continue
-            context = float(uv[a.unit] @ uv[b.unit])
-            if context >= CONTEXT_MIN:
-                if (rx := root(x)) != (ry := root(y)):
-                    links.link(rx, ry)
-                best[x] = best[y] = max(best.get(x, 0.0), best.get(y, 0.0), CONFIDENCE * min(1.0, 0.6 + context))
-    groups: dict[int, list[int]] = {}
-    for i in best:
-        groups.setdefault(root(i), []).append(i)
+
+    def links() -> Iterator[tuple[int, int, float]]:
+        for x, a in enumerate(facts):
+            for y in range(x + 1, len(facts)):
+                b = facts[y]
+                ua, ub = units[a.unit], units[b.unit]
+                if a.word != b.word or ua.origin == ub.origin or (a.low <= b.high and b.low <= a.high):
+                    continue
+                if (context := float(uv[a.unit] @ uv[b.unit])) >= CONTEXT_MIN:
+                    yield x, y, CONFIDENCE * min(1.0, 0.6 + context)
+
     out = []
-    for members in groups.values():
+    for members, best in linked_groups(len(facts), links()):
         chosen = sorted((facts[i] for i in members), key=lambda f: (units[f.unit].article, f.unit))
         statements, by_phrase = cite([(units[f.unit], f.phrase) for f in chosen])
         said = " against ".join(f"“{p}” ({', '.join(arts)})" for p, arts in by_phrase.items())
         out.append(Contradiction(
             kind="state", explanation=f"how long since the last one: {said}: the spans cannot both be right.",
-            statements=statements, confidence=max(best[i] for i in members), frame="how long since the last one",
+            statements=statements, confidence=best, frame="how long since the last one",
             published=dates_note([s.article for s in statements], published)))
     return out

@@ -20,7 +20,7 @@ so each article's date is shown when the dates differ.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +28,7 @@ import numpy as np
 from newsprism.claims.frames import cite, dates_note, unit_norm
 from newsprism.claims.keys import STOPWORDS, stem
 from newsprism.claims.records import ClaimUnit, Contradiction
-from newsprism.disjoint import DisjointSets
+from newsprism.disjoint import linked_groups
 
 __all__ = ["StateFact", "state_contradictions", "state_facts"]
 
@@ -96,9 +96,9 @@ def state_facts(units: Sequence[ClaimUnit]) -> list[StateFact]:
         for state, value, phrase in _PHRASES:
             for m in phrase.finditer(text):
                 if u.expected and _MODAL.search(text[max(0, m.start() - 40):m.start()]):
-                    continue
+                    continue  # "will retain its name": a forecast (the sentence may report more)
                 if state in _NARROW and value and _ASKED.search(text[max(0, m.start() - 60):m.start()]):
-                    continue  # "to see if they were caused by a cyberattack": asked, not stated  # "will retain its name": a forecast (the sentence may report more)
+                    continue  # "to see if they were caused by a cyberattack": asked, not stated
                 flipped = _NEGATION.search(text[max(0, m.start() - 25):m.start()]) is not None
                 before = _WORD.findall(text[:m.start()])[-5:] if state not in _NARROW else []
                 after = _WORD.findall(text[m.end():])[:_NARROW.get(state, WINDOW)]
@@ -121,31 +121,24 @@ def state_contradictions(units: Sequence[ClaimUnit], facts: Sequence[StateFact],
     if len(facts) < 2 or not len(unit_vectors):
         return []
     uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
-    sets = DisjointSets(len(facts))
-    root = sets.find
-    best: dict[int, float] = {}
-    for x, a in enumerate(facts):
-        for y in range(x + 1, len(facts)):
-            b = facts[y]
-            ua, ub = units[a.unit], units[b.unit]
-            if a.state != b.state or a.value == b.value or ua.origin == ub.origin or not a.about & b.about:
-                continue
-            context = float(uv[a.unit] @ uv[b.unit])
-            narrow = a.state in _NARROW
-            if context < (NARROW_CONTEXT_MIN if narrow else CONTEXT_MIN) or (
-                    narrow and len(a.about & b.about) < NARROW_SHARED):
-                continue
-            rx, ry = root(x), root(y)
-            sets.link(rx, ry)
-            # a narrow finding rests on the shared words of the thing itself, not on the sentences
-            sure = CONFIDENCE if narrow else CONFIDENCE * min(1.0, 0.5 + context)
-            best[rx] = max(best.get(rx, 0.0), best.pop(ry, 0.0), sure)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(facts)):
-        if root(i) in best:
-            groups.setdefault(root(i), []).append(i)
-    return sorted((_contradiction(units, [facts[i] for i in members], best[r], published)
-                   for r, members in groups.items()), key=lambda c: -c.confidence)
+
+    def links() -> Iterator[tuple[int, int, float]]:
+        for x, a in enumerate(facts):
+            for y in range(x + 1, len(facts)):
+                b = facts[y]
+                ua, ub = units[a.unit], units[b.unit]
+                if a.state != b.state or a.value == b.value or ua.origin == ub.origin or not a.about & b.about:
+                    continue
+                context = float(uv[a.unit] @ uv[b.unit])
+                narrow = a.state in _NARROW
+                if context < (NARROW_CONTEXT_MIN if narrow else CONTEXT_MIN) or (
+                        narrow and len(a.about & b.about) < NARROW_SHARED):
+                    continue
+                # a narrow finding rests on the shared words of the thing itself, not on the sentences
+                yield x, y, CONFIDENCE if narrow else CONFIDENCE * min(1.0, 0.5 + context)
+
+    return sorted((_contradiction(units, [facts[i] for i in members], best, published)
+                   for members, best in linked_groups(len(facts), links())), key=lambda c: -c.confidence)
 
 
 def _contradiction(units: Sequence[ClaimUnit], members: Sequence[StateFact], confidence: float,
