@@ -24,6 +24,7 @@ from newsprism.claims.firsts import first_contradictions, first_facts
 from newsprism.claims.frames import quantity_contradictions
 from newsprism.claims.goals import goal_contradictions, goal_facts
 from newsprism.claims.initiators import initiator_contradictions, initiator_facts
+from newsprism.claims.proposals import proposal_contradictions, proposal_facts
 from newsprism.claims.records import ClaimGroup, ClaimUnit, Contradiction, Statement
 from newsprism.claims.states import state_contradictions, state_facts
 from newsprism.claims.times import time_contradictions, time_facts
@@ -138,6 +139,7 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         + quantity_contradictions(units, facts, vectors, frame_vectors, published, aligned=_aligned(alignment))
         + time_contradictions(units, time_facts(units), vectors, published)
         + state_contradictions(units, state_facts(units), vectors, published)
+        + proposal_contradictions(units, proposal_facts(units), vectors, published)
         + initiator_contradictions(units, initiator_facts(units), vectors, published)
         + attribution_contradictions(units, attributions(units), published)
         + first_contradictions(units, first_facts(units, published), vectors, published),
