@@ -18,11 +18,12 @@ the story gives to be a whitewash ("5-0", "3-0"): then every goal is one side's 
 goal" is one goal; once both sides score, "the third" may be the match's or a side's.
 
 One goal conflicts when its times cannot both hold: halves that differ (the first half ends
-at 45 plus stoppage time, written "45+2'"), or two minutes that differ. A minute past 45 and
-up to `STOPPAGE_MINUTES` later may be first-half stoppage time counted on ("the 47th minute"),
-so it belongs to no half; "after 63 minutes" is the 63rd or the 64th. Findings whose sentences a
-stronger finding already cites together are dropped by the caller (`times` sets one scorer's
-minutes against each other).
+at 45 plus stoppage time, written "45+2'"), or two minutes more than `MINUTE_SLACK` apart. A
+minute past 45 and up to `STOPPAGE_MINUTES` later may be first-half stoppage time counted on
+("the 47th minute"), so it belongs to no half; "after 63 minutes" is the 63rd or the 64th.
+Two minutes of one named player are left to `times`, and findings whose sentences a stronger
+finding already cites together are dropped by the caller; a pair is dropped too when either
+article also gives the other's time for that goal.
 """
 
 from __future__ import annotations
