@@ -53,3 +53,13 @@ def test_a_goal_fact_needs_one_goal_one_time_and_no_chance() -> None:
     assert set(facts) == {"a", "b"}  # c: a chance; d: two goals, two times
     assert facts["a"].half == 1 and ("score", "3-0") in facts["a"].goal and ("place", "3") in facts["a"].goal
     assert facts["b"].minutes == (86, 86) and facts["b"].goal == {("place", "5")}  # not "the fourth teenager"
+
+
+def test_two_legs_a_season_or_a_table_give_no_goal() -> None:
+    legs = claims_of(("a", BEFORE_THE_BREAK, None), ("b", AFTER_63, None),
+                     ("c", "Paris Saint-Germain won the first leg 5-0 in the Champions League semi-final.", None))
+    assert goal_facts(legs.units) == [] and headline(legs, "time") == []  # whose 3-0?
+    other = claims_of(("a", BEFORE_THE_BREAK, None),
+                      ("b", "Doué scored his second goal in the second half of the season.", None),
+                      ("c", "Federico Dimarco was the second in the 30th minute to be booked by the referee.", None))
+    assert [other.units[f.unit].article for f in goal_facts(other.units)] == ["a"]  # a season; a booking

@@ -11,7 +11,8 @@ the break", "in the second half", "just after the hour"):
 
 A sentence gives a goal fact when it names exactly one goal and exactly one time (a sentence
 of two goals cannot say which time is whose), and does not tell a chance ("nearly added a
-third", "should have scored"). Two facts of different origins are one goal when they name it
+third", "should have scored"); a bare place ("a fifth") needs a word of scoring in its
+sentence, and a story of two legs of a tie gives none (whose 3-0?). Two facts of different origins are one goal when they name it
 the same way: one running score; one place in the match, where a running score "3-0" is the
 third; or one scorer and his goal's place ("his second"). The match's places need every score
 the story gives to be a whitewash ("5-0", "3-0"): then every goal is one side's and "the third
@@ -64,23 +65,29 @@ _RUNNING = re.compile(r"\b(?:make|makes|made|making)\s+it\s+(\d{1,2})\s*[-–]\s
 # an ordinal before any other noun is not a goal ("the fourth teenager", "the second half")
 _PLACE = re.compile(
     r"\b(?P<det>(?i:the|an?|his|her)|(?P<owner>[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?)['’]s)\s+(?P<nth>"
-    + "|".join(_ORDINAL) + r")(?:\s+goal\b|(?=\s*[,.;:)]|\s*$|\s+(?:in|on|with|after|before|just|when|as|from|"
+    + "|".join(_ORDINAL) + r")(?:\s+(?P<goal>goal)\b|(?=\s*[,.;:)]|\s*$|\s+(?:in|on|with|after|before|just|when|as|from|"
                            r"of the (?:night|match|game|evening|afternoon|final))\b))"
     r"|\b(?P<opener>opener|opening goal)\b")
+# a bare place ("added a fifth") is a goal only in a sentence of scoring
+_SCORING = re.compile(r"\b(?:goals?|scor\w*|net(?:s|ted)?|finish\w*|strike|struck|shot|head(?:er|ed)|tap(?:s|ped)|fire[sd]|"
+                      r"drill\w*|add(?:s|ed|ing)|convert\w*|volley\w*|set(?:ting)? up|on target)\b", re.I)
+# a story of two matches (legs of a tie): its running scores and places are not one match's
+_LEGS = re.compile(r"\b(?:first|second|return) leg\b|\baggregate\b", re.I)
 # a chance, not a goal: "nearly added a third", "should have scored", "a goal ruled out"
 _CHANCE = re.compile(r"\b(?:nearly|almost|should have|could have|would have|missed|miss|disallowed|ruled out|"
                      r"chance|denied|hit the (?:post|bar|woodwork))\b", re.I)
-_SCORE = re.compile(r"(?<![\d.,:/-])(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\d.,:/-]|\s*(?:year|day|month|hour|minute))")
+_SCORE = re.compile(r"(?<![\d.,:/-])(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\d,:/-]|\.\d|\s*(?:year|day|month|hour|minute))")
 _MINUTE = re.compile(
     r"\b(?:(?P<ord>\d{1,3})(?:st|nd|rd|th)[- ]minute"
     r"|(?P<prime>\d{1,3})(?:\+(?P<added>\d{1,2}))?['’′](?![a-z])"
     r"|(?:after|on)\s+(?P<after>\d{1,3})\s+minutes\b(?!\s+(?:later|earlier|after|before|of|remaining|left))"
     r"|(?P<left>\d{1,2}|" + "|".join(_NUMBER) + r")\s+minutes?\s+from\s+(?:time|the end))", re.I)
 # a stretch of the match, by its half: 1 (first half) or 2
-_HALVES = [(1, re.compile(r"\b(?:before|just before|shortly before) (?:the (?:break|interval)|half-?time)\b"
-                          r"|\bin the first half\b|\bin first-half (?:stoppage|injury|added) time\b", re.I)),
-           (2, re.compile(r"\b(?:after|just after|shortly after|soon after) (?:the (?:break|interval|restart|hour)"
-                          r"|half-?time)\b|\bin the second half\b|\b(?:on|around) the hour\b", re.I))]
+# ("after the break-in" and "in the second half of the season" are no stretch of a match)
+_HALVES = [(1, re.compile(r"\b(?:(?:before|just before|shortly before) (?:the (?:break|interval)|half-?time)"
+                          r"|in the first half|in first-half (?:stoppage|injury|added) time)(?![\w-]|\s+of\b)", re.I)),
+           (2, re.compile(r"\b(?:(?:after|just after|shortly after|soon after) (?:the (?:break|interval|restart|hour)"
+                          r"|half-?time)|in the second half|(?:on|around) the hour)(?![\w-]|\s+of\b)", re.I))]
 
 
 @dataclass(slots=True)
@@ -141,6 +148,8 @@ def _names(u: ClaimUnit) -> tuple[set[tuple[str, ...]], str | None]:
         if m.group("opener"):
             names.add(("place", "1"))
             continue
+        if not m.group("goal") and not _SCORING.search(u.text):
+            continue  # "the third in the table"
         nth, det, owner = str(_ORDINAL[m.group("nth").lower()]), m.group("det").lower(), m.group("owner")
         if det in ("his", "her"):
             person = nearest_person(u, u.start + m.start(), u.start + m.end())
@@ -161,6 +170,8 @@ def goal_facts(units: Sequence[ClaimUnit]) -> list[GoalFact]:
     """Every goal a unit names one way or another and dates, when it names one goal and one time."""
     scores = {tuple(sorted(int(g) for g in m.groups())) for u in units for m in _SCORE.finditer(u.text)}
     whitewash = bool(scores) and all(a == 0 for a, _ in scores)
+    if any(_LEGS.search(u.text) for u in units):
+        return []
     players = {stem(m.text.split()[-1]) for u in units for m in u.mentions if m.label == "PERSON" and m.text.split()}
     out = []
     for i, u in enumerate(units):
