@@ -29,8 +29,10 @@ def test_another_meeting_window_or_proposer_is_another_thing() -> None:
         ("b", "Ukraine proposed to Russia to hold a meeting between Zelenskyy and Putin from June 20 to 30.", None),
         ("c", "Ukraine has proposed holding more talks before the end of July, Umerov said.", None),
         ("d", "Turkey has proposed holding more talks between Ukraine and Russia before the end of June.", None),
+        ("e", "Russia and Ukraine have proposed holding more talks before the end of June in Istanbul.", None),
     )
-    assert _proposals(result) == []  # a meeting of leaders; another window; a proposer who is no party
+    # a meeting of leaders; another window; a proposer who is no party; a joint proposal (no fact)
+    assert _proposals(result) == []
     facts = sorted((result.units[f.unit].article, f.agreed, f.meeting, f.ends) for f in proposal_facts(result.units))
     assert facts == [("a", True, "talks", (6, 30)), ("b", False, "meeting", (6, 30)), ("c", False, "talks", (7, 31)),
                      ("d", False, "talks", (6, 30))]

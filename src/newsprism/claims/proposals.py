@@ -16,7 +16,8 @@ month its article's date gives). The two are one thing when the meeting is one n
 ("talks" and "negotiations" are one; "a meeting" of leaders is not "talks"), the windows end
 on the same day, the proposing party is one of the agreeing ones, and the sentences are
 related. Never compared: negated or forecast wording ("did not agree to", "could agree"),
-expectations, and a pair where either article says both (it was proposed, then agreed).
+expectations, a joint proposal ("Ukraine and Russia proposed": both sides' word), and a
+pair where either article says both (it was proposed, then agreed).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ _PROPOSED = re.compile(rf"(?P<who>{_NAME})\s+{_AUX}(?:proposed|proposes)\s+(?:to
                        rf"(?:to\s+)?(?:hold(?:ing)?\s+)?{_THING}")
 _AGREED = re.compile(rf"(?:(?P<x>{_NAME})\s+and\s+(?P<y>{_NAME})|(?P<both>[Bb]oth sides|[Tt]he (?:two )?(?:sides|parties)"
                      rf"|[Bb]oth parties))\s+{_AUX}(?:agreed|agree|agrees)\s+(?:to|on)\s+(?:hold(?:ing)?\s+)?{_THING}")
+_JOINT = re.compile(r"(?:\band|,)\s*$")
 _NEGATED = re.compile(r"\b(?:not|no|never|n't|yet to|refused|declined|failed)\b", re.I)
 _MODAL = re.compile(r"\b(?:will|would|could|might|may|shall|expected|set|likely|hope|hoped|hopes|aim|plan|"
                     r"ready|willing)\b", re.I)
@@ -57,7 +59,7 @@ _WINDOWS = [
     re.compile(r"\b(?:between|from)\s+" + _MONTH.format("m1") + r"\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|until|-|–)\s*"
                r"(?:" + _MONTH.format("m2") + r"\s+)?(?P<d>\d{1,2})\b", re.I),
     re.compile(r"\b(?:between|from)\s+\d{1,2}\s*(?:and|to|until|-|–)\s*(?P<d>\d{1,2})\s+" + _MONTH.format("m2"), re.I),
-    re.compile(r"\b(?:by|before)\s+the\s+end\s+of\s+(?:" + _MONTH.format("m2") + r"|(?P<this>this|the)\s+month)\b",
+    re.compile(r"\b(?:by|before)\s+(?:the\s+)?end\s+of\s+(?:" + _MONTH.format("m2") + r"|(?P<this>this|the)\s+month)\b",
                re.I),
 ]
 
@@ -124,8 +126,8 @@ def proposal_facts(units: Sequence[ClaimUnit]) -> list[ProposalFact]:
                     parties = frozenset()
                 else:
                     who = _named(u, m.group("who"))
-                    if not who:
-                        continue
+                    if not who or _JOINT.search(u.text[:m.start()]):
+                        continue  # "Ukraine and Russia proposed": a joint proposal is both sides' word
                     parties = frozenset({who})
                 out.append(ProposalFact(unit=i, agreed=agreed, parties=parties, meeting=_MEETING[m.group("noun")],
                                         ends=window[0], phrase=u.text[m.start():m.end() + window[1]]))
