@@ -100,10 +100,6 @@ class GoalFact:
     team: str | None = None  # the side a place is given for ("PSG's fourth")
     people: frozenset[str] = frozenset()  # the player the time is given for, as `times` reads it
 
-    @property
-    def value(self) -> tuple[int | None, tuple[int, int] | None]:
-        return self.half, self.minutes
-
 
 _Time = tuple[int | None, tuple[int, int] | None, re.Match[str]]
 
@@ -121,7 +117,7 @@ def _times(text: str) -> list[_Time]:
             span = (minute, minute + 1)  # "after 63 minutes": the 63rd or the 64th
         else:
             minute = int(m.group("ord") or m.group("prime"))
-            if m.group("added"):  # "45+2'": the first half's stoppage time
+            if m.group("added"):  # "45+2'", "90+3'": a half's stoppage time, that half
                 out.append((1 if minute <= 45 else 2, None, m))
                 continue
             span = (minute, minute)
