@@ -22,7 +22,9 @@ from newsprism.claims.drift import drift_contradictions
 from newsprism.claims.facts import QuantityFact, quantity_facts
 from newsprism.claims.firsts import first_contradictions, first_facts
 from newsprism.claims.frames import quantity_contradictions
+from newsprism.claims.goals import goal_contradictions, goal_facts
 from newsprism.claims.initiators import initiator_contradictions, initiator_facts
+from newsprism.claims.proposals import proposal_contradictions, proposal_facts
 from newsprism.claims.records import ClaimGroup, ClaimUnit, Contradiction, Statement
 from newsprism.claims.states import state_contradictions, state_facts
 from newsprism.claims.times import time_contradictions, time_facts
@@ -137,11 +139,15 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
         + quantity_contradictions(units, facts, vectors, frame_vectors, published, aligned=_aligned(alignment))
         + time_contradictions(units, time_facts(units), vectors, published)
         + state_contradictions(units, state_facts(units), vectors, published)
+        + proposal_contradictions(units, proposal_facts(units), vectors, published)
         + initiator_contradictions(units, initiator_facts(units), vectors, published)
         + attribution_contradictions(units, attributions(units), published)
         + first_contradictions(units, first_facts(units, published), vectors, published),
         key=lambda c: -c.confidence)
     contradictions = _merge_sorted(contradictions, _new_pairs(drift_contradictions(units, published), contradictions))
+    # a goal named by its place or score: one scorer's minutes (`times`) may already set its sentences apart
+    goals = goal_contradictions(units, goal_facts(units), vectors, published)
+    contradictions = _merge_sorted(contradictions, _new_pairs(goals, contradictions))
     disputed = _overlapping(units, contradictions)
     claims = []
     for idx, cohesion, primary in zip(alignment.groups, alignment.cohesion, alignment.primary, strict=True):

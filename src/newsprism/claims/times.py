@@ -17,7 +17,8 @@ scale, their sentences are related, and
   a bare month ("in April") takes its article's year and is set only against a stated
   month of that year, never against another bare month;
 - minutes of a match: they name the same person and, where both say which goal, the same
-  goal ("a fifth"); a player with two goals in one article needs that to be said.
+  goal ("a fifth"); a player with two goals in one article needs that to be said. (A goal
+  named by its running score or place and dated by a half is `goals`' concern.)
 
 A day worked out from "on Tuesday" or "yesterday" and its article's date is compared only
 with a stated day, for one verb in closely related sentences ("a ruling issued on Tuesday" /
