@@ -33,8 +33,8 @@ from newsprism.nlp.document import AnnotatedDocument
 
 __all__ = [
     "HEADLINE", "AlignParams", "Alignment", "ClaimGroup", "ClaimUnit", "Contradiction", "QuantityFact", "Statement",
-    "StoryClaims", "align", "claim_units", "find_contradictions", "quantity_contradictions", "quantity_facts",
-    "story_claims",
+    "StoryClaims", "align", "claim_units", "find_all_contradictions", "find_contradictions", "quantity_contradictions",
+    "quantity_facts", "story_claims",
 ]
 
 
@@ -120,6 +120,31 @@ def _merge_sorted(a: Sequence[Contradiction], b: Sequence[Contradiction]) -> lis
     return sorted([*a, *b], key=lambda c: -c.confidence)
 
 
+def find_all_contradictions(docs: Sequence[AnnotatedDocument], units: Sequence[ClaimUnit], vectors: np.ndarray,
+                            alignment: Alignment, encoder: Any = None,
+                            roster: Any = None) -> tuple[list[Contradiction], list[QuantityFact]]:
+    """Every finder's contradictions of one story's aligned units, strongest first, and its
+    figures (the typed quantity facts)."""
+    facts = quantity_facts(units)
+    phrases = sorted({f.frame for f in facts})
+    frame_vectors = dict(zip(phrases, _embed_texts(phrases, encoder), strict=True))
+    published = {d.id: d.published for d in docs}
+    found = sorted(
+        _entity_contradictions(docs, roster) + find_contradictions(units, alignment)
+        + quantity_contradictions(units, facts, vectors, frame_vectors, published, aligned=_aligned(alignment))
+        + time_contradictions(units, time_facts(units), vectors, published)
+        + state_contradictions(units, state_facts(units), vectors, published)
+        + proposal_contradictions(units, proposal_facts(units), vectors, published)
+        + initiator_contradictions(units, initiator_facts(units), vectors, published)
+        + attribution_contradictions(units, attributions(units), published)
+        + first_contradictions(units, first_facts(units, published), vectors, published),
+        key=lambda c: -c.confidence)
+    found = _merge_sorted(found, _new_pairs(drift_contradictions(units, published), found))
+    # a goal named by its place or score: one scorer's minutes (`times`) may already set its sentences apart
+    goals = goal_contradictions(units, goal_facts(units), vectors, published)
+    return _merge_sorted(found, _new_pairs(goals, found)), facts
+
+
 def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str] | None = None,
                  encoder: Any = None, params: AlignParams | None = None, roster: Any = None) -> StoryClaims:
     """Claims and contradictions of one story. `origins` maps article id → near-duplicate
@@ -130,24 +155,7 @@ def story_claims(docs: Sequence[AnnotatedDocument], *, origins: Mapping[str, str
     units = [u for d in docs for u in claim_units(d, origin=origins.get(d.id, d.id))]
     vectors = _embed(units, encoder)
     alignment = align(units, vectors, params)
-    facts = quantity_facts(units)
-    phrases = sorted({f.frame for f in facts})
-    frame_vectors = dict(zip(phrases, _embed_texts(phrases, encoder), strict=True))
-    published = {d.id: d.published for d in docs}
-    contradictions = sorted(
-        _entity_contradictions(docs, roster) + find_contradictions(units, alignment)
-        + quantity_contradictions(units, facts, vectors, frame_vectors, published, aligned=_aligned(alignment))
-        + time_contradictions(units, time_facts(units), vectors, published)
-        + state_contradictions(units, state_facts(units), vectors, published)
-        + proposal_contradictions(units, proposal_facts(units), vectors, published)
-        + initiator_contradictions(units, initiator_facts(units), vectors, published)
-        + attribution_contradictions(units, attributions(units), published)
-        + first_contradictions(units, first_facts(units, published), vectors, published),
-        key=lambda c: -c.confidence)
-    contradictions = _merge_sorted(contradictions, _new_pairs(drift_contradictions(units, published), contradictions))
-    # a goal named by its place or score: one scorer's minutes (`times`) may already set its sentences apart
-    goals = goal_contradictions(units, goal_facts(units), vectors, published)
-    contradictions = _merge_sorted(contradictions, _new_pairs(goals, contradictions))
+    contradictions, facts = find_all_contradictions(docs, units, vectors, alignment, encoder, roster)
     disputed = _overlapping(units, contradictions)
     claims = []
     for idx, cohesion, primary in zip(alignment.groups, alignment.cohesion, alignment.primary, strict=True):
