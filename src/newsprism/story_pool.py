@@ -27,8 +27,11 @@ Errors:
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import (
@@ -62,7 +65,23 @@ def analyse_story(articles: list[Article], story: Story, params: StoryParams, se
     """`story_reports` of one story, with the parses it made and the keys of those it could not read."""
     parses = None if version is None else StoredParses(version, found)
     [entry] = story_reports(articles, [story], params, settings, parses=parses)
+    release_memory()
     return entry, ({} if parses is None else parses.made), ([] if parses is None else parses.unreadable)
+
+
+def _child_threads(threads: int) -> None:
+    """A child's share of the cores for torch (the sentence encoder), read when torch is imported."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc `malloc_trim`; elsewhere nothing).
+    After each story: two processes' peaks then add up to less (--workers 2 on 300 articles
+    of scripts/bench_pipeline.py: peak PSS of all processes 2,086 MB without, see README)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 class StoryPool:
@@ -75,6 +94,10 @@ class StoryPool:
         if workers < 1:
             raise ValueError(f"workers must be 1 or more, got {workers}")
         self.workers = workers
+        # each process's share of the cores for torch's threads: two processes of two threads
+        # each on two cores spin on each other
+        self.threads = max(1, (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                               else os.cpu_count() or 1) // workers)
         self.task = task
         self.progress = progress
         self._here = ThreadPoolExecutor(1, thread_name_prefix="story")  # this process's share
@@ -83,7 +106,9 @@ class StoryPool:
     def _child(self, slot: int) -> ProcessPoolExecutor:
         child = self._children[slot]
         if child is None:
-            child = self._children[slot] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            child = self._children[slot] = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_child_threads,
+                initargs=(self.threads,))
         return child
 
     def _drop(self, slot: int) -> None:
@@ -94,6 +119,19 @@ class StoryPool:
 
     def __call__(self, articles: Sequence[Article], stories: Sequence[Story], params: StoryParams,
                  settings: Settings, *, parses: StoredParses | None = None) -> list[dict[str, Any]]:
+        release_memory()  # what the stages before left: this process analyses too
+        torch = sys.modules.get("torch") if self._children else None
+        threads = torch.get_num_threads() if torch is not None else 0
+        if torch is not None:
+            torch.set_num_threads(self.threads)
+        try:
+            return self._analyse(articles, stories, params, settings, parses)
+        finally:
+            if torch is not None:
+                torch.set_num_threads(threads)
+
+    def _analyse(self, articles: Sequence[Article], stories: Sequence[Story], params: StoryParams,
+                 settings: Settings, parses: StoredParses | None) -> list[dict[str, Any]]:
         by_id = {a.id: a for a in articles}
         entries: dict[int, dict[str, Any]] = {i: st.to_report() for i, st in enumerate(stories)
                                               if len(st.origins) < 2}
