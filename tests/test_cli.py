@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsprism import cli
 from newsprism.cli import app
 from newsprism.models import Article
 from newsprism.pipeline import indexed_stories
@@ -146,6 +148,11 @@ def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path, db_url: s
     assert "rejected" in out and "bad-json" in out
     with Store(db_url) as store:
         assert store.count_articles() == 2
+
+
+def test_workers_default_to_the_cores_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert cli._workers(None) == 3 and cli._workers(1) == 1
 
 
 def test_workers_give_the_same_report(tmp_path: Path) -> None:
