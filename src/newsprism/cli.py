@@ -4,7 +4,8 @@ Exit codes: 0 every input became an article; 1 some inputs were rejected (the ot
 were processed and stored); 2 usage error; 3 the database could not be used; 4 a model
 (stories, NLP) could not be loaded (the articles are stored; `newsprism add` catches up later);
 5 the command crashed (an unexpected error; the batches stored before it stay stored and
-the run is marked `failed`).
+the run is marked `failed`), or a story's analysis process died twice (the other stories'
+analyses are stored).
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from typer.exceptions import TyperException
 from newsprism import __version__
 from newsprism.alerts import AlertRules, RulesError, load_rules
 from newsprism.config import load_settings
-from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run
+from newsprism.pipeline import (
+    IndexUpdate,
+    RunResult,
+    StoryWorkerError,
+    index_stories,
+    process,
+    report_for_run,
+)
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
@@ -238,6 +246,9 @@ def analyze(
     except (EncoderError, NLPModelError) as exc:
         console.print(f"[red]error:[/] no report: {exc}")
         raise typer.Exit(EXIT_MODEL) from exc
+    except StoryWorkerError as exc:  # the articles and the other stories' analyses are stored
+        console.print(f"[red]error:[/] no report: {escape(str(exc))}")
+        raise typer.Exit(EXIT_CRASH) from exc
     stories = report["stories"]
     console.print(f"{len(stories)} stories; the largest: " + "; ".join(
         f"{s['title'][:60]!r} ({len(s['articles'])} articles, {len(s['origins'])} origins)"
