@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from newsprism import cli
 from newsprism.cli import app
 from newsprism.models import Article
-from newsprism.pipeline import indexed_stories
+from newsprism.pipeline import StoryWorkerError, indexed_stories
 from newsprism.store import Store
 
 from .conftest import SAMPLE
@@ -238,3 +238,12 @@ def test_serve_answers_its_own_host_names_only(tmp_path: Path, monkeypatch: pyte
     opened, _ = served[-1]
     assert TestClient(opened, base_url="http://evil.example:8000").get("/").status_code == 400
     assert TestClient(opened, base_url="http://127.0.0.1:8000").get("/").status_code == 200
+
+
+def test_a_story_whose_worker_died_twice_is_exit_5_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def died(*args: object, **kwargs: object) -> None:
+        raise StoryWorkerError(["s-1234"])
+
+    monkeypatch.setattr(cli, "report_for_run", died)
+    code, out = _analyze(str(SAMPLE / "raw"), "--db", f"sqlite:///{tmp_path / 'a.db'}")
+    assert code == 5 and "no report" in out and "s-1234" in out and "Traceback" not in out
