@@ -233,7 +233,7 @@ def analyze(
     from newsprism.story_pool import StoryPool
 
     try:
-        with _stage("analysing stories") as advance, StoryPool(_workers(workers)) as pool:
+        with _stage("analysing stories") as advance, StoryPool(_workers(workers) if ray_engine is None else 1) as pool:
             chunk = [0, 0]  # stories done before the chunk under way, stories to analyse
 
             def analysed(done: int, total: int) -> None:

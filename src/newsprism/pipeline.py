@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from newsprism.nlp.stored import StoredParses
 
 __all__ = [
-    "Analysed", "IndexUpdate", "RunResult", "StoryReports", "StoryWorkerError", "analyse_stories", "analysis_models", "clean_inputs",
-    "clean_safely", "index_stories", "indexed_stories", "load_story_index", "parse_version", "process",
+    "Analysed", "IndexUpdate", "RunResult", "StoryReports", "StoryWorkerError", "analyse_stories", "analysis_models",
+    "clean_inputs", "clean_safely", "index_stories", "indexed_stories", "load_story_index", "parse_version", "process",
     "report_for_run", "run_index_stories", "run_stories", "story_from_stored",
 ]
 
