@@ -43,6 +43,7 @@ eval: $(STAMP)  ## quality figures against gold data
 
 bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_pipeline.py --json $(OUT)/bench_pipeline.json
 	$(BIN)/python scripts/bench_stories.py --json $(OUT)/bench_stories.json
 	$(BIN)/python scripts/bench_stories.py --add 50 --store-size 100000 --encoder hashed
 	$(BIN)/python scripts/bench_stories.py --embedders

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsprism import cli
 from newsprism.cli import app
 from newsprism.models import Article
-from newsprism.pipeline import indexed_stories
+from newsprism.pipeline import StoryWorkerError, indexed_stories
 from newsprism.store import Store
 
 from .conftest import SAMPLE
@@ -148,6 +150,11 @@ def test_bad_inputs_are_rejected_and_the_batch_goes_on(tmp_path: Path, db_url: s
         assert store.count_articles() == 2
 
 
+def test_workers_default_to_the_cores_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert cli._workers(None) == 3 and cli._workers(1) == 1
+
+
 def test_workers_give_the_same_report(tmp_path: Path) -> None:
     reports = []
     for w in (1, 2):
@@ -231,3 +238,12 @@ def test_serve_answers_its_own_host_names_only(tmp_path: Path, monkeypatch: pyte
     opened, _ = served[-1]
     assert TestClient(opened, base_url="http://evil.example:8000").get("/").status_code == 400
     assert TestClient(opened, base_url="http://127.0.0.1:8000").get("/").status_code == 200
+
+
+def test_a_story_whose_worker_died_twice_is_exit_5_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def died(*args: object, **kwargs: object) -> None:
+        raise StoryWorkerError(["s-1234"])
+
+    monkeypatch.setattr(cli, "report_for_run", died)
+    code, out = _analyze(str(SAMPLE / "raw"), "--db", f"sqlite:///{tmp_path / 'a.db'}")
+    assert code == 5 and "no report" in out and "s-1234" in out and "Traceback" not in out

@@ -4,7 +4,8 @@ Exit codes: 0 every input became an article; 1 some inputs were rejected (the ot
 were processed and stored); 2 usage error; 3 the database could not be used; 4 a model
 (stories, NLP) could not be loaded (the articles are stored; `newsprism add` catches up later);
 5 the command crashed (an unexpected error; the batches stored before it stay stored and
-the run is marked `failed`).
+the run is marked `failed`), or a story's analysis process died twice (the other stories'
+analyses are stored).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -32,7 +34,14 @@ from typer.exceptions import TyperException
 from newsprism import __version__
 from newsprism.alerts import AlertRules, RulesError, load_rules
 from newsprism.config import load_settings
-from newsprism.pipeline import IndexUpdate, RunResult, index_stories, process, report_for_run
+from newsprism.pipeline import (
+    IndexUpdate,
+    RunResult,
+    StoryWorkerError,
+    index_stories,
+    process,
+    report_for_run,
+)
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import DATABASE_ERRORS, Store, StoreError
 from newsprism.stories import EncoderError
@@ -90,7 +99,30 @@ InputsArg = Annotated[
     list[str],
     typer.Argument(help="Files, directories (recursive), WARC, JSONL, RSS/Atom feeds or http(s) URLs."),
 ]
-WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes for cleaning.")]
+WorkersOption = Annotated[int | None, typer.Option(
+    "--workers", "-w", min=1, help="Processes for cleaning (and, for analyze, story analysis). Default: the cores "
+    "this process may use.")]
+
+
+def _workers(workers: int | None) -> int:
+    """`--workers`, by default the cores this process may run on (its CPU affinity, not the machine's)."""
+    if workers is not None:
+        return workers
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def _stage(description: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar for one stage of a long run, in a terminal only (nothing otherwise);
+    yields `update(done, total)`."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 class Engine(StrEnum):
@@ -126,19 +158,7 @@ def _run(inputs: list[str], db: str | None, workers: int,
          ray_engine: ModuleType | None = None) -> tuple[Store, RunResult]:
     store = _open_store(db)
     settings = load_settings(db=store.url)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("reading and cleaning", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with _stage("reading and cleaning") as advance:
         try:
             if ray_engine is None:
                 result = process(inputs, store=store, settings=settings, workers=workers, progress=advance)
@@ -168,9 +188,9 @@ def _summary(result: RunResult) -> None:
 
 def _index(store: Store) -> IndexUpdate:
     """Update the store's story index; a model that cannot load is exit 4 (articles stay stored)."""
-    with console.status("assigning stories"):
+    with _stage("assigning stories") as advance:
         try:
-            update = index_stories(store)
+            update = index_stories(store, progress=advance)
         except EncoderError as exc:
             console.print(f"[red]error:[/] stories not updated: {exc}")
             store.close()
@@ -191,9 +211,9 @@ def analyze(
     csv_dir: Annotated[Path | None, typer.Option("--csv", help="Write each compared story's claims and "
                                                   "contradictions as CSV files into this directory.")] = None,
     db: DbOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = None,
     engine: Annotated[Engine, typer.Option(
-        "--engine", help="local: this process (and --workers processes for cleaning); ray: cleaning on Ray "
+        "--engine", help="local: --workers processes for cleaning and story analysis; ray: cleaning on Ray "
         "Data and one Ray task per story analysis, the database written by this process only.")] = Engine.local,
     ray_address: Annotated[str | None, typer.Option(
         "--ray-address", help="With --engine ray: the Ray cluster to join: 'auto' (started here by `ray "
@@ -203,20 +223,32 @@ def analyze(
     if engine is Engine.local and ray_address is not None:
         console.print("[red]error:[/] --ray-address needs --engine ray")
         raise typer.Exit(EXIT_USAGE)
-    if engine is Engine.ray and workers != 1:
+    if engine is Engine.ray and workers not in (None, 1):
         console.print("[red]error:[/] --workers is for --engine local; Ray decides how many tasks run")
         raise typer.Exit(EXIT_USAGE)
     ray_engine = _ray_engine(ray_address) if engine is Engine.ray else None
-    store, result = _run(inputs, db, workers, ray_engine)
+    store, result = _run(inputs, db, _workers(workers), ray_engine)
     _index(store)
     from newsprism.nlp.pipeline import NLPModelError
+    from newsprism.story_pool import StoryPool
 
     try:
-        report = report_for_run(store, result.run.id,
-                                reports=None if ray_engine is None else ray_engine.story_reports_on_ray)
+        with _stage("analysing stories") as advance, StoryPool(_workers(workers) if ray_engine is None else 1) as pool:
+            chunk = [0, 0]  # stories done before the chunk under way, stories to analyse
+
+            def analysed(done: int, total: int) -> None:
+                chunk[:] = [done, total]
+                advance(done, total)
+
+            pool.progress = lambda done, _: advance(chunk[0] + done, chunk[1])
+            report = report_for_run(store, result.run.id, progress=analysed,
+                                    reports=pool if ray_engine is None else ray_engine.story_reports_on_ray)
     except (EncoderError, NLPModelError) as exc:
         console.print(f"[red]error:[/] no report: {exc}")
         raise typer.Exit(EXIT_MODEL) from exc
+    except StoryWorkerError as exc:  # the articles and the other stories' analyses are stored
+        console.print(f"[red]error:[/] no report: {escape(str(exc))}")
+        raise typer.Exit(EXIT_CRASH) from exc
     stories = report["stories"]
     console.print(f"{len(stories)} stories; the largest: " + "; ".join(
         f"{s['title'][:60]!r} ({len(s['articles'])} articles, {len(s['origins'])} origins)"
@@ -250,9 +282,9 @@ def analyze(
 
 @app.command()
 @_guarded
-def ingest(inputs: InputsArg, db: DbOption = None, workers: WorkersOption = 1) -> None:
+def ingest(inputs: InputsArg, db: DbOption = None, workers: WorkersOption = None) -> None:
     """Read, clean and store INPUTS without writing a report."""
-    store, result = _run(inputs, db, workers)
+    store, result = _run(inputs, db, _workers(workers))
     _index(store)
     store.close()
     if result.run.n_rejected:
@@ -265,11 +297,11 @@ def add(
     inputs: Annotated[list[str], typer.Argument(help="A file or URL (or several) with new articles.")],
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the assignments here.")] = None,
     db: DbOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = None,
 ) -> None:
     """Store new articles and assign each to an existing story or a new one, without
     recomputing the stored corpus."""
-    store, result = _run(inputs, db, workers)
+    store, result = _run(inputs, db, _workers(workers))
     update = _index(store)
     table = Table("article", "story", "how", "score", "status", title=f"Stories ({update.size} articles indexed)",
                   title_justify="left")

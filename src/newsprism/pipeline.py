@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from newsprism.nlp.stored import StoredParses
 
 __all__ = [
-    "Analysed", "IndexUpdate", "RunResult", "StoryReports", "analyse_stories", "analysis_models", "clean_inputs",
-    "clean_safely", "index_stories", "indexed_stories", "load_story_index", "parse_version", "process",
+    "Analysed", "IndexUpdate", "RunResult", "StoryReports", "StoryWorkerError", "analyse_stories", "analysis_models",
+    "clean_inputs", "clean_safely", "index_stories", "indexed_stories", "load_story_index", "parse_version", "process",
     "report_for_run", "run_index_stories", "run_stories", "story_from_stored",
 ]
 
@@ -68,10 +68,23 @@ ANALYSIS_CHUNK = 100
 
 log = logging.getLogger("newsprism.pipeline")
 
-Progress = Callable[[int, int], None]  # (sources done, sources total)
+Progress = Callable[[int, int], None]  # (done, total): sources read, articles indexed, stories analysed
 # computes the report entries of stories from their articles: `story_reports`, or the Ray engine's
 # (articles, stories, params, settings, *, parses=StoredParses | None) -> report entries
 StoryReports = Callable[..., list[dict[str, Any]]]
+
+
+class StoryWorkerError(RuntimeError):
+    """Stories whose analysis could not be had: the process analysing them died twice
+    (`story_pool.StoryPool`). `done` holds the report entries of the others of the
+    `reports` call, by position, which `analyse_stories` saves before raising it again."""
+
+    def __init__(self, story_ids: Sequence[str], *, done: dict[int, dict[str, Any]] | None = None) -> None:
+        super().__init__(f"the worker analysing {len(story_ids)} stor{'y' if len(story_ids) == 1 else 'ies'} died "
+                         f"twice (killed, out of memory?): {', '.join(story_ids)}; the other stories are saved, "
+                         "run again (fewer --workers) to analyse these")
+        self.story_ids = list(story_ids)
+        self.done = done or {}
 
 
 @dataclass(slots=True)
@@ -237,19 +250,20 @@ def indexed_stories(store: Store, params: StoryParams | None = None) -> list[Sto
 
 
 def index_stories(store: Store, params: StoryParams | None = None, *, encoder: Encoder | None = None,
-                  rebuild: bool = False) -> IndexUpdate:
+                  rebuild: bool = False, progress: Progress | None = None) -> IndexUpdate:
     """Bring the store's story index up to date: every stored article the index does not
     hold yet is assigned to a story (or opens one), in store order, without recomputing
     the rest. An index that fails its checks (or `rebuild`) is rebuilt from the stored
     articles, reusing the vectors that verify, and says so in `.rebuilt`/`.problems` and
     a warning. One process at a time: the store's index lock is held from loading to
-    the last write; a writer that took no lock makes this reload and try again."""
+    the last write; a writer that took no lock makes this reload and try again. `progress`
+    is called with (articles assigned, articles to assign) after each batch."""
     params = params or load_story_params()
     encoder = encoder if encoder is not None else story_encoder(params)
     for attempt in range(INDEX_RETRIES):
         with store.index_lock():
             try:
-                return _update_index(store, params, encoder, rebuild)
+                return _update_index(store, params, encoder, rebuild, progress)
             except IndexConflict as exc:
                 _warm.pop(store, None)
                 if attempt == INDEX_RETRIES - 1:
@@ -258,7 +272,8 @@ def index_stories(store: Store, params: StoryParams | None = None, *, encoder: E
     raise AssertionError("unreachable")
 
 
-def _update_index(store: Store, params: StoryParams, encoder: Encoder, rebuild: bool) -> IndexUpdate:
+def _update_index(store: Store, params: StoryParams, encoder: Encoder, rebuild: bool,
+                  progress: Progress | None) -> IndexUpdate:
     cached = _warm.get(store)
     token = (params.fingerprint(), *store.index_token())
     warm = cached is not None and cached[0] == token and not rebuild
@@ -303,6 +318,8 @@ def _update_index(store: Store, params: StoryParams, encoder: Encoder, rebuild: 
         names.update({a.content_hash: a.id for a in arts})
         assignments.extend(result.assignments)
         token = (params.fingerprint(), params.fingerprint(), str(seq), last)
+        if progress is not None:
+            progress(min(i + INDEX_BATCH, len(todo)), len(todo))
     if todo or not rebuilt:
         _warm[store] = (token, LoadedIndex(index, names, [], {}, [], max_pk))
     store.enqueue_stories({a.story for a in assignments})  # their analyses are out of date (see `newsprism.worker`)
@@ -430,13 +447,15 @@ def _with_facts(stories: Sequence[Story], by_id: dict[str, Article], params: Sto
 
 def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence[Story], *,
                     params: StoryParams | None = None, settings: Settings | None = None,
-                    reuse: bool = True, reports: StoryReports | None = None) -> Analysed:
+                    reuse: bool = True, reports: StoryReports | None = None,
+                    progress: Progress | None = None) -> Analysed:
     """The report entries of `stories` (`story_reports`), read from the store for every
     story whose version (its articles and their texts) was analysed by the current models,
     computed by `reports` (default `story_reports`) and saved for the others (all of them
     with `reuse=False`). Their articles' parses are read from the store too where the
     current NLP models made them; the others are parsed and kept (by clean-text hash), so
-    a story that gained an article parses only that one."""
+    a story that gained an article parses only that one. `progress` is called with (stories
+    computed, stories to compute) before the first chunk and after each."""
     params = params or load_story_params()
     settings = settings or load_settings()
     models = analysis_models(params, settings)
@@ -454,19 +473,34 @@ def analyse_stories(store: Store, articles: Sequence[Article], stories: Sequence
             out.reused.append(st.id)
         else:
             todo.append((i, st, version))
+    if progress is not None and todo:
+        progress(0, len(todo))
     for at in range(0, len(todo), ANALYSIS_CHUNK):
         chunk = todo[at:at + ANALYSIS_CHUNK]
         started = time.perf_counter()
         stale = _with_facts([st for _, st, _ in chunk], by_id, params)
         parses = _stored_parses(store, [by_id[aid] for st in stale if len(st.origins) >= 2 for aid in st.articles])
-        computed = (reports or story_reports)(articles, stale, params, settings, parses=parses)
+        try:
+            computed = dict(enumerate((reports or story_reports)(articles, stale, params, settings, parses=parses)))
+        except StoryWorkerError as exc:
+            computed, failed = exc.done, exc  # the chunk's other stories are saved before it is raised again
+        else:
+            failed = None
+            if len(computed) != len(chunk):
+                raise ValueError(f"{len(computed)} report entries for {len(chunk)} stories")
         store.save_parses(parses.made, version=parses.version, replacing=parses.unreadable)
         seconds = (time.perf_counter() - started) / len(chunk)
-        for (i, st, version), entry in zip(chunk, computed, strict=True):
-            analyses[i] = StoryAnalysis.from_report(entry, version=version, models=models)
+        for k, (i, st, version) in enumerate(chunk):
+            if k not in computed:
+                continue
+            analyses[i] = StoryAnalysis.from_report(computed[k], version=version, models=models)
             store.save_analysis(analyses[i], seconds=seconds)
-            entries[i] = entry
+            entries[i] = computed[k]
             out.computed.append(st.id)
+        if failed is not None:
+            raise failed
+        if progress is not None:
+            progress(at + len(chunk), len(todo))
     out.entries = [entries[i] for i in range(len(stories))]
     out.analyses = [analyses[i] for i in range(len(stories))]
     return out
@@ -511,7 +545,8 @@ def run_index_stories(store: Store, articles: Sequence[Article], params: StoryPa
 
 
 def report_for_run(store: Store, run_id: int, params: StoryParams | None = None,
-                   settings: Settings | None = None, *, reports: StoryReports | None = None) -> dict[str, Any]:
+                   settings: Settings | None = None, *, reports: StoryReports | None = None,
+                   progress: Progress | None = None) -> dict[str, Any]:
     """The report document of a stored run: articles and rejections in input order, and
     the stories of the run's articles from the story index, with their analyses (read
     from the store where current, else computed and saved: `analyse_stories`)."""
@@ -523,7 +558,8 @@ def report_for_run(store: Store, run_id: int, params: StoryParams | None = None,
     stories = run_index_stories(store, articles, params)
     return build_report(
         items,
-        stories=analyse_stories(store, articles, stories, params=params, settings=settings, reports=reports).entries,
+        stories=analyse_stories(store, articles, stories, params=params, settings=settings, reports=reports,
+                                progress=progress).entries,
         run={
             "id": run.id,
             "inputs": run.inputs,

@@ -1,0 +1,202 @@
+"""Story analyses on several processes: `StoryPool(workers)` is a `reports` for
+`pipeline.analyse_stories` (signature of `pipeline.story_reports`) that spreads a chunk's
+compared stories (two origins or more) over this process and `workers - 1` child
+processes, one story at a time each, the largest first.
+
+    with StoryPool(2) as pool:
+        report = report_for_run(store, run_id, reports=pool)
+
+Each child is started fresh (`spawn`: no model, thread or connection state is copied)
+and loads the models once, on its first story; it gets the story's articles and their
+stored parses and returns the report entry with the parses it made, which are merged
+into the caller's `parses` (saved once, by the caller). The entries are those of
+`story_reports` on the whole chunk, in the same order. This process analyses too: on 2
+cores a pool of 2 children and an idle parent holding its own models was slower than
+one process and used 2.35 GB (PSS, all processes) against 2 GB allowed.
+
+A child that dies (killed, out of memory) is logged with the story it held, and that
+story is analysed once more in a fresh child (never in this process, which it could
+take down too).
+
+Errors:
+
+    StoryWorkerError  stories whose worker died twice; `.done` holds the entries of the
+                      chunk's other stories (by position), `pipeline.analyse_stories`
+                      saves those before raising it again
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from newsprism.config import Settings
+from newsprism.models import Article
+from newsprism.nlp.stored import StoredParses, text_key
+from newsprism.pipeline import StoryWorkerError, story_reports
+from newsprism.stories import Story, StoryParams
+
+__all__ = ["StoryPool", "StoryWorkerError", "analyse_story"]
+
+log = logging.getLogger("newsprism.story_pool")
+
+Made = tuple[dict[str, Any], dict[str, bytes], list[str]]  # entry, parses made, unreadable parse keys
+# (articles, story, params, settings, version, found parses) -> Made; runs in a child (or this process)
+Task = Callable[[list[Article], Story, StoryParams, Settings, str | None, dict[str, bytes]], Made]
+
+
+def analyse_story(articles: list[Article], story: Story, params: StoryParams, settings: Settings,
+                  version: str | None, found: dict[str, bytes]) -> Made:
+    """`story_reports` of one story, with the parses it made and the keys of those it could not read."""
+    parses = None if version is None else StoredParses(version, found)
+    [entry] = story_reports(articles, [story], params, settings, parses=parses)
+    release_memory()
+    return entry, ({} if parses is None else parses.made), ([] if parses is None else parses.unreadable)
+
+
+def _child_threads(threads: int) -> None:
+    """A child's share of the cores for torch (the sentence encoder), read when torch is imported."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc `malloc_trim`; elsewhere nothing).
+    After each story: two processes' peaks then add up to less (--workers 2 on 300 articles
+    of scripts/bench_pipeline.py: peak PSS of all processes 2,086 MB without, see README)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+class StoryPool:
+    """A `reports` callable analysing stories in this process and `workers - 1` children
+    (started on first use, kept until `close`). `task` runs one story (tests replace it);
+    `progress` is called with (stories of the call done, stories of the call)."""
+
+    def __init__(self, workers: int, *, task: Task = analyse_story,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be 1 or more, got {workers}")
+        self.workers = workers
+        # each process's share of the cores for torch's threads: two processes of two threads
+        # each on two cores spin on each other
+        self.threads = max(1, (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                               else os.cpu_count() or 1) // workers)
+        self.task = task
+        self.progress = progress
+        self._here = ThreadPoolExecutor(1, thread_name_prefix="story")  # this process's share
+        self._children: list[ProcessPoolExecutor | None] = [None] * (workers - 1)
+
+    def _child(self, slot: int) -> ProcessPoolExecutor:
+        child = self._children[slot]
+        if child is None:
+            child = self._children[slot] = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_child_threads,
+                initargs=(self.threads,))
+        return child
+
+    def _drop(self, slot: int) -> None:
+        """Forget a child that died (the next story of its slot starts a fresh one)."""
+        child, self._children[slot] = self._children[slot], None
+        if child is not None:
+            child.shutdown(wait=False, cancel_futures=True)
+
+    def __call__(self, articles: Sequence[Article], stories: Sequence[Story], params: StoryParams,
+                 settings: Settings, *, parses: StoredParses | None = None) -> list[dict[str, Any]]:
+        release_memory()  # what the stages before left: this process analyses too
+        torch = sys.modules.get("torch") if self._children else None
+        threads = torch.get_num_threads() if torch is not None else 0
+        if torch is not None:
+            torch.set_num_threads(self.threads)
+        try:
+            return self._analyse(articles, stories, params, settings, parses)
+        finally:
+            if torch is not None:
+                torch.set_num_threads(threads)
+
+    def _analyse(self, articles: Sequence[Article], stories: Sequence[Story], params: StoryParams,
+                 settings: Settings, parses: StoredParses | None) -> list[dict[str, Any]]:
+        by_id = {a.id: a for a in articles}
+        entries: dict[int, dict[str, Any]] = {i: st.to_report() for i, st in enumerate(stories)
+                                              if len(st.origins) < 2}
+        cost = {i: sum(len(by_id[a].text) for a in st.articles) for i, st in enumerate(stories) if i not in entries}
+        todo = deque(sorted(cost, key=lambda i: -cost[i]))  # the largest first: the last to finish are small
+        retry: deque[int] = deque()  # stories whose child died: a fresh child only
+        died: set[int] = set()  # stories whose child died once
+        failed: list[int] = []  # ... and twice
+        running: dict[Future[Made], tuple[int, int]] = {}  # future -> (story position, slot; -1: here)
+
+        def submit(slot: int, i: int) -> None:
+            mine = [by_id[aid] for aid in stories[i].articles]
+            found = {} if parses is None else {k: parses.found[k] for a in mine if (k := text_key(a)) in parses.found}
+            pool: Executor = self._here if slot < 0 else self._child(slot)
+            version = None if parses is None else parses.version
+            running[pool.submit(self.task, mine, stories[i], params, settings, version, found)] = (i, slot)
+
+        def refill(slot: int) -> None:
+            queue = todo if slot < 0 else (retry or todo)
+            if queue:
+                submit(slot, queue.popleft())
+
+        try:
+            for slot in [-1, *range(len(self._children))]:
+                refill(slot)
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i, slot = running.pop(fut)
+                    try:
+                        entry, made, unreadable = fut.result()
+                    except BrokenProcessPool:
+                        again = i not in died
+                        died.add(i)
+                        log.error("the worker analysing story %s died (killed, out of memory?)%s", stories[i].id,
+                                  "; analysing it again in a fresh worker" if again else " again; giving it up")
+                        (retry if again else failed).append(i)
+                        self._drop(slot)
+                        refill(slot)
+                        continue
+                    entries[i] = entry
+                    if parses is not None:
+                        parses.made.update(made)
+                        parses.unreadable.extend(k for k in unreadable if k not in parses.unreadable)
+                    refill(slot)
+                    if self.progress is not None:
+                        self.progress(len(entries), len(stories))
+        except BaseException:
+            for fut in running:
+                fut.cancel()
+            raise
+        if failed:
+            raise StoryWorkerError([stories[i].id for i in sorted(failed)], done=entries)
+        return [entries[i] for i in range(len(stories))]
+
+    def close(self) -> None:
+        """Stop the children (a story under way in one is abandoned)."""
+        self._here.shutdown(wait=True, cancel_futures=True)
+        for child in self._children:
+            if child is not None:
+                child.shutdown(wait=True, cancel_futures=True)
+        self._children = [None] * len(self._children)
+
+    def __enter__(self) -> StoryPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
