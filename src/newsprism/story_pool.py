@@ -120,7 +120,9 @@ class StoryPool:
     def __call__(self, articles: Sequence[Article], stories: Sequence[Story], params: StoryParams,
                  settings: Settings, *, parses: StoredParses | None = None) -> list[dict[str, Any]]:
         release_memory()  # what the stages before left: this process analyses too
-        torch = sys.modules.get("torch") if self._children else None
+        # one compared story runs here alone, on every core; with more, the children take a share
+        shared = self._children and sum(len(st.origins) >= 2 for st in stories) > 1
+        torch = sys.modules.get("torch") if shared else None
         threads = torch.get_num_threads() if torch is not None else 0
         if torch is not None:
             torch.set_num_threads(self.threads)
