@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +33,7 @@ from newsprism.claims.frames import cite, dates_note, unit_norm
 from newsprism.claims.keys import stem
 from newsprism.claims.records import ClaimUnit, Contradiction
 from newsprism.claims.states import CONFIDENCE, CONTEXT_MIN
-from newsprism.disjoint import DisjointSets
+from newsprism.disjoint import linked_groups
 from newsprism.nlp.news.dates import MONTHS
 
 __all__ = ["ProposalFact", "proposal_contradictions", "proposal_facts"]
@@ -142,38 +142,29 @@ def proposal_contradictions(units: Sequence[ClaimUnit], facts: Sequence[Proposal
     if len(facts) < 2 or not len(unit_vectors):
         return []
     uv = unit_norm(np.asarray(unit_vectors, dtype=np.float32))
-    said: dict[tuple[str, str, bool], bool] = {}  # (article, meeting, agreed): the article says so
-    for f in facts:
-        said[(units[f.unit].article, f.meeting, f.agreed)] = True
-    sets = DisjointSets(len(facts))
-    best: dict[int, float] = {}
-    for x, a in enumerate(facts):
-        for y, b in enumerate(facts):
-            if not (a.agreed and not b.agreed):
-                continue  # x agreed, y proposed
-            ua, ub = units[a.unit], units[b.unit]
-            if ua.origin == ub.origin or a.meeting != b.meeting or a.ends != b.ends:
-                continue
-            if a.parties and not b.parties <= a.parties:
-                continue  # the proposing party is not one of the agreeing ones
-            if said.get((ua.article, a.meeting, False)) or said.get((ub.article, b.meeting, True)):
-                continue  # an article that tells both: proposed, then agreed
-            context = float(uv[a.unit] @ uv[b.unit])
-            if context < CONTEXT_MIN:
-                continue
-            rx, ry = sets.find(x), sets.find(y)
-            sets.link(rx, ry)
-            best.pop(ry, None)
-            # the finding rests on one meeting noun, one window's end and the proposer among the agreeing
-            # parties, not on how alike the sentences read: flat, as `states` rates its narrow rows (the one
-            # dev pair, istanbul-talks C5, has cosine 0.47, just over the floor `states.CONTEXT_MIN`)
-            best[rx] = CONFIDENCE
-    groups: dict[int, list[int]] = {}
-    for i in range(len(facts)):
-        if sets.find(i) in best:
-            groups.setdefault(sets.find(i), []).append(i)
-    return sorted((_contradiction(units, [facts[i] for i in members], best[r], published)
-                   for r, members in groups.items()), key=lambda c: -c.confidence)
+    said = {(units[f.unit].article, f.meeting, f.agreed) for f in facts}  # (article, meeting, agreed): it says so
+
+    def links() -> Iterator[tuple[int, int, float]]:
+        for x, a in enumerate(facts):
+            for y, b in enumerate(facts):
+                if not (a.agreed and not b.agreed):
+                    continue  # x agreed, y proposed
+                ua, ub = units[a.unit], units[b.unit]
+                if ua.origin == ub.origin or a.meeting != b.meeting or a.ends != b.ends:
+                    continue
+                if a.parties and not b.parties <= a.parties:
+                    continue  # the proposing party is not one of the agreeing ones
+                if (ua.article, a.meeting, False) in said or (ub.article, b.meeting, True) in said:
+                    continue  # an article that tells both: proposed, then agreed
+                if float(uv[a.unit] @ uv[b.unit]) >= CONTEXT_MIN:
+                    # the finding rests on one meeting noun, one window's end and the proposer among the
+                    # agreeing parties, not on how alike the sentences read: flat, as `states` rates its
+                    # narrow rows (the one dev pair, istanbul-talks C5, has cosine 0.47, just over the
+                    # floor `states.CONTEXT_MIN`)
+                    yield x, y, CONFIDENCE
+
+    return sorted((_contradiction(units, [facts[i] for i in members], best, published)
+                   for members, best in linked_groups(len(facts), links())), key=lambda c: -c.confidence)
 
 
 def _contradiction(units: Sequence[ClaimUnit], members: Sequence[ProposalFact], confidence: float,
