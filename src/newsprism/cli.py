@@ -38,6 +38,7 @@ from newsprism.pipeline import (
     IndexUpdate,
     RunResult,
     StoryWorkerError,
+    available_cores,
     index_stories,
     process,
     report_for_run,
@@ -106,9 +107,7 @@ WorkersOption = Annotated[int | None, typer.Option(
 
 def _workers(workers: int | None) -> int:
     """`--workers`, by default the cores this process may run on (its CPU affinity, not the machine's)."""
-    if workers is not None:
-        return workers
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return workers if workers is not None else available_cores()
 
 
 @contextmanager
@@ -227,13 +226,14 @@ def analyze(
         console.print("[red]error:[/] --workers is for --engine local; Ray decides how many tasks run")
         raise typer.Exit(EXIT_USAGE)
     ray_engine = _ray_engine(ray_address) if engine is Engine.ray else None
-    store, result = _run(inputs, db, _workers(workers), ray_engine)
+    workers = _workers(workers)
+    store, result = _run(inputs, db, workers, ray_engine)
     _index(store)
     from newsprism.nlp.pipeline import NLPModelError
     from newsprism.story_pool import StoryPool
 
     try:
-        with _stage("analysing stories") as advance, StoryPool(_workers(workers) if ray_engine is None else 1) as pool:
+        with _stage("analysing stories") as advance, StoryPool(workers if ray_engine is None else 1) as pool:
             chunk = [0, 0]  # stories done before the chunk under way, stories to analyse
 
             def analysed(done: int, total: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Analysed", "IndexUpdate", "RunResult", "StoryReports", "StoryWorkerError", "analyse_stories", "analysis_models",
-    "clean_inputs", "clean_safely", "index_stories", "indexed_stories", "load_story_index", "parse_version", "process",
+    "available_cores", "clean_inputs", "clean_safely", "index_stories", "indexed_stories", "load_story_index", "parse_version", "process",
     "report_for_run", "run_index_stories", "run_stories", "story_from_stored",
 ]
 
@@ -72,6 +73,11 @@ Progress = Callable[[int, int], None]  # (done, total): sources read, articles i
 # computes the report entries of stories from their articles: `story_reports`, or the Ray engine's
 # (articles, stories, params, settings, *, parses=StoredParses | None) -> report entries
 StoryReports = Callable[..., list[dict[str, Any]]]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class StoryWorkerError(RuntimeError):

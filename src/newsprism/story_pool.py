@@ -48,7 +48,7 @@ from typing import Any
 from newsprism.config import Settings
 from newsprism.models import Article
 from newsprism.nlp.stored import StoredParses, text_key
-from newsprism.pipeline import StoryWorkerError, story_reports
+from newsprism.pipeline import StoryWorkerError, available_cores, story_reports
 from newsprism.stories import Story, StoryParams
 
 __all__ = ["StoryPool", "StoryWorkerError", "analyse_story"]
@@ -96,8 +96,7 @@ class StoryPool:
         self.workers = workers
         # each process's share of the cores for torch's threads: two processes of two threads
         # each on two cores spin on each other
-        self.threads = max(1, (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                               else os.cpu_count() or 1) // workers)
+        self.threads = max(1, available_cores() // workers)
         self.task = task
         self.progress = progress
         self._here = ThreadPoolExecutor(1, thread_name_prefix="story")  # this process's share
