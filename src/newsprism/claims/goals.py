@@ -39,6 +39,7 @@ from newsprism.claims.facts import nearest_person
 from newsprism.claims.frames import Finding, cite, dates_note, link_findings, unit_norm
 from newsprism.claims.keys import stem
 from newsprism.claims.records import ClaimUnit, Contradiction
+from newsprism.claims.times import MINUTE_WORDS, minute_from_time
 
 __all__ = ["GoalFact", "goal_contradictions", "goal_facts"]
 
@@ -57,8 +58,6 @@ MINUTE_SLACK = 1
 
 _ORDINAL = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
-_NUMBER = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
 # the running score after the goal: "to make it 3-0", "made it 4-0"
 _RUNNING = re.compile(r"\b(?:make|makes|made|making)\s+it\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\b", re.I)
 # a goal by its place: "the third goal", "added a fifth,", "PSG's fourth with", "his second of the night";
@@ -81,7 +80,7 @@ _MINUTE = re.compile(
     r"\b(?:(?P<ord>\d{1,3})(?:st|nd|rd|th)[- ]minute"
     r"|(?P<prime>\d{1,3})(?:\+(?P<added>\d{1,2}))?['’′](?![a-z])"
     r"|(?:after|on)\s+(?P<after>\d{1,3})\s+minutes\b(?!\s+(?:later|earlier|after|before|of|remaining|left))"
-    r"|(?P<left>\d{1,2}|" + "|".join(_NUMBER) + r")\s+minutes?\s+from\s+(?:time|the end))", re.I)
+    r"|(?P<left>\d{1,2}|" + "|".join(MINUTE_WORDS) + r")\s+minutes?\s+from\s+(?:time|the end))", re.I)
 # a stretch of the match, by its half: 1 (first half) or 2
 # ("after the break-in" and "in the second half of the season" are no stretch of a match)
 _HALVES = [(1, re.compile(r"\b(?:(?:before|just before|shortly before) (?:the (?:break|interval)|half-?time)"
@@ -109,8 +108,7 @@ def _times(text: str) -> list[_Time]:
     out: list[_Time] = []
     for m in _MINUTE.finditer(text):
         if m.group("left"):
-            left = m.group("left").lower()
-            minute = 90 - (int(left) if left.isdigit() else _NUMBER[left])
+            minute = minute_from_time(m.group("left"))
             span = (minute, minute)
         elif m.group("after"):
             minute = int(m.group("after"))

@@ -48,7 +48,7 @@ from newsprism.claims.records import ClaimUnit, Contradiction
 from newsprism.nlp.document import DateExpr
 from newsprism.nlp.news.dates import MONTHS, ZONE_OFFSETS
 
-__all__ = ["TimeFact", "time_contradictions", "time_facts"]
+__all__ = ["MINUTE_WORDS", "TimeFact", "minute_from_time", "time_contradictions", "time_facts"]
 
 # Cosine of the two sentences, by scale: days as for figures (frames.CONTEXT_MIN); a story has
 # few times of day and match minutes, each tied to a verb or a player, and their sentences are
@@ -78,12 +78,12 @@ _APPROX = re.compile(r"(?:around|approximately|about|roughly|some|nearly|almost|
 _WEEKDAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday)", re.I)
 _MONTH_DAY = re.compile(r"[A-Za-z]{3}.*\d|\d.*[A-Za-z]{3}")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
-_NUMBER_WORDS = {w: i for i, w in enumerate(
+MINUTE_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
 _MINUTE = re.compile(
     r"\b(?:(?P<ord>\d{1,3})(?:st|nd|rd|th)[- ]minute"
     r"|(?P<prime>\d{1,3})(?:\+\d)?['’′](?![a-z])"
-    r"|(?P<left>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r") minutes? from (?:time|the end))", re.I)
+    r"|(?P<left>\d{1,2}|" + "|".join(MINUTE_WORDS) + r") minutes? from (?:time|the end))", re.I)
 # which goal of the match a sentence speaks of: two minutes of one player are one goal only if this agrees
 _GOAL = re.compile(r"\b(opener|opening goal|first|second|third|fourth|fifth|sixth|seventh|doubled|equali[sz]er|"
                    r"winner|brace)\b", re.I)
@@ -184,6 +184,12 @@ def _head_noun(u: ClaimUnit, d: DateExpr) -> tuple[str, str] | None:
     return None
 
 
+def minute_from_time(left: str) -> int:
+    """The minute of "N minutes from time" ("three minutes from time": 87), N in digits or `MINUTE_WORDS`."""
+    left = left.lower()
+    return 90 - (int(left) if left.isdigit() else MINUTE_WORDS[left])
+
+
 def _minutes(u: ClaimUnit, i: int, names: Collection[str]) -> list[TimeFact]:
     out = []
     for m in _MINUTE.finditer(u.text):
@@ -192,8 +198,7 @@ def _minutes(u: ClaimUnit, i: int, names: Collection[str]) -> list[TimeFact]:
         elif m.group("prime"):
             minute = int(m.group("prime"))
         else:
-            left = m.group("left").lower()
-            minute = 90 - (int(left) if left.isdigit() else _NUMBER_WORDS[left])
+            minute = minute_from_time(m.group("left"))
         who = nearest_person(u, u.start + m.start(), u.start + m.end(), names)
         if not 0 < minute <= 130 or not who:
             continue  # a minute without a player ("ten minutes later") is not one event
