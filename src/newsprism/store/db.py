@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = ["DATABASE_ERRORS", "StoreError", "create_db_engine", "index_lock", "m
 log = logging.getLogger("newsprism.store")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATE_ATTEMPTS = 5  # a locked brand-new SQLite file (see `migrate`) is tried again, waiting 0.5, 1, 1.5, 2 s
 # How long a SQLite writer waits for another's transaction before giving up. Writers
 # hold the lock for one batch of 200 items or one story-index batch (well under a second
 # on the bench corpus); a minute leaves room for a slow disk.
@@ -120,7 +122,21 @@ def _recover_half_created(conn: Connection) -> None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision, one process at a time; a database
-    already at the newest revision is only read."""
+    already at the newest revision is only read. On a brand-new SQLite file two processes
+    can meet while one switches it to WAL, which SQLite answers with "database is locked"
+    at once instead of waiting: that attempt is made again (`MIGRATE_ATTEMPTS`); the
+    migration itself re-reads the revision under the write lock, so a repeat is harmless."""
+    for attempt in range(1, MIGRATE_ATTEMPTS + 1):
+        try:
+            return _migrate(engine)
+        except StoreError as exc:
+            if engine.dialect.name != "sqlite" or "database is locked" not in str(exc) or attempt == MIGRATE_ATTEMPTS:
+                raise
+            log.warning("database locked while migrating (attempt %d of %d); trying again", attempt, MIGRATE_ATTEMPTS)
+            time.sleep(0.5 * attempt)
+
+
+def _migrate(engine: Engine) -> None:
     cfg = _alembic_config()
     head = ScriptDirectory.from_config(cfg).get_current_head()
     try:
