@@ -1,14 +1,16 @@
 """Speed per core and accuracy of entity-recogniser candidates, side by side.
 
 Each candidate is an artefact directory (`ner.json` + graphs); `shipped:K` is member K of the
-shipped ensemble alone. Words/s is the recogniser alone (`NerModel.predict`, one sentence per
-ONNX call as at run time) over the PUD sentences, on one thread (an ensemble runs its members on
-one thread each, so its figure is per CPU-second): words per CPU-second of the process, the
+shipped ensemble alone; each runs on every `--backends` entry (`onnx`: the int8 graphs, one
+sentence per call; `torch-bf16`: their weights in torch, batches of 32; where the CPU has no
+native bf16 that one runs as `torch`, fp32). Words/s is the recogniser alone (`NerModel.predict`)
+over the PUD sentences, on one thread (an ONNX ensemble runs its members on one thread each, so
+its figure is per CPU-second): words per CPU-second of the process, the
 median of `--repeats` rounds in which the candidates take turns, with the load average beside
 it (the machine is shared: compare the ratios of one run). F is the span F1 of the scorer of
 `make eval ner` on gold words, on PUD and on the dev files (EWT + GUM dev: what a choice may look at).
 
-    python scripts/bench_ner.py [DIR ...] [--repeats 3] [--json out/bench_ner.json]
+    python scripts/bench_ner.py [DIR ...] [--backends onnx torch-bf16] [--repeats 3] [--json out/bench_ner.json]
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import torch
+
 from newsprism.nlp.ner.corpus import read_conllu, score
-from newsprism.nlp.ner.model import DEFAULT_DIR, NerModel
+from newsprism.nlp.ner.model import BACKENDS, DEFAULT_DIR, NerModel, resolve_backend
 from newsprism.nlp.training.ner import DEV, data_dir, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +53,7 @@ def size_mb(path: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="*", default=["shipped", "shipped:1"])
+    ap.add_argument("--backends", nargs="+", default=["onnx", "torch-bf16"], choices=BACKENDS[1:])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", type=Path, default=ROOT / "out" / "bench_ner.json")
     args = ap.parse_args()
@@ -66,7 +71,10 @@ def main() -> None:
                 dirs[name] = member_dir(int(name.split(":")[1]), Path(tmp))
             else:
                 dirs[name] = Path(name)
-        models = {name: NerModel.load(d, threads=1) for name, d in dirs.items()}
+        torch.set_num_threads(1)
+        models = {f"{name} [{resolve_backend(b)}]": NerModel.load(d, threads=1, backend=b)
+                  for name, d in dirs.items() for b in args.backends}
+        dirs = {key: dirs[key.split(" [")[0]] for key in models}
         speeds: dict[str, list[float]] = {name: [] for name in models}
         loads = []
         preds = {}

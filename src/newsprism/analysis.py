@@ -273,11 +273,12 @@ class StoryAnalysis:
         """Per entity, what a view across stories shows: its spellings (with the articles
         writing each), its roles, and the claims naming it in any spelling."""
         out = []
+        claim_words = [set(words(c.text)) for c in self.claims]
         for e in self.entities:
             spellings = e.spellings()
             wanted = [set(w) for s in spellings if (w := words(s))]
-            claims = [{"id": c.id, "text": c.text, "status": c.status, "sources": c.sources} for c in self.claims
-                      if any(w <= set(words(c.text)) for w in wanted)]
+            claims = [{"id": c.id, "text": c.text, "status": c.status, "sources": c.sources}
+                      for c, have in zip(self.claims, claim_words, strict=True) if any(w <= have for w in wanted)]
             out.append({"entity": e.id, "name": e.name, "type": e.type, "spellings": spellings, "roles": e.roles,
                         "claims": claims})
         return out

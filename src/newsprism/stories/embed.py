@@ -10,8 +10,8 @@ sentence-transformers output >= 0.99999, pinned by a test with reference values)
 Backends, chosen by `StorySettings.embedder` (`NEWSPRISM_STORY_EMBEDDER`):
 
     torch        fp32
-    torch-bf16   fp32 weights under `torch.autocast("cpu", torch.bfloat16)`; the
-                 default where the CPU has AVX512-BF16 or AMX (else falls back to fp32)
+    torch-bf16   bf16 weights and compute (`newsprism.bert`); the default where the
+                 CPU has AVX512-BF16 or AMX (else falls back to fp32)
     onnx         ONNX Runtime fp32 (exported on first use into the cache directory)
     onnx-int8    ONNX Runtime with per-channel dynamic int8 quantisation
 
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from newsprism.bert import bf16_supported, hidden, weights
 from newsprism.checksums import file_sha256
 from newsprism.stories.multilingual import USE_DIM, USE_SHA256
 
@@ -64,7 +65,6 @@ MODEL_SHA256 = hashlib.sha256(f"{MINILM_SHA256}+{USE_SHA256}".encode()).hexdiges
 # Sorting by token length then cutting batches of this many texts keeps padding under
 # ~10% on news leads; larger batches gain nothing on 2 cores (measured 32/64/128).
 BATCH = 64
-_LAYERS, _HEADS, _HIDDEN, _EPS = 6, 12, 384, 1e-12
 
 
 class EncoderError(RuntimeError):
@@ -100,21 +100,13 @@ def _checked_weights() -> Path:
     return path
 
 
-def _bf16_supported() -> bool:
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
 def resolve_embedder(name: str) -> str:
     """The concrete backend for a configured name (`auto` → `torch-bf16` or `torch`)."""
     if name not in EMBEDDERS:
         raise EncoderError(f"unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
     if name == "auto":
-        return "torch-bf16" if _bf16_supported() else "torch"
-    if name == "torch-bf16" and not _bf16_supported():
+        return "torch-bf16" if bf16_supported() else "torch"
+    if name == "torch-bf16" and not bf16_supported():
         return "torch"  # bf16 without hardware support is ~10x slower than fp32
     return name
 
@@ -150,39 +142,18 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 class _MiniLM:
-    """The BERT encoder of all-MiniLM-L6-v2 in plain torch, mean pooling included."""
+    """The BERT encoder of all-MiniLM-L6-v2 in plain torch (`newsprism.bert`), mean pooling
+    included; weights in `dtype`."""
 
-    def __init__(self) -> None:
+    def __init__(self, dtype: str = "float32") -> None:
         import torch
         from safetensors.torch import load_file
 
         self.torch = torch
-        w = load_file(str(_checked_weights()))
-        self.w = {k: v.float() for k, v in w.items()}
+        self.w = weights(load_file(str(_checked_weights())), getattr(torch, dtype))
 
     def __call__(self, ids, mask):  # type: ignore[no-untyped-def]
-        torch, w = self.torch, self.w
-        F = torch.nn.functional
-        n, t = ids.shape
-        pos = torch.arange(t).unsqueeze(0)
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
-             + w["embeddings.token_type_embeddings.weight"][0])
-        x = F.layer_norm(x, (_HIDDEN,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], _EPS)
-        keep = mask.bool()[:, None, None, :]  # (n, 1, 1, t): attend to real tokens only
-        hd = _HIDDEN // _HEADS
-        for i in range(_LAYERS):
-            p = f"encoder.layer.{i}."
-
-            def lin(h, name):  # type: ignore[no-untyped-def]
-                return F.linear(h, w[p + name + ".weight"], w[p + name + ".bias"])  # noqa: B023
-
-            q, k, v = (lin(x, f"attention.self.{m}").view(n, t, _HEADS, hd).transpose(1, 2)
-                       for m in ("query", "key", "value"))
-            a = F.scaled_dot_product_attention(q, k, v, attn_mask=keep).transpose(1, 2).reshape(n, t, _HIDDEN)
-            x = F.layer_norm(lin(a, "attention.output.dense") + x, (_HIDDEN,),
-                             w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], _EPS)
-            h = lin(F.gelu(lin(x, "intermediate.dense")), "output.dense")
-            x = F.layer_norm(h + x, (_HIDDEN,), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], _EPS)
+        x = hidden(self.w, ids, mask)
         m = mask.unsqueeze(-1).to(x.dtype)
         return (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
@@ -195,7 +166,7 @@ class TorchEncoder:
 
     def __post_init__(self) -> None:
         self._tok = _tokenizer(self.max_tokens)
-        self._model = _MiniLM()
+        self._model = _MiniLM("bfloat16" if self.name == "torch-bf16" else "float32")
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -207,13 +178,7 @@ class TorchEncoder:
         with self._lock, torch.inference_mode():
             for idx in _batches([len(e.ids) for e in encs], self.batch):
                 ids, mask = _padded(encs, idx)
-                ti, tm = torch.from_numpy(ids), torch.from_numpy(mask)
-                if self.name == "torch-bf16":
-                    with torch.autocast("cpu", dtype=torch.bfloat16):
-                        vec = self._model(ti, tm)
-                else:
-                    vec = self._model(ti, tm)
-                out[idx] = vec.float().numpy()
+                out[idx] = self._model(torch.from_numpy(ids), torch.from_numpy(mask)).float().numpy()
         return _normalise(out)
 
 

@@ -76,9 +76,11 @@ def _export_fp32(target: Path) -> None:
             return model(ids, mask)
 
     ids = torch.ones((2, 16), dtype=torch.int64)
+    mask = ids.clone()
+    mask[1, 12:] = 0  # padding in the example: the traced graph keeps the attention mask (`bert.hidden`)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter is deprecated, still exact here
-        torch.onnx.export(Module(), (ids, ids.clone()), str(target), input_names=["ids", "mask"],
+        torch.onnx.export(Module(), (ids, mask), str(target), input_names=["ids", "mask"],
                           output_names=["vec"], opset_version=17, dynamo=False,
                           dynamic_axes={"ids": {0: "n", 1: "t"}, "mask": {0: "n", 1: "t"}, "vec": {0: "n"}})
 

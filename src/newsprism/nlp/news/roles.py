@@ -97,13 +97,18 @@ def attach_roles(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> list[Ment
             continue
         _set_role(mention, doc, _title_start(doc, tok.i, gaz), nxt, gaz)
     # appositives after names
+    ending_at: dict[int, int] | None = None
     for mention in mentions:
         if mention.label != "PERSON" or mention.role is not None:
             continue
-        end_tok = _token_ending_at(doc, mention.end)
-        if end_tok is None:
+        if ending_at is None:
+            ending_at = {}
+            for tok in doc:
+                ending_at.setdefault(tok.idx + len(tok), tok.i)
+        end_i = ending_at.get(mention.end)
+        if end_i is None:
             continue
-        span = _appositive(doc, end_tok.i + 1)
+        span = _appositive(doc, end_i + 1)
         if span is not None:
             _set_role(mention, doc, *span, gaz)
     mentions.sort(key=lambda m: m.start)
@@ -170,15 +175,6 @@ def _name_after(doc: Doc, i: int, gaz: Gazetteer) -> Mention | None:
         return None
     span = doc[i:j]
     return Mention(text=span.text, label="PERSON", start=span.start_char, end=span.end_char)
-
-
-def _token_ending_at(doc: Doc, end: int) -> Token | None:
-    for tok in doc:
-        if tok.idx + len(tok) == end:
-            return tok
-        if tok.idx > end:
-            break
-    return None
 
 
 def _appositive(doc: Doc, i: int) -> tuple[int, int] | None:

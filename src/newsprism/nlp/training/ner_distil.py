@@ -34,41 +34,13 @@ import numpy as np
 from newsprism.nlp.ner.corpus import Sentence
 from newsprism.nlp.ner.decode import spans_from_tags, viterbi
 from newsprism.nlp.ner.model import DEFAULT_DIR, NerModel
+from newsprism.nlp.ner.torch_backend import state_from_onnx
 from newsprism.nlp.training import ner as base
 
-__all__ = ["news_sentences", "pseudo_label", "state_from_onnx"]
+__all__ = ["news_sentences", "pseudo_label"]
 
 NEWS_DIRS = ("corpus/dev-stories", "corpus/dev-conflicts")
 BENCHMARK_TRUTH = "data/article-extraction-benchmark/ground-truth.json"
-
-
-def state_from_onnx(path: Path) -> dict:
-    """The torch tagger's state dict from an int8 graph written by `training.ner.export` (weights dequantised)."""
-    import onnx
-    import torch
-    from onnx import numpy_helper
-
-    graph = onnx.load(str(path)).graph
-    init = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-
-    def deq(base_name: str, q: np.ndarray) -> np.ndarray:
-        zero = init[base_name + "_zero_point"].astype(np.float32)
-        return (q.astype(np.float32) - zero) * init[base_name + "_scale"]
-
-    state = {}
-    for name, value in init.items():
-        if name.startswith("onnx::"):
-            continue
-        if name.endswith("_quantized"):
-            state[name.removesuffix("_quantized")] = deq(name.removesuffix("_quantized"), value)
-        elif not name.endswith(("_scale", "_zero_point")):
-            state[name] = value
-    for node in graph.node:  # a linear layer's weight is anonymous; its node names the module
-        if node.op_type == "MatMulInteger":
-            weight = node.input[1].removesuffix("_quantized")
-            module = node.name.strip("/").removesuffix("/MatMul_quant").replace("/", ".")
-            state[module + ".weight"] = deq(weight, init[node.input[1]]).T
-    return {k: torch.from_numpy(np.array(v, copy=True)) for k, v in state.items()}
 
 
 def news_sentences(shared: Path, limit: int = 0) -> list[list[str]]:

@@ -1,0 +1,78 @@
+"""The recogniser's members run in torch, batched, in bf16 where the CPU computes it natively.
+
+The shipped artefact stays the int8 ONNX graphs (`nlp/models/ner`); this backend reads each
+graph's weights back (dequantised, `state_from_onnx`) into the plain-torch BERT of
+`newsprism.bert` plus the case-shape embedding and the classifier, once per process.
+
+Why: the int8 graphs quantise activations with one scale per call, so they must see one
+sentence per call (`model.RUN_BATCH`); weights in bf16 have no per-call scale, so sentences
+batch freely and a sentence's entities do not depend on its batch-mates (pinned by a test).
+Measured on PUD, one thread, a 2-core AMX machine (`scripts/bench_ner.py`, 2026-12-03): the
+ensemble at 6,110 words per CPU-second in batches of 32 (1,512 one sentence per call; the int8
+graphs one per call 4,223 on the same machine), PUD F 0.787 (int8 graphs 0.784).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from newsprism.bert import hidden, weights
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["TORCH_BATCH", "state_from_onnx", "torch_member"]
+
+# Sentences per call in torch: 32 gave 6,110 words per CPU-second against 1,512 at 1 (PUD, bf16)
+TORCH_BATCH = 32
+
+
+def state_from_onnx(path: Path) -> dict[str, Any]:
+    """The torch tagger's state dict from an int8 graph written by `training.ner.export`
+    (weights dequantised; names as the tagger's: `bert.…`, `shape.weight`, `classifier.…`)."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    init = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+
+    def deq(base_name: str, q: np.ndarray) -> np.ndarray:
+        zero = init[base_name + "_zero_point"].astype(np.float32)
+        return (q.astype(np.float32) - zero) * init[base_name + "_scale"]
+
+    state = {}
+    for name, value in init.items():
+        if name.startswith("onnx::"):
+            continue
+        if name.endswith("_quantized"):
+            state[name.removesuffix("_quantized")] = deq(name.removesuffix("_quantized"), value)
+        elif not name.endswith(("_scale", "_zero_point")):
+            state[name] = value
+    for node in graph.node:  # a linear layer's weight is anonymous; its node names the module
+        if node.op_type == "MatMulInteger":
+            weight = node.input[1].removesuffix("_quantized")
+            module = node.name.strip("/").removesuffix("/MatMul_quant").replace("/", ".")
+            state[module + ".weight"] = deq(weight, init[node.input[1]]).T
+    return {k: torch.from_numpy(np.array(v, copy=True)) for k, v in state.items()}
+
+
+def torch_member(path: Path, dtype: torch.dtype):  # type: ignore[no-untyped-def]
+    """A member graph as a forward function (ids, mask, shapes) -> logits [n, pieces, labels]."""
+    import torch
+
+    state = state_from_onnx(path)
+    head = {k: state.pop(k).to(dtype) for k in ("shape.weight", "classifier.weight", "classifier.bias")}
+    w = weights(state, dtype, prefix="bert.")
+
+    def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            tm = torch.from_numpy(mask)
+            x = hidden(w, torch.from_numpy(ids), tm, extra=head["shape.weight"][torch.from_numpy(shapes)])
+            logits = torch.nn.functional.linear(x, head["classifier.weight"], head["classifier.bias"])
+        return logits.float().numpy()
+
+    return forward
