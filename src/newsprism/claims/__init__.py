@@ -69,7 +69,11 @@ def _embed_texts(texts: Sequence[str], encoder: Any) -> np.ndarray:
         from newsprism.stories import load_encoder
 
         encoder = load_encoder()
-    return np.asarray(encoder.encode(list(texts)), dtype=np.float32)
+    # a wire story reprinted by several outlets repeats most of its sentences: each is embedded once
+    distinct = list(dict.fromkeys(texts))
+    row = {t: i for i, t in enumerate(distinct)}
+    vectors = np.asarray(encoder.encode(distinct), dtype=np.float32)
+    return vectors[[row[t] for t in texts]]
 
 
 def _embed(units: Sequence[ClaimUnit], encoder: Any) -> np.ndarray:

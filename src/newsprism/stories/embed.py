@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from newsprism.bert import bf16_supported, hidden, weights
+from newsprism.bert import bf16_supported, hidden, padded_width, weights
 from newsprism.checksums import file_sha256
 from newsprism.stories.multilingual import USE_DIM, USE_SHA256
 
@@ -125,8 +125,10 @@ def _batches(lengths: Sequence[int], batch: int) -> list[list[int]]:
     return [order[i:i + batch] for i in range(0, len(order), batch)]
 
 
-def _padded(encs, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+def _padded(encs, idx: list[int], fixed: bool = False) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Token ids and mask of `idx`; `fixed`: widths in steps of `bert.PAD_TO` (torch)."""
     width = max(len(encs[i].ids) for i in idx)
+    width = padded_width(width) if fixed else width
     ids = np.zeros((len(idx), width), dtype=np.int64)
     mask = np.zeros((len(idx), width), dtype=np.int64)
     for row, i in enumerate(idx):
@@ -177,7 +179,7 @@ class TorchEncoder:
         encs = self._tok.encode_batch(list(texts))
         with self._lock, torch.inference_mode():
             for idx in _batches([len(e.ids) for e in encs], self.batch):
-                ids, mask = _padded(encs, idx)
+                ids, mask = _padded(encs, idx, fixed=True)
                 out[idx] = self._model(torch.from_numpy(ids), torch.from_numpy(mask)).float().numpy()
         return _normalise(out)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
-from newsprism.bert import bf16_supported
+from newsprism.bert import bf16_supported, padded_width
 from newsprism.nlp.ner.decode import spans_from_tags, strip_titles, viterbi
 from newsprism.nlp.ner.features import encode_words, load_tokenizer, windows
 
@@ -53,7 +53,8 @@ class NerModel:
     """Label word sequences with BIO tags and return spans; `forward` is the network (ONNX or torch)."""
 
     def __init__(self, tokenizer: Tokenizer, labels: list[str], forward: Forward, *, max_pieces: int = 128,
-                 overlap: int = 32, batch_size: int = 32, cls_id: int = 101, sep_id: int = 102) -> None:
+                 overlap: int = 32, batch_size: int = 32, cls_id: int = 101, sep_id: int = 102,
+                 width: Callable[[int], int] | None = None) -> None:
         if overlap * 2 >= max_pieces:
             raise ValueError(f"overlap {overlap} must be under half of max_pieces {max_pieces}")
         self.tokenizer = tokenizer
@@ -63,6 +64,7 @@ class NerModel:
         self.overlap = overlap
         self.batch_size = batch_size
         self.cls_id, self.sep_id = cls_id, sep_id
+        self.width = width or (lambda n: n)  # the padded width of a batch from its longest row
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] = DEFAULT_DIR, threads: int | None = None,
@@ -72,7 +74,17 @@ class NerModel:
         return _load(str(Path(path).resolve()), threads, resolve_backend(backend))
 
     def word_scores(self, word_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Log-probabilities [n_words, n_labels] for each sequence (pieceless words are O)."""
+        """Log-probabilities [n_words, n_labels] for each sequence (pieceless words are O).
+        A sequence given twice is labelled once (copies of a wire story repeat most of their
+        sentences); the scores of a sequence do not depend on the others given with it."""
+        keys = [tuple(w) for w in word_lists]
+        distinct = list(dict.fromkeys(keys))
+        if len(distinct) < len(keys):
+            scores = dict(zip(distinct, self._word_scores(distinct), strict=True))
+            return [scores[k].copy() for k in keys]
+        return self._word_scores(keys)
+
+    def _word_scores(self, word_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
         lists = [list(w) for w in word_lists]
         encs = encode_words(self.tokenizer, lists)
         out = []
@@ -86,7 +98,7 @@ class NerModel:
         jobs.sort(key=lambda j: j[1].piece_end - j[1].piece_start)
         for b in range(0, len(jobs), self.batch_size):
             batch = jobs[b:b + self.batch_size]
-            width = max(w.piece_end - w.piece_start for _, w in batch) + 2
+            width = self.width(max(w.piece_end - w.piece_start for _, w in batch) + 2)
             ids = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros_like(ids)
             shapes = np.zeros_like(ids)
@@ -160,8 +172,10 @@ def _torch_model(path: str, files: list[str], meta: dict, tokenizer: Tokenizer, 
 
     from newsprism.nlp.ner.torch_backend import TORCH_BATCH, torch_member
 
-    members = [torch_member(Path(path, f), torch.bfloat16 if backend == "torch-bf16" else torch.float32)
+    shared: dict[str, torch.Tensor] = {}
+    members = [torch_member(Path(path, f), torch.bfloat16 if backend == "torch-bf16" else torch.float32, shared)
                for f in files]
+    del shared
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         if len(members) == 1:
@@ -169,4 +183,4 @@ def _torch_model(path: str, files: list[str], meta: dict, tokenizer: Tokenizer, 
         return np.mean([log_softmax(m(ids, mask, shapes)) for m in members], axis=0)
 
     return NerModel(tokenizer, meta["labels"], forward, max_pieces=meta["max_pieces"], batch_size=TORCH_BATCH,
-                    cls_id=tokenizer.token_to_id("[CLS]"), sep_id=tokenizer.token_to_id("[SEP]"))
+                    cls_id=tokenizer.token_to_id("[CLS]"), sep_id=tokenizer.token_to_id("[SEP]"), width=padded_width)

@@ -60,13 +60,23 @@ def state_from_onnx(path: Path) -> dict[str, Any]:
     return {k: torch.from_numpy(np.array(v, copy=True)) for k, v in state.items()}
 
 
-def torch_member(path: Path, dtype: torch.dtype):  # type: ignore[no-untyped-def]
-    """A member graph as a forward function (ids, mask, shapes) -> logits [n, pieces, labels]."""
+def torch_member(path: Path, dtype: torch.dtype, shared: dict[str, torch.Tensor] | None = None):  # type: ignore[no-untyped-def]
+    """A member graph as a forward function (ids, mask, shapes) -> logits [n, pieces, labels].
+    Tensors equal to the one of the same name in `shared` are that one (the members were
+    trained with the wordpiece table frozen: one table of 23 MB instead of two); `shared`
+    gains this member's."""
     import torch
 
     state = state_from_onnx(path)
     head = {k: state.pop(k).to(dtype) for k in ("shape.weight", "classifier.weight", "classifier.bias")}
     w = weights(state, dtype, prefix="bert.")
+    del state
+    if shared is not None:
+        for k, v in w.items():
+            if k in shared and shared[k].shape == v.shape and torch.equal(shared[k], v):
+                w[k] = shared[k]
+            else:
+                shared.setdefault(k, v)
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
