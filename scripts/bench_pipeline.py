@@ -15,6 +15,7 @@ the process and its children (sampled every 0.5 s; shared pages counted once), a
 largest process's peak RSS.
 
     python scripts/bench_pipeline.py [--n 1000] [--workers 1 2] [--json out/bench_pipeline.json]
+    python scripts/bench_pipeline.py --mixed --workers 2   # the issue's 249 articles against trafilatura
 """
 
 from __future__ import annotations
@@ -76,6 +77,42 @@ def build_corpus(target: Path, n: int, seed: int = 13) -> dict[str, int]:
         (sub / f"doc{i:05d}.{kind}").write_text(_perturb(kind, body, rng, i), "utf-8")
         counts[kind] += 1
     return counts
+
+
+def build_mixed(target: Path, conflicts: int = 40) -> dict[str, int]:
+    """The issue's 249-article corpus, unperturbed: the 181 benchmark pages (HTML), the
+    dev-stories texts (28) and the first `conflicts` dev-conflicts texts as one dated JSONL
+    file (dates from each story's gold.yaml)."""
+    import yaml
+
+    target.mkdir(parents=True)
+    pages = sorted(BENCHMARK.glob("*.html.gz"))
+    for p in pages:
+        (target / p.name.removesuffix(".gz")).write_bytes(gzip.decompress(p.read_bytes()))
+    texts = sorted(p for p in (CORPORA / "dev-stories").glob("*/*.txt"))
+    for p in texts:
+        shutil.copyfile(p, target / f"{p.parent.name}-{p.name}")
+    records = []
+    for p in sorted((CORPORA / "dev-conflicts").glob("*/*.txt"))[:conflicts]:
+        gold = yaml.safe_load((p.parent / "gold.yaml").read_text("utf-8")) or {}
+        dates = {a.get("file"): str(a.get("date", "")).split(" ")[0] for a in gold.get("articles") or []}
+        record = {"id": f"{p.parent.name}/{p.name}", "text": p.read_text("utf-8")}
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", dates.get(p.name, "")):
+            record["published"] = dates[p.name]
+        records.append(json.dumps(record))
+    (target / "news.jsonl").write_text("\n".join(records) + "\n", "utf-8")
+    return {"html": len(pages), "txt": len(texts), "jsonl": len(records)}
+
+
+def trafilatura_seconds() -> float:
+    """Plain `trafilatura.extract` over the 181 benchmark pages, one process: the issue's yardstick."""
+    import trafilatura
+
+    pages = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in sorted(BENCHMARK.glob("*.html.gz"))]
+    t0 = time.perf_counter()
+    for html in pages:
+        trafilatura.extract(html)
+    return time.perf_counter() - t0
 
 
 def _tree(root: int) -> list[int]:
@@ -189,6 +226,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--mixed", action="store_true",
+                    help="the issue's 249 real articles (181 pages, 28 texts, 40 JSONL records) instead of --n, "
+                         "timed against plain trafilatura on the 181 pages in the same run")
     ap.add_argument("--one", nargs=3, metavar=("CORPUS", "DB", "OUT"), help=argparse.SUPPRESS)  # a child's run
     args = ap.parse_args()
     if args.one:
@@ -197,10 +237,16 @@ def main() -> None:
         return
     tmp = Path(tempfile.mkdtemp(prefix="newsprism-bench-pipeline-"))
     try:
-        counts = build_corpus(tmp / "corpus", args.n)
+        if args.mixed:
+            counts = build_mixed(tmp / "corpus")
+            print(f"corpus: {sum(counts.values())} articles ({counts['html']} HTML pages, {counts['txt']} texts, "
+                  f"{counts['jsonl']} JSONL records)")
+        else:
+            counts = build_corpus(tmp / "corpus", args.n)
+            print(f"corpus: {args.n} articles ({counts['txt']} text, {counts['html']} HTML, {counts['distinct']} "
+                  f"distinct texts)")
         load = os.getloadavg()
-        print(f"corpus: {args.n} articles ({counts['txt']} text, {counts['html']} HTML, {counts['distinct']} "
-              f"distinct texts); {len(os.sched_getaffinity(0))} cores; load average {load[0]:.1f}")
+        print(f"{len(os.sched_getaffinity(0))} cores; load average {load[0]:.1f}")
         runs = []
         for w in args.workers:
             out = tmp / f"w{w}.json"
@@ -208,9 +254,14 @@ def main() -> None:
                             f"sqlite:///{tmp / f'w{w}.db'}", str(out)], check=True)
             runs.append(json.loads(out.read_text()))
             print(_line(runs[-1]), flush=True)
+            if args.mixed:
+                plain = trafilatura_seconds()
+                runs[-1]["trafilatura_181_s"] = round(plain, 2)
+                print(f"  plain trafilatura.extract on the 181 pages: {plain:.2f} s; analyze took "
+                      f"{runs[-1]['seconds'] / plain:.1f} times as long (target <= 4)", flush=True)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps({"n": args.n, "corpus": counts, "load_before": round(load[0], 1),
+            args.json.write_text(json.dumps({"n": "mixed" if args.mixed else args.n, "corpus": counts, "load_before": round(load[0], 1),
                                              "runs": runs}, indent=2) + "\n")
             print(f"figures written to {args.json}")
     finally:

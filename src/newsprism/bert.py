@@ -3,11 +3,13 @@ sentence encoder of stories and claims (`stories.embed`) and the entity recognis
 backend (`nlp.ner.torch_backend`): both are all-MiniLM-L6-v2 shapes (6 layers, 12 heads, 384 wide).
 
 `weights` takes a state dict named as transformers names a `BertModel` (a prefix such as
-`bert.` is dropped), casts it once to the compute dtype and fuses each layer's query, key
-and value into one matrix. In bf16 the weights are stored in bf16 instead of being cast
-under `torch.autocast` on every call: claim units 1.3x faster on one core (318 -> 405-538
-sentences/s, dev-story sentences, `scripts/bench_stories.py --embedders`), cosine to fp32
->= 0.9999.
+`bert.` is dropped), casts the linear layers once to the compute dtype and fuses each
+layer's query, key and value into one matrix; the residual stream and its norms stay in
+fp32, as under `torch.autocast`, which cast every weight again on every call. Measured on
+the 1,144 sentences of the shared corpora, one thread, 2026-12-03: 341-381 sentences per
+CPU-second (autocast: 318-405 on a subset); all in bf16 (norms and residuals too) ran at
+458-556 but moved enough cosines (min 0.9999 to fp32) to lose two texas-floods facts in
+`make eval` (13/16 -> 11/16), so it is not used.
 
     w = weights(load_file("model.safetensors"), torch.bfloat16)
     states = hidden(w, ids, mask)  # [n, t, 384]
@@ -50,9 +52,15 @@ def padded_width(longest: int) -> int:
 
 
 def weights(state: dict[str, Any], dtype: torch.dtype, prefix: str = "") -> dict[str, torch.Tensor]:
-    """`state` (tensors) without `prefix`, in `dtype`, query/key/value fused per layer."""
-    w = {k.removeprefix(prefix): v.to(dtype).contiguous() for k, v in state.items()}
+    """`state` (tensors) without `prefix`, query/key/value fused per layer; the linear
+    layers in `dtype`, the embeddings and norms in fp32."""
     import torch
+
+    def cast(name: str, v: torch.Tensor) -> torch.Tensor:
+        linear = "LayerNorm" not in name and "embeddings" not in name
+        return v.to(dtype if linear else torch.float32).contiguous()
+
+    w = {k.removeprefix(prefix): cast(k, v) for k, v in state.items()}
 
     for i in range(LAYERS):
         p = f"encoder.layer.{i}.attention.self."
@@ -77,16 +85,19 @@ def hidden(w: dict[str, torch.Tensor], ids: torch.Tensor, mask: torch.Tensor,
     x = F.layer_norm(x, (HIDDEN,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], EPS)
     keep = None if bool(mask.all()) else mask.bool()[:, None, None, :]  # (n, 1, 1, t): real tokens only
     hd = HIDDEN // HEADS
+    low = w["encoder.layer.0.attention.self.qkv.weight"].dtype  # the matrices' dtype
     for i in range(LAYERS):
         p = f"encoder.layer.{i}."
 
         def lin(h: torch.Tensor, name: str) -> torch.Tensor:
             return F.linear(h, w[p + name + ".weight"], w[p + name + ".bias"])  # noqa: B023
 
-        q, k, v = lin(x, "attention.self.qkv").view(n, t, 3, HEADS, hd).permute(2, 0, 3, 1, 4).unbind(0)
+        # matrices, attention and GELU in `low`; the residual stream and its norms in fp32 (as autocast does)
+        q, k, v = lin(x.to(low), "attention.self.qkv").view(n, t, 3, HEADS, hd).permute(2, 0, 3, 1, 4).unbind(0)
         a = F.scaled_dot_product_attention(q, k, v, attn_mask=keep).transpose(1, 2).reshape(n, t, HIDDEN)
-        x = F.layer_norm(lin(a, "attention.output.dense") + x, (HIDDEN,), w[p + "attention.output.LayerNorm.weight"],
-                         w[p + "attention.output.LayerNorm.bias"], EPS)
-        h = lin(F.gelu(lin(x, "intermediate.dense")), "output.dense")
-        x = F.layer_norm(h + x, (HIDDEN,), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], EPS)
+        x = F.layer_norm(lin(a, "attention.output.dense").float() + x, (HIDDEN,),
+                         w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], EPS)
+        h = lin(F.gelu(lin(x.to(low), "intermediate.dense")), "output.dense")
+        x = F.layer_norm(h.float() + x, (HIDDEN,), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
+                         EPS)
     return x

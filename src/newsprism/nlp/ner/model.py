@@ -4,7 +4,7 @@
 several whose log-probabilities are averaged (`model_files` in `ner.json`), `tokenizer.json`,
 `ner.json`) once per process and per path. Inference runs on ONNX Runtime, one sentence
 per call, or, where the CPU computes bf16 natively, on the same weights in torch, batched
-(`torch_backend`; 4x the words per CPU-second); transformers is never imported. Sequences
+(`torch_backend`; 1.4x the words per CPU-second); transformers is never imported. Sequences
 longer than the model's window are cut into overlapping windows at word boundaries
 (`features.windows`).
 

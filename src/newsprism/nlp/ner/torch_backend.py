@@ -8,8 +8,8 @@ Why: the int8 graphs quantise activations with one scale per call, so they must 
 sentence per call (`model.RUN_BATCH`); weights in bf16 have no per-call scale, so sentences
 batch freely and a sentence's entities do not depend on its batch-mates (pinned by a test).
 Measured on PUD, one thread, a 2-core AMX machine (`scripts/bench_ner.py`, 2026-12-03): the
-ensemble at 6,110 words per CPU-second in batches of 32 (1,512 one sentence per call; the int8
-graphs one per call 4,223 on the same machine), PUD F 0.787 (int8 graphs 0.784).
+ensemble at 5,741 words per CPU-second in batches of 32 (the int8 graphs one sentence per call:
+4,188), PUD F 0.786 (int8 graphs 0.784); one sentence per call in torch ran at a quarter of that.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["TORCH_BATCH", "state_from_onnx", "torch_member"]
 
-# Sentences per call in torch: 32 gave 6,110 words per CPU-second against 1,512 at 1 (PUD, bf16)
+# Sentences per call in torch: 32 gave 6,110 words per CPU-second against 1,512 at 1 (PUD, all-bf16
+# variant); 16 and 64 were 3-4 % slower and 128 13 % slower on dev-story articles
 TORCH_BATCH = 32
 
 
@@ -68,7 +69,7 @@ def torch_member(path: Path, dtype: torch.dtype, shared: dict[str, torch.Tensor]
     import torch
 
     state = state_from_onnx(path)
-    head = {k: state.pop(k).to(dtype) for k in ("shape.weight", "classifier.weight", "classifier.bias")}
+    head = {k: state.pop(k).float() for k in ("shape.weight", "classifier.weight", "classifier.bias")}
     w = weights(state, dtype, prefix="bert.")
     del state
     if shared is not None:
