@@ -44,7 +44,8 @@ from newsprism.stories.multilingual import USE_DIM, USE_SHA256
 if TYPE_CHECKING:
     from newsprism.stories.params import StoryParams
 
-__all__ = ["COMBINED", "DIM", "EMBEDDERS", "MODELS", "CombinedEncoder", "Encoder", "EncoderError", "encode_leads",
+__all__ = ["COMBINED", "DIM", "EMBEDDERS", "MODELS", "CombinedEncoder", "Encoder", "EncoderError", "drop_story_encoders",
+           "encode_leads",
            "load_encoder", "load_story_encoder", "model_dir", "resolve_embedder", "story_dim"]
 
 MINILM_DIM = 384
@@ -261,3 +262,10 @@ def encode_leads(encoder: Encoder, leads: Sequence[str], languages: Sequence[str
 @cache
 def _cached_encoder(name: str, max_tokens: int) -> Encoder:
     return load_encoder(name, max_tokens=max_tokens)
+
+
+def drop_story_encoders() -> None:
+    """Forget the encoders only the story index loads for itself (the multilingual USE model,
+    about 105 MB): a process about to analyse stories does not read them, and the next index
+    update loads them again."""
+    _cached_encoder.cache_clear()

@@ -139,6 +139,7 @@ def _load(path: str, threads: int) -> NliModel:
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
+    opts.enable_cpu_mem_arena = False  # the arena keeps its largest batch's memory for the process's life
     session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
     return NliModel(session, load_tokenizer(folder / "tokenizer.json", meta.get("max_pieces", MAX_PIECES)))
 
