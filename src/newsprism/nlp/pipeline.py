@@ -159,7 +159,8 @@ def sentence_repair(doc: Doc) -> Doc:
 
 def load_nlp(threads: int | None = None) -> Language:
     """The whole pipeline, loaded once per process; `threads` caps the entity recogniser's
-    ONNX Runtime threads (None: its default), so that worker processes do not oversubscribe."""
+    threads (ONNX Runtime's, or this process's torch threads on the torch backends; None: their
+    default), so that worker processes do not oversubscribe."""
     return _load_nlp(threads)  # one cache key whether `threads` is passed or not
 
 

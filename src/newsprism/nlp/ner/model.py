@@ -142,6 +142,10 @@ def _load(path: str, threads: int | None, backend: str) -> NerModel:
     files = meta.get("model_files") or [meta["model_file"]]
     tokenizer = load_tokenizer(str(Path(path, "tokenizer.json")))
     if backend != "onnx":
+        if threads is not None:  # a worker process's share of the cores (torch's count is per process)
+            import torch
+
+            torch.set_num_threads(threads)
         return _torch_model(path, files, meta, tokenizer, backend)
     import onnxruntime as ort
 
