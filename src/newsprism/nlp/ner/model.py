@@ -15,6 +15,7 @@ longer than the model's window are cut into overlapping windows at word boundari
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -146,7 +147,11 @@ def _load(path: str, threads: int | None, backend: str) -> NerModel:
             import torch
 
             torch.set_num_threads(threads)
-        return _torch_model(path, files, meta, tokenizer, backend)
+        try:
+            return _torch_model(path, files, meta, tokenizer, backend)
+        except KeyError as exc:  # a graph whose layers are not the tagger's (a fused student): run it as it is
+            logging.getLogger(__name__).warning("%s: %s cannot be read back into torch (%s); using ONNX Runtime",
+                                                path, files, exc)
     import onnxruntime as ort
 
     threads = threads if threads is not None else min(2, os.cpu_count() or 1)
