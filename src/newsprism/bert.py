@@ -70,16 +70,18 @@ def weights(state: dict[str, Any], dtype: torch.dtype, prefix: str = "") -> dict
 
 
 def hidden(w: dict[str, torch.Tensor], ids: torch.Tensor, mask: torch.Tensor,
-           extra: torch.Tensor | None = None) -> torch.Tensor:
+           words: torch.Tensor | None = None, extra: torch.Tensor | None = None) -> torch.Tensor:
     """The last hidden states [n, t, HIDDEN] of token ids [n, t] under `mask` (1 = real
-    token); `extra` [n, t, HIDDEN] is added to the wordpiece embeddings (the recogniser's
-    case shapes)."""
+    token); `words` [n, t, HIDDEN] replaces the wordpiece embeddings of `ids` (the recogniser
+    reads them from its 8-bit table) and `extra` is added to the input embeddings (its case
+    shapes)."""
     import torch
 
     F = torch.nn.functional
     n, t = ids.shape
-    x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:t]
-         + w["embeddings.token_type_embeddings.weight"][0])
+    if words is None:
+        words = w["embeddings.word_embeddings.weight"][ids]
+    x = words + w["embeddings.position_embeddings.weight"][:t] + w["embeddings.token_type_embeddings.weight"][0]
     if extra is not None:
         x = x + extra
     x = F.layer_norm(x, (HIDDEN,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], EPS)

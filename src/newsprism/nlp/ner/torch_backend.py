@@ -31,15 +31,23 @@ __all__ = ["TORCH_BATCH", "state_from_onnx", "torch_member"]
 TORCH_BATCH = 32
 
 
-def state_from_onnx(path: Path) -> dict[str, Any]:
+WORDS = "bert.embeddings.word_embeddings.weight"
+
+
+def state_from_onnx(path: Path, *, keep_quantized: tuple[str, ...] = ()) -> dict[str, Any]:
     """The torch tagger's state dict from an int8 graph written by `training.ner.export`
-    (weights dequantised; names as the tagger's: `bert.…`, `shape.weight`, `classifier.…`)."""
+    (weights dequantised; names as the tagger's: `bert.…`, `shape.weight`, `classifier.…`).
+    A tensor named in `keep_quantized` comes as (its 8-bit tensor, zero point, scale)."""
     import onnx
     import torch
     from onnx import numpy_helper
 
     graph = onnx.load(str(path)).graph
     init = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    kept = {}
+    for name in keep_quantized:
+        kept[name] = (torch.from_numpy(init.pop(name + "_quantized").copy()),
+                      float(init.pop(name + "_zero_point")), float(init.pop(name + "_scale")))
 
     def deq(base_name: str, q: np.ndarray) -> np.ndarray:
         zero = init[base_name + "_zero_point"].astype(np.float32)
@@ -58,7 +66,7 @@ def state_from_onnx(path: Path) -> dict[str, Any]:
             weight = node.input[1].removesuffix("_quantized")
             module = node.name.strip("/").removesuffix("/MatMul_quant").replace("/", ".")
             state[module + ".weight"] = deq(weight, init[node.input[1]]).T
-    return {k: torch.from_numpy(np.array(v, copy=True)) for k, v in state.items()}
+    return {k: torch.from_numpy(np.array(v, copy=True)) for k, v in state.items()} | kept
 
 
 def torch_member(path: Path, dtype: torch.dtype, shared: dict[str, torch.Tensor] | None = None):  # type: ignore[no-untyped-def]
@@ -68,21 +76,28 @@ def torch_member(path: Path, dtype: torch.dtype, shared: dict[str, torch.Tensor]
     gains this member's."""
     import torch
 
-    state = state_from_onnx(path)
+    state = state_from_onnx(path, keep_quantized=(WORDS,))
+    # the wordpiece table stays 8-bit (12 MB, not 47 in fp32); rows are dequantised as looked up,
+    # to the same fp32 values the whole table would have
+    table, zero, scale = state.pop(WORDS)
     head = {k: state.pop(k).float() for k in ("shape.weight", "classifier.weight", "classifier.bias")}
     w = weights(state, dtype, prefix="bert.")
     del state
     if shared is not None:
-        for k, v in w.items():
+        for k, v in [*w.items(), (WORDS, table)]:
             if k in shared and shared[k].shape == v.shape and torch.equal(shared[k], v):
                 w[k] = shared[k]
             else:
                 shared.setdefault(k, v)
+        table = shared[WORDS] if torch.equal(shared[WORDS], table) else table
+    w.pop(WORDS, None)
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
             tm = torch.from_numpy(mask)
-            x = hidden(w, torch.from_numpy(ids), tm, extra=head["shape.weight"][torch.from_numpy(shapes)])
+            ti = torch.from_numpy(ids)
+            x = hidden(w, ti, tm, words=(table[ti].float() - zero) * scale,
+                       extra=head["shape.weight"][torch.from_numpy(shapes)])
             logits = torch.nn.functional.linear(x, head["classifier.weight"], head["classifier.bias"])
         return logits.float().numpy()
 
