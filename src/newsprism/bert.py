@@ -17,6 +17,7 @@ CPU-second (autocast: 318-405 on a subset); all in bf16 (norms and residuals too
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,12 @@ LAYERS, HEADS, HIDDEN, EPS = 6, 12, 384, 1e-12
 # per pass (504 -> 580 -> 612 -> 636 MB after malloc_trim), padded to 16 it stayed at 437 MB,
 # at the same speed (3.7-3.8 CPU-s a pass; /proc/self/status, 2026-12-03).
 PAD_TO = 16
+# oneDNN keeps up to this many compiled layer kernels (1,024 by default), each with its own
+# buffers; read when the first kernel is made, so set before any torch computation. 1,000
+# articles of scripts/bench_pipeline.py, --workers 2 (2026-12-03): peak PSS of all processes
+# 1,948-2,085 MB with the default (five runs), 1,787 and 1,845 MB at 128, 1,753 MB at 64, at
+# the same speed (11.1-11.6 articles/s). A user's own setting wins.
+os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "64")
 _QKV = ("query", "key", "value")
 
 
