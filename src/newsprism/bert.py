@@ -7,7 +7,8 @@ backend (`nlp.ner.torch_backend`): both are all-MiniLM-L6-v2 shapes (6 layers, 1
 layer's query, key and value into one matrix; the residual stream and its norms stay in
 fp32, as under `torch.autocast`, which cast every weight again on every call. Measured on
 the 1,144 sentences of the shared corpora, one thread, 2026-12-03: 341-381 sentences per
-CPU-second (autocast: 318-405 on a subset); all in bf16 (norms and residuals too) ran at
+CPU-second on a first pass, 447-494 once the kernels of the batch shapes exist (autocast:
+318-405 on a first pass over a subset); all in bf16 (norms and residuals too) ran at
 458-556 but moved enough cosines (min 0.9999 to fp32) to lose two texas-floods facts in
 `make eval` (13/16 -> 11/16), so it is not used.
 
