@@ -389,7 +389,7 @@ def analysis_models(params: StoryParams | None = None, settings: Settings | None
 
 def _model_descriptors() -> dict[str, str]:
     """`_model_files`, the recogniser's also naming the backend it runs on (its entities
-    differ in a few sentences per thousand between the int8 graphs and bf16)."""
+    differ in a few sentences in a hundred between the int8 graphs and bf16)."""
     from newsprism.nlp.ner.model import resolve_backend
 
     files = _model_files()

@@ -10,8 +10,9 @@ sentence-transformers output >= 0.99999, pinned by a test with reference values)
 Backends, chosen by `StorySettings.embedder` (`NEWSPRISM_STORY_EMBEDDER`):
 
     torch        fp32
-    torch-bf16   bf16 weights and compute (`newsprism.bert`); the default where the
-                 CPU has AVX512-BF16 or AMX (else falls back to fp32)
+    torch-bf16   linear layers, attention and GELU in bf16, the residual stream and its
+                 norms in fp32 (`newsprism.bert`); the default where the CPU has
+                 AVX512-BF16 or AMX (else falls back to fp32)
     onnx         ONNX Runtime fp32 (exported on first use into the cache directory)
     onnx-int8    ONNX Runtime with per-channel dynamic int8 quantisation
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +29,8 @@ from newsprism.bert import bf16_supported, padded_width
 from newsprism.nlp.ner.decode import spans_from_tags, strip_titles, viterbi
 from newsprism.nlp.ner.features import encode_words, load_tokenizer, windows
 
-__all__ = ["BACKENDS", "DEFAULT_DIR", "RUN_BATCH", "Forward", "NerModel", "log_softmax", "resolve_backend"]
+__all__ = ["BACKENDS", "DEFAULT_DIR", "RUN_BATCH", "Forward", "NerModel", "log_softmax", "mean_log_probs",
+           "resolve_backend"]
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "models" / "ner"
 # `onnx`: the int8 graphs on ONNX Runtime; `torch-bf16` / `torch`: their weights in torch
@@ -48,6 +49,11 @@ Forward = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 def log_softmax(x: np.ndarray) -> np.ndarray:
     x = x - x.max(-1, keepdims=True)
     return x - np.log(np.exp(x).sum(-1, keepdims=True))
+
+
+def mean_log_probs(logits: Iterable[np.ndarray]) -> np.ndarray:
+    """An ensemble's output: the mean of its members' log-probabilities (a normalised geometric mean)."""
+    return np.mean([log_softmax(o.astype(np.float32)) for o in logits], axis=0)
 
 
 class NerModel:
@@ -168,9 +174,7 @@ def _load(path: str, threads: int | None, backend: str) -> NerModel:
         if len(sessions) == 1:
             return sessions[0].run(["logits"], feed)[0]
         pool = pools.get(os.getpid()) or pools.setdefault(os.getpid(), ThreadPoolExecutor(len(sessions)))
-        outs = pool.map(lambda s: s.run(["logits"], feed)[0], sessions)
-        # the mean of the members' log-probabilities (a normalised geometric mean)
-        return np.mean([log_softmax(o.astype(np.float32)) for o in outs], axis=0)
+        return mean_log_probs(pool.map(lambda s: s.run(["logits"], feed)[0], sessions))
 
     return NerModel(tokenizer, meta["labels"], forward, max_pieces=meta["max_pieces"], batch_size=RUN_BATCH,
                     cls_id=tokenizer.token_to_id("[CLS]"), sep_id=tokenizer.token_to_id("[SEP]"))
@@ -189,7 +193,7 @@ def _torch_model(path: str, files: list[str], meta: dict, tokenizer: Tokenizer, 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         if len(members) == 1:
             return members[0](ids, mask, shapes)
-        return np.mean([log_softmax(m(ids, mask, shapes)) for m in members], axis=0)
+        return mean_log_probs(m(ids, mask, shapes) for m in members)
 
     return NerModel(tokenizer, meta["labels"], forward, max_pieces=meta["max_pieces"], batch_size=TORCH_BATCH,
                     cls_id=tokenizer.token_to_id("[CLS]"), sep_id=tokenizer.token_to_id("[SEP]"), width=padded_width)

@@ -71,26 +71,25 @@ def state_from_onnx(path: Path, *, keep_quantized: tuple[str, ...] = ()) -> dict
 
 def torch_member(path: Path, dtype: torch.dtype, shared: dict[str, torch.Tensor] | None = None):  # type: ignore[no-untyped-def]
     """A member graph as a forward function (ids, mask, shapes) -> logits [n, pieces, labels].
-    Tensors equal to the one of the same name in `shared` are that one (the members were
-    trained with the wordpiece table frozen: one table of 23 MB instead of two); `shared`
-    gains this member's."""
+    A tensor equal to the one of the same name in `shared` is that one (the members were
+    trained with the wordpiece table frozen: one 8-bit table of 12 MB instead of two);
+    `shared` keeps the first tensor of each name."""
     import torch
+
+    def share(name: str, v: torch.Tensor) -> torch.Tensor:
+        if shared is None:
+            return v
+        have = shared.setdefault(name, v)
+        return have if have is v or (have.shape == v.shape and torch.equal(have, v)) else v
 
     state = state_from_onnx(path, keep_quantized=(WORDS,))
     # the wordpiece table stays 8-bit (12 MB, not 47 in fp32); rows are dequantised as looked up,
     # to the same fp32 values the whole table would have
     table, zero, scale = state.pop(WORDS)
+    table = share(WORDS, table)
     head = {k: state.pop(k).float() for k in ("shape.weight", "classifier.weight", "classifier.bias")}
-    w = weights(state, dtype, prefix="bert.")
+    w = {k: share(k, v) for k, v in weights(state, dtype, prefix="bert.").items()}
     del state
-    if shared is not None:
-        for k, v in [*w.items(), (WORDS, table)]:
-            if k in shared and shared[k].shape == v.shape and torch.equal(shared[k], v):
-                w[k] = shared[k]
-            else:
-                shared.setdefault(k, v)
-        table = shared[WORDS] if torch.equal(shared[WORDS], table) else table
-    w.pop(WORDS, None)
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
