@@ -178,6 +178,7 @@ def clause_signals(parsed: Doc, spans: Sequence[SideSpan], lexicon: Lexicon,
                    quoted: Sequence[tuple[int, int]] = ()) -> list[Signal]:
     """Blame, credit and victim signals of every predicate of the lexicon in `parsed`."""
     out: list[Signal] = []
+    full: str | None = None  # `Doc.text` joins every token again on each call
     for tok in parsed:
         lemma = _lemma_in(tok, lexicon.negative) or _lemma_in(tok, lexicon.positive)
         sign = -1.0 if lemma in lexicon.negative else 1.0 if lemma in lexicon.positive else 0.0
@@ -201,7 +202,8 @@ def clause_signals(parsed: Doc, spans: Sequence[SideSpan], lexicon: Lexicon,
         end = max([tok.idx + len(tok.text)] + [max(r.idx + len(r.text) for r in _reference(a)) for a in args])
         sent = tok.sent
         start, end = max(start, sent.start_char), min(end, sent.end_char)
-        text = parsed.text[start:end]
+        full = parsed.text if full is None else full
+        text = full[start:end]
         for side in agent_sides:
             out.append(Signal("blame" if sign < 0 else "credit", text, start, end, side, sign * weight, in_quote,
                               tok.text))

@@ -24,7 +24,7 @@ from newsprism.nlp.pipeline import parse_texts
 
 __all__ = ["annotate", "annotate_many", "annotate_parsed", "doc_sentences", "document_from_doc"]
 
-NewsLayerFn = Callable[[Doc, str | None], Any]
+NewsLayerFn = Callable[..., Any]  # news_layer(doc, published, *, text)
 
 
 @cache
@@ -50,7 +50,7 @@ def document_from_doc(doc: Doc, *, id: str, published: str | None = None) -> Ann
     result = AnnotatedDocument(id=id, text=doc.text, published=published)
     layer_fn = _news_layer()
     if layer_fn is not None:
-        layer = layer_fn(doc, published)
+        layer = layer_fn(doc, published, text=result.text)
         result.sentences = list(layer.sentences)
         result.mentions = list(layer.mentions)
         result.quotes = list(layer.quotes)

@@ -45,16 +45,18 @@ class NewsLayer:
     dates: list[DateExpr] = field(default_factory=list)
 
 
-def news_layer(doc: Doc, published: str | None = None) -> NewsLayer:
-    """Sentences with modality, typed mentions with roles, quotes, numbers and dates of one Doc."""
+def news_layer(doc: Doc, published: str | None = None, *, text: str | None = None) -> NewsLayer:
+    """Sentences with modality, typed mentions with roles, quotes, numbers and dates of one Doc
+    (`text`: `doc.text` when the caller has it; spaCy rebuilds it from every token on each read)."""
+    text = doc.text if text is None else text
     gaz = load_gazetteer()
     sents = sentence_spans(doc)
     mentions = attach_roles(doc, typed_mentions(doc, gaz), gaz)
-    dates = find_dates(doc, published)
+    dates = find_dates(doc, published, text=text)
     return NewsLayer(
         sentences=[sentence_modality(sent) for sent in sents],
         mentions=mentions,
-        quotes=find_quotes(doc, mentions, sents),
-        numbers=find_numbers(doc, [(d.start, d.end) for d in dates]),
+        quotes=find_quotes(doc, mentions, sents, text=text),
+        numbers=find_numbers(doc, [(d.start, d.end) for d in dates], text=text),
         dates=dates,
     )

@@ -85,10 +85,10 @@ def parse_published(published: str | None) -> date | None:
         return None
 
 
-def find_dates(doc: Doc, published: str | None = None) -> list[DateExpr]:
-    """Every date, time and duration in the doc's text, longest match first, no overlaps,
-    each with the event it dates when the doc has a parse."""
-    found = find_dates_in_text(doc.text, published)
+def find_dates(doc: Doc, published: str | None = None, *, text: str | None = None) -> list[DateExpr]:
+    """Every date, time and duration in the doc's text (`text`, when the caller has it),
+    longest match first, no overlaps, each with the event it dates when the doc has a parse."""
+    found = find_dates_in_text(doc.text if text is None else text, published)
     if doc.has_annotation("DEP"):
         for d in found:
             d.predicate, d.about, d.past = _event(doc, d.start, d.end)

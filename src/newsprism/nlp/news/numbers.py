@@ -97,9 +97,11 @@ def word_value(text: str) -> float | None:
     return total
 
 
-def find_numbers(doc: Doc, skip: list[tuple[int, int]] | None = None) -> list[Number]:
-    """Every quantity in the doc's text outside the `skip` spans (dates)."""
-    text = doc.text
+def find_numbers(doc: Doc, skip: list[tuple[int, int]] | None = None, *,
+                 text: str | None = None) -> list[Number]:
+    """Every quantity in the doc's text (`text`, when the caller has it) outside the `skip`
+    spans (dates)."""
+    text = doc.text if text is None else text
     skip = skip or []
     out: list[Number] = []
     for m in _NUMBER.finditer(text):

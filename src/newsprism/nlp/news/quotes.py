@@ -154,9 +154,11 @@ def _find_close(para: str, i: int, close: str) -> int | None:
     return j if j >= 0 else None
 
 
-def find_quotes(doc: Doc, mentions: list[Mention], sentences: list[Span]) -> list[Quote]:
-    """Direct quotes and reported speech of a document, with resolved speakers."""
-    text = doc.text
+def find_quotes(doc: Doc, mentions: list[Mention], sentences: list[Span], *,
+                text: str | None = None) -> list[Quote]:
+    """Direct quotes and reported speech of a document, with resolved speakers (`text`:
+    `doc.text`, when the caller has it)."""
+    text = doc.text if text is None else text
     persons = [m for m in mentions if m.label == "PERSON"]
     quotes: list[Quote] = []
     direct = direct_quote_spans(text)
