@@ -49,6 +49,7 @@ bench: $(STAMP)  ## throughput and peak memory
 	$(BIN)/python scripts/bench_stories.py --embedders
 	$(BIN)/python scripts/bench_web.py --json $(OUT)/bench_web.json
 	$(BIN)/python scripts/bench_claims.py --json $(OUT)/bench_claims.json
+	$(BIN)/python scripts/bench_claims.py --embed-speed --json $(OUT)/bench_embed.json
 	$(BIN)/python scripts/bench_contradictions.py --json $(OUT)/bench_contradictions.json
 	$(BIN)/python scripts/bench_nlp.py --json $(OUT)/bench_nlp.json
 	$(BIN)/python scripts/bench_ner.py --json $(OUT)/bench_ner.json

@@ -7,13 +7,21 @@ encoder of `bench_stories.py` by default, so the figure is the alignment's own c
 (blocking, scoring, grouping, contradictions); `--encoder model` adds the real
 embedding, whose cost per unit is constant.
 
+`--embed-speed` measures that constant instead: the claim-unit encoder (the default
+backend, one torch thread) on the distinct sentences of the shared corpora (every text
+under ../shared/corpus but the gold clean copies, split after . ! ? and a space), three
+passes over the same sentences, in sentences per CPU-second. The first pass also pays
+for oneDNN compiling a kernel for each new batch shape, as a fresh process does.
+
     python scripts/bench_claims.py [--sizes 5 50 500] [--encoder hashed|model] [--json OUT]
+    python scripts/bench_claims.py --embed-speed [--json OUT]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -27,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_stories import HashedEncoder  # noqa: E402
 from newsprism.claims import AlignParams, ClaimUnit, align, find_contradictions  # noqa: E402
 
+SHARED = Path(os.environ.get("NEWSPRISM_SHARED", ROOT.parent / "shared"))
 SWAPS = {"said": "stated", "talks": "negotiations", "agreed": "consented", "first": "initial", "Russia": "Moscow"}
 
 
@@ -66,12 +75,49 @@ def one(n_articles: int, encoder: object) -> dict[str, float]:
             "pairs_per_unit": round(len(alignment.pair_scores) / max(len(units), 1), 1)}
 
 
+def corpus_sentences() -> list[str]:
+    """The distinct sentences of the shared corpora's texts (gold clean copies left out)."""
+    texts = sorted(p for p in (SHARED / "corpus").glob("*/**/*.txt") if "clean" not in p.parts)
+    if not texts:
+        sys.exit(f"error: no texts under {SHARED / 'corpus'} (the shared data)")
+    return list(dict.fromkeys(s.strip() for p in texts for s in re.split(r"(?<=[.!?])\s+", p.read_text("utf-8"))
+                              if s.strip()))
+
+
+def embed_speed(passes: int = 3) -> dict[str, object]:
+    import torch
+
+    from newsprism.stories import load_encoder
+    from newsprism.stories.embed import resolve_embedder
+
+    torch.set_num_threads(1)
+    sentences = corpus_sentences()
+    encoder = load_encoder()
+    rates = []
+    for _ in range(passes):
+        c0 = time.process_time()
+        encoder.encode(sentences)  # type: ignore[attr-defined]
+        rates.append(round(len(sentences) / (time.process_time() - c0), 1))
+    return {"backend": resolve_embedder("auto"), "sentences": len(sentences), "threads": 1,
+            "sentences_per_cpu_s": rates}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 500])
     ap.add_argument("--encoder", choices=("hashed", "model"), default="hashed")
+    ap.add_argument("--embed-speed", action="store_true", help="the claim-unit encoder's sentences per CPU-second")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
+    if args.embed_speed:
+        r = embed_speed()
+        print(f"claim-unit encoder {r['backend']}, {r['sentences']} sentences of the shared corpora, one thread: "
+              + ", ".join(f"pass {i + 1} {v:,.0f}" for i, v in enumerate(r["sentences_per_cpu_s"]))  # type: ignore[arg-type]
+              + " sentences per CPU-second")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(r, indent=2) + "\n")
+        return
     if args.encoder == "model":
         from newsprism.stories import load_encoder
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["HIDDEN", "PAD_TO", "bf16_supported", "hidden", "padded_width", "weights"]
+__all__ = ["HIDDEN", "PAD_TO", "bf16_supported", "hidden", "packed", "padded_width", "weights"]
 
 LAYERS, HEADS, HIDDEN, EPS = 6, 12, 384, 1e-12
 # Batches are padded to a multiple of this many tokens. oneDNN keeps state per input shape:
@@ -41,6 +41,9 @@ PAD_TO = 16
 # the same speed (11.1-11.6 articles/s). A user's own setting wins.
 os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "64")
 _QKV = ("query", "key", "value")
+# The row count oneDNN lays the packed weights out for (`packed`): a batch of 32-64 rows of
+# ~30-60 pieces; any other count gives the same results.
+PACK_ROWS = 2048
 
 
 @cache
@@ -77,6 +80,27 @@ def weights(state: dict[str, Any], dtype: torch.dtype, prefix: str = "") -> dict
     return w
 
 
+def packed(w: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """`w` with its bf16 layer matrices in oneDNN's own layout, as `torch.compile` lays them
+    out, where torch has oneDNN, so that no call lays them out again. The outputs are those of
+    the plain kernels on batches of the usual sizes (the vectors of the 1,175 sentences of
+    `scripts/bench_claims.py --embed-speed` are identical, and so are the recogniser's PUD
+    entities); on a batch of a few short rows oneDNN may choose a kernel that rounds the last
+    bf16 bit differently. One thread, 2026-12-03: claim-unit embeddings 461-486 sentences per
+    CPU-second before, 528-539 after (later passes); the recogniser 5,741 words per CPU-second
+    before, 6,911 after (`scripts/bench_ner.py`). Other dtypes and builds: `w` as it is."""
+    import torch
+
+    if not torch.backends.mkldnn.is_available():
+        return w
+    try:
+        return {k: torch.ops.mkldnn._reorder_linear_weight(v, PACK_ROWS)
+                if k.startswith("encoder.layer.") and k.endswith(".weight") and "LayerNorm" not in k
+                and v.dtype == torch.bfloat16 else v for k, v in w.items()}
+    except (RuntimeError, AttributeError):  # a build without these operators
+        return w
+
+
 def hidden(w: dict[str, torch.Tensor], ids: torch.Tensor, mask: torch.Tensor,
            words: torch.Tensor | None = None, extra: torch.Tensor | None = None) -> torch.Tensor:
     """The last hidden states [n, t, HIDDEN] of token ids [n, t] under `mask` (1 = real
@@ -100,14 +124,17 @@ def hidden(w: dict[str, torch.Tensor], ids: torch.Tensor, mask: torch.Tensor,
         p = f"encoder.layer.{i}."
 
         def lin(h: torch.Tensor, name: str) -> torch.Tensor:
-            return F.linear(h, w[p + name + ".weight"], w[p + name + ".bias"])  # noqa: B023
+            weight, bias = w[p + name + ".weight"], w[p + name + ".bias"]  # noqa: B023
+            if weight.is_mkldnn:  # `packed`
+                return torch.ops.mkldnn._linear_pointwise(h, weight, bias, "none", [], "")
+            return F.linear(h, weight, bias)
 
         # matrices, attention and GELU in `low`; the residual stream and its norms in fp32 (as autocast does)
         q, k, v = lin(x.to(low), "attention.self.qkv").view(n, t, 3, HEADS, hd).permute(2, 0, 3, 1, 4).unbind(0)
         a = F.scaled_dot_product_attention(q, k, v, attn_mask=keep).transpose(1, 2).reshape(n, t, HIDDEN)
-        x = F.layer_norm(lin(a, "attention.output.dense").float() + x, (HIDDEN,),
+        x = F.layer_norm(x + lin(a, "attention.output.dense"), (HIDDEN,),
                          w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], EPS)
         h = lin(F.gelu(lin(x.to(low), "intermediate.dense")), "output.dense")
-        x = F.layer_norm(h.float() + x, (HIDDEN,), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
+        x = F.layer_norm(x + h, (HIDDEN,), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
                          EPS)
     return x

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from newsprism.bert import bf16_supported, hidden, padded_width, weights
+from newsprism.bert import bf16_supported, hidden, packed, padded_width, weights
 from newsprism.checksums import file_sha256
 from newsprism.stories.multilingual import USE_DIM, USE_SHA256
 
@@ -154,7 +154,7 @@ class _MiniLM:
         from safetensors.torch import load_file
 
         self.torch = torch
-        self.w = weights(load_file(str(_checked_weights())), getattr(torch, dtype))
+        self.w = packed(weights(load_file(str(_checked_weights())), getattr(torch, dtype)))
 
     def __call__(self, ids, mask):  # type: ignore[no-untyped-def]
         x = hidden(self.w, ids, mask)

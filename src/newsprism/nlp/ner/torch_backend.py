@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsprism.bert import hidden, weights
+from newsprism.bert import hidden, packed, weights
 
 if TYPE_CHECKING:
     import torch
@@ -88,7 +88,7 @@ def torch_member(path: Path, dtype: torch.dtype, shared: dict[str, torch.Tensor]
     table, zero, scale = state.pop(WORDS)
     table = share(WORDS, table)
     head = {k: state.pop(k).float() for k in ("shape.weight", "classifier.weight", "classifier.bias")}
-    w = {k: share(k, v) for k, v in weights(state, dtype, prefix="bert.").items()}
+    w = packed({k: share(k, v) for k, v in weights(state, dtype, prefix="bert.").items()})
     del state
 
     def forward(ids: np.ndarray, mask: np.ndarray, shapes: np.ndarray) -> np.ndarray:
