@@ -32,3 +32,12 @@ def killed_always(*args: Any) -> Made:
     if multiprocessing.parent_process() is not None:
         _die()
     return analyse_story(*args)
+
+
+def threads_used(articles: list[Any], story: Any, *rest: Any) -> Made:
+    """No analysis: the story's entry says which process ran it and with how many BLAS
+    threads (numpy's) it ran."""
+    from threadpoolctl import threadpool_info
+
+    blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    return {"id": story.id, "child": multiprocessing.parent_process() is not None, "blas": blas}, {}, []

@@ -21,7 +21,7 @@ from newsprism.store import Store
 from newsprism.stories import Story, load_story_params
 from newsprism.story_pool import StoryPool
 
-from .pool_support import KILL_MARK, killed_always, killed_once
+from .pool_support import KILL_MARK, killed_always, killed_once, threads_used
 from .stories_support import sample_articles
 
 
@@ -57,6 +57,23 @@ def test_the_pool_gives_the_entries_of_one_process(single: Any) -> None:
     assert _same(got, entries) and [e["id"] for e in got] == ["two", "one", "three"]
     assert parses.made.keys() == made.made.keys() and not parses.unreadable
     assert sorted(seen) == [(2, 3), (3, 3)]
+
+
+def test_each_process_runs_its_stories_on_its_share_of_blas_threads(single: Any) -> None:
+    """Two processes of two spinning BLAS threads each on two cores cost a third more CPU time;
+    with two workers each process gets one BLAS thread, and this one gets its own back after."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    articles, stories, _, _ = single
+    with threadpool_limits(2, user_api="blas"):
+        with StoryPool(2, task=threads_used) as pool:
+            pool.threads = 1  # as on a 2-core machine, whatever this one has
+            got = pool(articles, stories, load_story_params(), load_settings())
+        after = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    compared = [e for e in got if "blas" in e]
+    assert {e["child"] for e in compared} == {True, False}  # both processes took a story
+    assert all(e["blas"] and set(e["blas"]) == {1} for e in compared)
+    assert after and set(after) == {2}
 
 
 def _saved(monkeypatch: pytest.MonkeyPatch) -> list[str]:

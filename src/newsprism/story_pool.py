@@ -45,6 +45,8 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from newsprism.config import Settings
 from newsprism.models import Article
 from newsprism.nlp.stored import StoredParses, text_key
@@ -71,8 +73,10 @@ def analyse_story(articles: list[Article], story: Story, params: StoryParams, se
 
 
 def _child_threads(threads: int) -> None:
-    """A child's share of the cores for torch (the sentence encoder), read when torch is imported."""
+    """A child's share of the cores: for torch (read when torch is imported) and for the BLAS
+    behind numpy (the syntax model's matrices), already loaded by then."""
     os.environ["OMP_NUM_THREADS"] = str(threads)
+    threadpool_limits(threads)  # for the life of the process
 
 
 def release_memory() -> None:
@@ -121,14 +125,19 @@ class StoryPool:
                  settings: Settings, *, parses: StoredParses | None = None) -> list[dict[str, Any]]:
         drop_story_encoders()  # 105 MB of this process's peak, which the children's add to
         release_memory()  # what the stages before left: this process analyses too
-        # one compared story runs here alone, on every core; with more, the children take a share
+        # one compared story runs here alone, on every core; with more, the children take a share,
+        # of torch's threads and of OpenBLAS's: two processes of two spinning BLAS threads each on
+        # two cores took 27 CPU-seconds more for the same analyses (the 249 articles of
+        # scripts/bench_pipeline.py --mixed, --workers 2, 2026-12-03: analysis 39.4 s, 25.2 s
+        # with one BLAS thread each)
         shared = self._children and sum(len(st.origins) >= 2 for st in stories) > 1
         torch = sys.modules.get("torch") if shared else None
         threads = torch.get_num_threads() if torch is not None else 0
         if torch is not None:
             torch.set_num_threads(self.threads)
         try:
-            return self._analyse(articles, stories, params, settings, parses)
+            with threadpool_limits(self.threads if shared else None):
+                return self._analyse(articles, stories, params, settings, parses)
         finally:
             if torch is not None:
                 torch.set_num_threads(threads)
