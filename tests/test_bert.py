@@ -77,3 +77,18 @@ def test_sentence_vectors_do_not_depend_on_their_batch() -> None:
     assert together.shape == (3, 384)
     np.testing.assert_allclose(together, alone, atol=2e-3)
     assert float(together[0] @ together[1]) < 0.99
+
+
+@pytest.mark.parametrize(("native", "name", "fallback", "expected"), [
+    (True, "auto", "onnx", "torch-bf16"), (False, "auto", "onnx", "onnx"), (False, "auto", "torch", "torch"),
+    (False, "torch-bf16", "onnx", "torch"), (True, "torch-bf16", "onnx", "torch-bf16"), (False, "onnx", "torch", "onnx")])
+def test_bf16_only_where_the_cpu_computes_it(monkeypatch: pytest.MonkeyPatch, native: bool, name: str, fallback: str,
+                                             expected: str) -> None:
+    import newsprism.bert
+    from newsprism.nlp.ner.model import resolve_backend
+    from newsprism.stories.embed import resolve_embedder
+
+    monkeypatch.setattr(newsprism.bert, "bf16_supported", lambda: native)
+    assert newsprism.bert.resolve_bf16(name, fallback) == expected
+    assert resolve_backend("auto") == ("torch-bf16" if native else "onnx")  # the recogniser keeps its int8 graphs
+    assert resolve_embedder("auto") == ("torch-bf16" if native else "torch")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["HIDDEN", "PAD_TO", "bf16_supported", "hidden", "packed", "padded_width", "weights"]
+__all__ = ["HIDDEN", "PAD_TO", "bf16_supported", "hidden", "packed", "padded_width", "resolve_bf16", "weights"]
 
 LAYERS, HEADS, HIDDEN, EPS = 6, 12, 384, 1e-12
 # Batches are padded to a multiple of this many tokens. oneDNN keeps state per input shape:
@@ -55,6 +55,17 @@ def bf16_supported() -> bool:
     except OSError:
         return False
     return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolve_bf16(name: str, fallback: str) -> str:
+    """A torch backend name made concrete: `auto` is `torch-bf16` where the CPU computes bf16
+    natively, else `fallback`; `torch-bf16` is `torch` where it does not (emulated bf16 is
+    about 10x slower than fp32); any other name stays."""
+    if name == "auto":
+        return "torch-bf16" if bf16_supported() else fallback
+    if name == "torch-bf16" and not bf16_supported():
+        return "torch"
+    return name
 
 
 def padded_width(longest: int) -> int:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from newsprism.bert import bf16_supported, hidden, packed, padded_width, weights
+from newsprism.bert import hidden, packed, padded_width, resolve_bf16, weights
 from newsprism.checksums import file_sha256
 from newsprism.stories.multilingual import USE_DIM, USE_SHA256
 
@@ -106,11 +106,7 @@ def resolve_embedder(name: str) -> str:
     """The concrete backend for a configured name (`auto` → `torch-bf16` or `torch`)."""
     if name not in EMBEDDERS:
         raise EncoderError(f"unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
-    if name == "auto":
-        return "torch-bf16" if bf16_supported() else "torch"
-    if name == "torch-bf16" and not bf16_supported():
-        return "torch"  # bf16 without hardware support is ~10x slower than fp32
-    return name
+    return resolve_bf16(name, "torch")
 
 
 def _tokenizer(max_tokens: int):  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
-from newsprism.bert import bf16_supported, padded_width
+from newsprism.bert import padded_width, resolve_bf16
 from newsprism.nlp.ner.decode import spans_from_tags, strip_titles, viterbi
 from newsprism.nlp.ner.features import encode_words, load_tokenizer, windows
 
@@ -136,11 +136,7 @@ def resolve_backend(name: str | None = None) -> str:
     name = name or os.environ.get("NEWSPRISM_NER_BACKEND") or "auto"
     if name not in BACKENDS:
         raise ValueError(f"unknown NER backend {name!r}: choose one of {', '.join(BACKENDS)}")
-    if name == "auto":
-        return "torch-bf16" if bf16_supported() else "onnx"
-    if name == "torch-bf16" and not bf16_supported():
-        return "torch"  # emulated bf16 is ~10x slower than fp32
-    return name
+    return resolve_bf16(name, "onnx")
 
 
 @lru_cache(maxsize=4)
