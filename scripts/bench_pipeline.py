@@ -178,7 +178,8 @@ def one_run(corpus: Path, workers: int, db: str) -> dict[str, Any]:
     from newsprism.pipeline import index_stories, process, report_for_run
     from newsprism.report import validate_report
     from newsprism.store import Store
-    from newsprism.story_pool import StoryPool
+    from newsprism.stories import load_story_params
+    from newsprism.story_pool import WARM_MIN_ARTICLES, StoryPool
 
     stages: dict[str, dict[str, float]] = {}
     wall0, cpu0 = time.perf_counter(), _cpu()
@@ -195,9 +196,11 @@ def one_run(corpus: Path, workers: int, db: str) -> dict[str, Any]:
             at = (wall0, cpu0)
             result = process([str(corpus)], store=store, settings=settings, workers=workers)
             at = lap("ingest+clean+store", at)
-            index_stories(store)
-            at = lap("stories", at)
             with StoryPool(workers) as pool:
+                if pool.workers > 1 and result.run.n_ok >= WARM_MIN_ARTICLES:  # as `newsprism analyze` does
+                    pool.warm(load_story_params(), settings)
+                index_stories(store)
+                at = lap("stories", at)
                 report = report_for_run(store, result.run.id, settings=settings, reports=pool)
             at = lap("analysis", at)
             validate_report(report)

@@ -41,3 +41,18 @@ def threads_used(articles: list[Any], story: Any, *rest: Any) -> Made:
 
     blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
     return {"id": story.id, "child": multiprocessing.parent_process() is not None, "blas": blas}, {}, []
+
+
+def dies_warming(*args: Any) -> None:
+    """A warm-up that kills its child."""
+    if multiprocessing.parent_process() is not None:
+        _die()
+
+
+def loaded_models() -> set[str]:
+    """What this process has loaded already (run in the child after its warm-up)."""
+    from newsprism.nlp.pipeline import _load_nlp
+    from newsprism.pipeline import _encoder
+
+    return ({"syntax"} if _load_nlp.cache_info().currsize else set()) | (
+        {"encoder"} if _encoder.cache_info().currsize else set())

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from newsprism.store import Store
 from newsprism.stories import Story, load_story_params
 from newsprism.story_pool import StoryPool
 
-from .pool_support import KILL_MARK, killed_always, killed_once, threads_used
+from .pool_support import KILL_MARK, dies_warming, killed_always, killed_once, loaded_models, threads_used
 from .stories_support import sample_articles
 
 
@@ -57,6 +59,31 @@ def test_the_pool_gives_the_entries_of_one_process(single: Any) -> None:
     assert _same(got, entries) and [e["id"] for e in got] == ["two", "one", "three"]
     assert parses.made.keys() == made.made.keys() and not parses.unreadable
     assert sorted(seen) == [(2, 3), (3, 3)]
+
+
+def test_a_warmed_pool_gives_the_same_entries_and_its_child_is_warm(single: Any) -> None:
+    articles, stories, entries, _ = single
+    with StoryPool(2) as pool:
+        pool.warm(load_story_params(), load_settings())
+        child = pool._children[0]
+        assert child is not None
+        warmed = child.submit(loaded_models).result(timeout=600)
+        got = pool(articles, stories, load_story_params(), load_settings())
+    assert {"syntax", "encoder"} <= warmed
+    assert _same(got, entries)
+
+
+def test_a_child_that_dies_warming_up_is_replaced(single: Any) -> None:
+    articles, stories, entries, _ = single
+    with StoryPool(2) as pool:
+        pool.warm(load_story_params(), load_settings(), task=dies_warming)
+        child = pool._children[0]
+        assert child is not None
+        # a job queued behind the warm-up fails with it: the child is dead before any story
+        assert isinstance(child.submit(os.getpid).exception(timeout=600), BrokenProcessPool)
+        got = pool(articles, stories, load_story_params(), load_settings())
+        assert pool._children[0] is not child  # replaced
+    assert _same(got, entries)
 
 
 def test_each_process_runs_its_stories_on_its_share_of_blas_threads(single: Any) -> None:

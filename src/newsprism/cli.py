@@ -45,7 +45,7 @@ from newsprism.pipeline import (
 )
 from newsprism.report import validate_report, write_html, write_json
 from newsprism.store import DATABASE_ERRORS, Store, StoreError
-from newsprism.stories import EncoderError
+from newsprism.stories import EncoderError, load_story_params
 from newsprism.worker import WorkDone
 from newsprism.worker import work as work_queue
 
@@ -228,27 +228,30 @@ def analyze(
     ray_engine = _ray_engine(ray_address) if engine is Engine.ray else None
     workers = _workers(workers)
     store, result = _run(inputs, db, workers, ray_engine)
-    _index(store)
     from newsprism.nlp.pipeline import NLPModelError
-    from newsprism.story_pool import StoryPool
+    from newsprism.story_pool import WARM_MIN_ARTICLES, StoryPool
 
-    try:
-        with _stage("analysing stories") as advance, StoryPool(workers if ray_engine is None else 1) as pool:
-            chunk = [0, 0]  # stories done before the chunk under way, stories to analyse
+    with StoryPool(workers if ray_engine is None else 1) as pool:
+        if pool.workers > 1 and result.run.n_ok >= WARM_MIN_ARTICLES:  # children load during the story stage
+            pool.warm(load_story_params(), load_settings(db=store.url))
+        _index(store)
+        try:
+            with _stage("analysing stories") as advance:
+                chunk = [0, 0]  # stories done before the chunk under way, stories to analyse
 
-            def analysed(done: int, total: int) -> None:
-                chunk[:] = [done, total]
-                advance(done, total)
+                def analysed(done: int, total: int) -> None:
+                    chunk[:] = [done, total]
+                    advance(done, total)
 
-            pool.progress = lambda done, _: advance(chunk[0] + done, chunk[1])
-            report = report_for_run(store, result.run.id, progress=analysed,
-                                    reports=pool if ray_engine is None else ray_engine.story_reports_on_ray)
-    except (EncoderError, NLPModelError) as exc:
-        console.print(f"[red]error:[/] no report: {exc}")
-        raise typer.Exit(EXIT_MODEL) from exc
-    except StoryWorkerError as exc:  # the articles and the other stories' analyses are stored
-        console.print(f"[red]error:[/] no report: {escape(str(exc))}")
-        raise typer.Exit(EXIT_CRASH) from exc
+                pool.progress = lambda done, _: advance(chunk[0] + done, chunk[1])
+                report = report_for_run(store, result.run.id, progress=analysed,
+                                        reports=pool if ray_engine is None else ray_engine.story_reports_on_ray)
+        except (EncoderError, NLPModelError) as exc:
+            console.print(f"[red]error:[/] no report: {exc}")
+            raise typer.Exit(EXIT_MODEL) from exc
+        except StoryWorkerError as exc:  # the articles and the other stories' analyses are stored
+            console.print(f"[red]error:[/] no report: {escape(str(exc))}")
+            raise typer.Exit(EXIT_CRASH) from exc
     stories = report["stories"]
     console.print(f"{len(stories)} stories; the largest: " + "; ".join(
         f"{s['title'][:60]!r} ({len(s['articles'])} articles, {len(s['origins'])} origins)"

@@ -14,6 +14,11 @@ into the caller's `parses` (saved once, by the caller). The entries are those of
 cores a pool of 2 children and an idle parent holding its own models was slower than
 one process and used 2.35 GB (PSS, all processes) against 2 GB allowed.
 
+`pool.warm(params, settings)` starts the children ahead of their first story and has each
+analyse a two-sentence story to load its models, so that they load while this process is
+busy with something else (`newsprism analyze` calls it before the story stage on runs of
+`WARM_MIN_ARTICLES` or more).
+
 A child that dies (killed, out of memory) is logged with the story it held, and that
 story is analysed once more in a fresh child (never in this process, which it could
 take down too).
@@ -28,6 +33,7 @@ Errors:
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -54,7 +60,7 @@ from newsprism.pipeline import StoryWorkerError, available_cores, story_reports
 from newsprism.stories import Story, StoryParams
 from newsprism.stories.embed import drop_story_encoders
 
-__all__ = ["StoryPool", "StoryWorkerError", "analyse_story"]
+__all__ = ["WARM_MIN_ARTICLES", "StoryPool", "StoryWorkerError", "analyse_story", "warm_up"]
 
 log = logging.getLogger("newsprism.story_pool")
 
@@ -70,6 +76,27 @@ def analyse_story(articles: list[Article], story: Story, params: StoryParams, se
     [entry] = story_reports(articles, [story], params, settings, parses=parses)
     release_memory()
     return entry, ({} if parses is None else parses.made), ([] if parses is None else parses.unreadable)
+
+
+# Children are warmed up (`StoryPool.warm`) for runs of at least this many articles. The sample
+# (5 articles, one compared story, which runs in this process alone) took 7.6-7.9 s with a warm-up
+# against 6.4-6.5 s without; the 249 articles of scripts/bench_pipeline.py --mixed (37 compared
+# stories) 33.3 s against 36.7 s (2026-12-03). Below 20 a run rarely holds two compared stories.
+WARM_MIN_ARTICLES = 20
+# a story of two one-sentence reports from two outlets: analysing it loads every model a story needs
+_WARM_TEXTS = ("Police in Geneva said on Monday that 12 people were hurt when the old bridge collapsed.",
+               "Officials in Geneva said on Tuesday that 15 people were injured when the bridge fell.")
+
+
+def warm_up(params: StoryParams, settings: Settings) -> None:
+    """Load the analysis models (syntax, recogniser, sentence encoder, NLI, lexicons) by
+    analysing a story of two sentences; the brief is not sent to a rewriter."""
+    articles = [Article(id=f"warm-{i}", origin=f"warm-{i}", source=f"warm-{i}", title="Bridge collapse", text=t)
+                for i, t in enumerate(_WARM_TEXTS)]
+    story = Story(id="warm", title="Bridge collapse", articles=[a.id for a in articles],
+                  origins=[[a.id] for a in articles])
+    story_reports(articles, [story], params, dataclasses.replace(settings, llm_url=""))
+    release_memory()
 
 
 def _child_threads(threads: int) -> None:
@@ -106,6 +133,16 @@ class StoryPool:
         self.progress = progress
         self._here = ThreadPoolExecutor(1, thread_name_prefix="story")  # this process's share
         self._children: list[ProcessPoolExecutor | None] = [None] * (workers - 1)
+
+    def warm(self, params: StoryParams, settings: Settings, *,
+             task: Callable[[StoryParams, Settings], None] = warm_up) -> None:
+        """Start the children now and have them load their models (`warm_up`) while this
+        process does other work (a run's story stage): otherwise a child spends its first
+        seconds of the analyses importing and loading while this one analyses alone. A
+        warm-up that fails is forgotten; the child's first story meets the same error, and a
+        child that dies in it is replaced (tests replace `task`)."""
+        for slot in range(len(self._children)):
+            self._child(slot).submit(task, params, settings)
 
     def _child(self, slot: int) -> ProcessPoolExecutor:
         child = self._children[slot]
@@ -159,7 +196,13 @@ class StoryPool:
             found = {} if parses is None else {k: parses.found[k] for a in mine if (k := text_key(a)) in parses.found}
             pool: Executor = self._here if slot < 0 else self._child(slot)
             version = None if parses is None else parses.version
-            running[pool.submit(self.task, mine, stories[i], params, settings, version, found)] = (i, slot)
+            job = (self.task, mine, stories[i], params, settings, version, found)
+            try:
+                fut = pool.submit(*job)
+            except BrokenProcessPool:  # the child died while idle (in its warm-up): a fresh one
+                self._drop(slot)
+                fut = self._child(slot).submit(*job)
+            running[fut] = (i, slot)
 
         def refill(slot: int) -> None:
             queue = todo if slot < 0 else (retry or todo)
