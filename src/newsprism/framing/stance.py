@@ -90,6 +90,7 @@ def _after_report(tok: Token) -> bool:
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "d")
+_PREDICATES = frozenset({"VERB", "NOUN", "ADJ"})
 
 
 def _lemma_in(tok: Token, words: frozenset[str] | set[str]) -> str | None:
@@ -180,9 +181,11 @@ def clause_signals(parsed: Doc, spans: Sequence[SideSpan], lexicon: Lexicon,
     out: list[Signal] = []
     full: str | None = None  # `Doc.text` joins every token again on each call
     for tok in parsed:
+        if tok.pos_ not in _PREDICATES:
+            continue
         lemma = _lemma_in(tok, lexicon.negative) or _lemma_in(tok, lexicon.positive)
         sign = -1.0 if lemma in lexicon.negative else 1.0 if lemma in lexicon.positive else 0.0
-        if not sign or tok.pos_ not in ("VERB", "NOUN", "ADJ"):
+        if not sign:
             continue
         if _negated(tok):
             sign = -sign
