@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import sys
@@ -32,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "istanbul-2025" / "clean"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_pipeline import CORPORA, corpus_texts  # noqa: E402
 from bench_stories import HashedEncoder  # noqa: E402
 from newsprism.claims import AlignParams, ClaimUnit, align, find_contradictions  # noqa: E402
 
-SHARED = Path(os.environ.get("NEWSPRISM_SHARED", ROOT.parent / "shared"))
 SWAPS = {"said": "stated", "talks": "negotiations", "agreed": "consented", "first": "initial", "Russia": "Moscow"}
 
 
@@ -77,9 +76,9 @@ def one(n_articles: int, encoder: object) -> dict[str, float]:
 
 def corpus_sentences() -> list[str]:
     """The distinct sentences of the shared corpora's texts (gold clean copies left out)."""
-    texts = sorted(p for p in (SHARED / "corpus").glob("*/**/*.txt") if "clean" not in p.parts)
+    texts = corpus_texts()
     if not texts:
-        sys.exit(f"error: no texts under {SHARED / 'corpus'} (the shared data)")
+        sys.exit(f"error: no texts under {CORPORA} (the shared data)")
     return list(dict.fromkeys(s.strip() for p in texts for s in re.split(r"(?<=[.!?])\s+", p.read_text("utf-8"))
                               if s.strip()))
 

@@ -59,9 +59,14 @@ def _perturb(kind: str, body: str, rng: random.Random, i: int) -> str:
     return body[:opens[len(opens) // 2]] + _sentence(rng, i) + " " + body[opens[len(opens) // 2]:]
 
 
+def corpus_texts() -> list[Path]:
+    """The texts of the shared corpora, the gold clean copies left out."""
+    return sorted(p for p in CORPORA.glob("*/**/*.txt") if "clean" not in p.parts)
+
+
 def build_corpus(target: Path, n: int, seed: int = 13) -> dict[str, int]:
     """`n` articles under `target`: the dev corpora's texts, then the benchmark pages, repeated."""
-    texts = sorted(p for p in CORPORA.glob("*/**/*.txt") if "clean" not in p.parts)
+    texts = corpus_texts()
     pages = sorted(BENCHMARK.glob("*.html.gz"))
     if not texts or not pages:
         sys.exit(f"error: the corpus needs {CORPORA} and {BENCHMARK} (the shared data); found {len(texts)} texts "
@@ -179,7 +184,7 @@ def one_run(corpus: Path, workers: int, db: str) -> dict[str, Any]:
     from newsprism.report import validate_report
     from newsprism.store import Store
     from newsprism.stories import load_story_params
-    from newsprism.story_pool import WARM_MIN_ARTICLES, StoryPool
+    from newsprism.story_pool import StoryPool
 
     stages: dict[str, dict[str, float]] = {}
     wall0, cpu0 = time.perf_counter(), _cpu()
@@ -197,8 +202,7 @@ def one_run(corpus: Path, workers: int, db: str) -> dict[str, Any]:
             result = process([str(corpus)], store=store, settings=settings, workers=workers)
             at = lap("ingest+clean+store", at)
             with StoryPool(workers) as pool:
-                if pool.workers > 1 and result.run.n_ok >= WARM_MIN_ARTICLES:  # as `newsprism analyze` does
-                    pool.warm(load_story_params(), settings)
+                pool.warm(load_story_params(), settings, articles=result.run.n_ok)  # as `newsprism analyze` does
                 index_stories(store)
                 at = lap("stories", at)
                 report = report_for_run(store, result.run.id, settings=settings, reports=pool)

@@ -43,6 +43,10 @@ def threads_used(articles: list[Any], story: Any, *rest: Any) -> Made:
     return {"id": story.id, "child": multiprocessing.parent_process() is not None, "blas": blas}, {}, []
 
 
+def does_nothing(*args: Any) -> None:
+    """A warm-up that loads nothing."""
+
+
 def dies_warming(*args: Any) -> None:
     """A warm-up that kills its child."""
     if multiprocessing.parent_process() is not None:

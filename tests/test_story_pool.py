@@ -23,7 +23,15 @@ from newsprism.store import Store
 from newsprism.stories import Story, load_story_params
 from newsprism.story_pool import StoryPool
 
-from .pool_support import KILL_MARK, dies_warming, killed_always, killed_once, loaded_models, threads_used
+from .pool_support import (
+    KILL_MARK,
+    dies_warming,
+    does_nothing,
+    killed_always,
+    killed_once,
+    loaded_models,
+    threads_used,
+)
 from .stories_support import sample_articles
 
 
@@ -71,6 +79,16 @@ def test_a_warmed_pool_gives_the_same_entries_and_its_child_is_warm(single: Any)
         got = pool(articles, stories, load_story_params(), load_settings())
     assert {"syntax", "encoder"} <= warmed
     assert _same(got, entries)
+
+
+def test_a_small_run_starts_no_child_to_warm() -> None:
+    from newsprism.story_pool import WARM_MIN_ARTICLES
+
+    with StoryPool(2) as pool:
+        pool.warm(load_story_params(), load_settings(), articles=WARM_MIN_ARTICLES - 1)
+        assert pool._children == [None]
+        pool.warm(load_story_params(), load_settings(), articles=WARM_MIN_ARTICLES, task=does_nothing)
+        assert pool._children[0] is not None
 
 
 def test_a_child_that_dies_warming_up_is_replaced(single: Any) -> None:

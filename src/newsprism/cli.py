@@ -229,11 +229,10 @@ def analyze(
     workers = _workers(workers)
     store, result = _run(inputs, db, workers, ray_engine)
     from newsprism.nlp.pipeline import NLPModelError
-    from newsprism.story_pool import WARM_MIN_ARTICLES, StoryPool
+    from newsprism.story_pool import StoryPool
 
     with StoryPool(workers if ray_engine is None else 1) as pool:
-        if pool.workers > 1 and result.run.n_ok >= WARM_MIN_ARTICLES:  # children load during the story stage
-            pool.warm(load_story_params(), load_settings(db=store.url))
+        pool.warm(load_story_params(), load_settings(db=store.url), articles=result.run.n_ok)
         _index(store)
         try:
             with _stage("analysing stories") as advance:

@@ -14,10 +14,10 @@ into the caller's `parses` (saved once, by the caller). The entries are those of
 cores a pool of 2 children and an idle parent holding its own models was slower than
 one process and used 2.35 GB (PSS, all processes) against 2 GB allowed.
 
-`pool.warm(params, settings)` starts the children ahead of their first story and has each
-analyse a two-sentence story to load its models, so that they load while this process is
-busy with something else (`newsprism analyze` calls it before the story stage on runs of
-`WARM_MIN_ARTICLES` or more).
+`pool.warm(params, settings, articles=n)` starts the children ahead of their first story
+and has each analyse a two-sentence story to load its models, so that they load while this
+process is busy with something else (`newsprism analyze` calls it before the story stage;
+runs of fewer than `WARM_MIN_ARTICLES` articles start nothing).
 
 A child that dies (killed, out of memory) is logged with the story it held, and that
 story is analysed once more in a fresh child (never in this process, which it could
@@ -134,13 +134,16 @@ class StoryPool:
         self._here = ThreadPoolExecutor(1, thread_name_prefix="story")  # this process's share
         self._children: list[ProcessPoolExecutor | None] = [None] * (workers - 1)
 
-    def warm(self, params: StoryParams, settings: Settings, *,
+    def warm(self, params: StoryParams, settings: Settings, *, articles: int | None = None,
              task: Callable[[StoryParams, Settings], None] = warm_up) -> None:
         """Start the children now and have them load their models (`warm_up`) while this
         process does other work (a run's story stage): otherwise a child spends its first
-        seconds of the analyses importing and loading while this one analyses alone. A
+        seconds of the analyses importing and loading while this one analyses alone. Nothing
+        is started for a run of fewer than `WARM_MIN_ARTICLES` `articles` (None: any run). A
         warm-up that fails is forgotten; the child's first story meets the same error, and a
         child that dies in it is replaced (tests replace `task`)."""
+        if articles is not None and articles < WARM_MIN_ARTICLES:
+            return
         for slot in range(len(self._children)):
             self._child(slot).submit(task, params, settings)
 
