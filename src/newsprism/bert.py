@@ -98,7 +98,7 @@ def packed(w: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     `scripts/bench_claims.py --embed-speed` are identical, and so are the recogniser's PUD
     entities); on a batch of a few short rows oneDNN may choose a kernel that rounds the last
     bf16 bit differently. One thread, 2026-12-03: claim-unit embeddings 461-486 sentences per
-    CPU-second before, 528-539 after (later passes); the recogniser 5,741 words per CPU-second
+    CPU-second before, 502-613 after (later passes, five runs); the recogniser 5,741 words per CPU-second
     before, 6,911 after (`scripts/bench_ner.py`). Other dtypes and builds: `w` as it is."""
     import torch
 
